@@ -1,0 +1,1 @@
+"""newsarchive: a Scrapy-based news crawler and Parquet news archive."""

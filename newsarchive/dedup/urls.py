@@ -1,0 +1,100 @@
+"""URL normalization and article identity.
+
+Normalization is w3lib's :func:`~w3lib.url.canonicalize_url` (sorted query, percent-encoding
+normalized, fragment dropped) plus the news-specific steps w3lib leaves to its users:
+tracking parameters removed, the scheme unified to ``https``, the host lower-cased without
+``www.``, and ``index.html``-style default documents and trailing slashes treated alike.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from urllib.parse import urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url, url_query_cleaner
+
+__all__ = ["TRACKING_PARAMETERS", "article_id", "domain_of", "normalize_url", "same_site"]
+
+#: Query parameters that identify a campaign or a click, not a document. Sources: Google
+#: Analytics campaign parameters (utm_*), Facebook (fbclid), Google Ads (gclid, dclid,
+#: gbraid, wbraid), Microsoft Ads (msclkid), Mailchimp (mc_cid, mc_eid), Instagram (igshid),
+#: Twitter/X (twclid), Yandex (yclid), HubSpot (_hsenc, _hsmi), Marketo (mkt_tok), and the
+#: feed/share markers news sites add (ocid, cmpid, ito, smid, ref, share).
+TRACKING_PARAMETERS: frozenset[str] = frozenset(
+    {
+        "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "mc_cid", "mc_eid",
+        "igshid", "twclid", "yclid", "_hsenc", "_hsmi", "mkt_tok", "ocid", "cmpid", "ito",
+        "smid", "ref", "share", "ns_mchannel", "ns_source", "ns_campaign", "ns_linkname",
+        "ns_fee", "rss", "outputtype",
+    }
+)
+_TRACKING_PREFIXES = ("utm_", "at_", "pk_")
+_DEFAULT_DOCUMENT = re.compile(r"/(?:index|default)\.(?:html?|php|aspx?)$", re.IGNORECASE)
+
+
+def _is_tracking(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in TRACKING_PARAMETERS or lowered.startswith(_TRACKING_PREFIXES)
+
+
+def normalize_url(url: str) -> str:
+    """Return the normalized form of ``url`` used for identity and "seen" checks.
+
+    Args:
+        url: an absolute http(s) URL.
+
+    Returns:
+        ``https://host/path?query`` with the host lower-cased and without ``www.``, no
+        fragment, no tracking parameters, the query sorted, a trailing ``/`` and a
+        default document (``index.html``) removed from the path.
+
+    Raises:
+        ValueError: if ``url`` is not an absolute http(s) URL.
+    """
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"not an absolute http(s) URL: {url!r}")
+    query = parts.query
+    if query:
+        names = {pair.split("=", 1)[0] for pair in query.split("&") if pair}
+        tracking = [name for name in names if _is_tracking(name)]
+        if tracking:
+            query = urlsplit(url_query_cleaner(url, tracking, remove=True)).query
+    canonical = urlsplit(canonicalize_url(urlunsplit((parts.scheme, parts.netloc, parts.path,
+                                                      query, ""))))
+    host = (canonical.hostname or "").lower()
+    if host.startswith("www."):
+        host = host[4:]
+    if canonical.port and canonical.port not in (80, 443):
+        host = f"{host}:{canonical.port}"
+    path = _DEFAULT_DOCUMENT.sub("/", canonical.path)
+    if path.endswith("/") and path != "/":
+        path = path.rstrip("/")
+    if not path:
+        path = "/"
+    return urlunsplit(("https", host, path, canonical.query, ""))
+
+
+def article_id(url: str) -> str:
+    """Return the stable article id of ``url``: 32 hex digits of SHA-256 of its normalized form.
+
+    Raises:
+        ValueError: if ``url`` is not an absolute http(s) URL.
+    """
+    return hashlib.sha256(normalize_url(url).encode("utf-8")).hexdigest()[:32]
+
+
+def domain_of(url: str) -> str:
+    """Return the lower-case host of ``url`` without a leading ``www.`` ("" if none)."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+def same_site(url_a: str, url_b: str) -> bool:
+    """Whether two URLs are on the same site: equal hosts after ``www.``, or one a
+    subdomain of the other (``edition.cnn.com`` and ``cnn.com``)."""
+    a, b = domain_of(url_a), domain_of(url_b)
+    if not a or not b:
+        return False
+    return a == b or a.endswith("." + b) or b.endswith("." + a)
