@@ -98,6 +98,8 @@ class Article:
             the story's stored copy. Set by de-duplication; None before.
         removed_lines: boilerplate lines the cleaner removed (kept for inspection,
             not stored in the archive).
+        fetched_urls: the requested URL and redirect chain the page came through (not
+            stored; every one of them counts as "seen" for later runs).
     """
 
     article_id: str
@@ -120,6 +122,7 @@ class Article:
     credits: str | None = None
     cluster_id: str | None = None
     removed_lines: list[str] = field(default_factory=list)
+    fetched_urls: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -14,6 +14,12 @@ NEWSPIDER_MODULE = "newsarchive.spiders"
 NEWSARCHIVE_ARCHIVE = "data/archive"
 #: Directory of the embedded state (SQLite): seen URLs, near-duplicate index.
 NEWSARCHIVE_STATE = "data/state"
+#: Publish buffered rows once they pass this many bytes (uncompressed estimate).
+NEWSARCHIVE_FLUSH_BYTES = 128 * 1024 * 1024
+#: Publish buffered rows at least this often, seconds.
+NEWSARCHIVE_FLUSH_SECONDS = 600.0
+#: Target uncompressed size of one Parquet row group, bytes.
+NEWSARCHIVE_ROW_GROUP_BYTES = 64 * 1024 * 1024
 
 # --- politeness ----------------------------------------------------------------------
 USER_AGENT = "newsarchive/0.1 (+https://github.com/newsarchive/newsarchive)"

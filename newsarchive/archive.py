@@ -1,0 +1,255 @@
+"""The archive session: one state, one de-duplicator and one writer per crawl.
+
+Every component of a crawl (the spiders' "already have it?" check, the de-duplication
+pipeline, the Parquet writer) works on the same :class:`ArchiveSession`, got with
+:meth:`ArchiveSession.for_crawler`.
+
+The order of durability follows DESIGN.md, "the archive is the truth; the state follows
+it": de-duplication decisions are recorded in the state's open transaction (visible to
+this run at once), rows are buffered, and only after a flush has published the Parquet
+files holding them is the state committed. A run killed before that leaves the state as it
+was, so the next run fetches and stores those articles again. A run killed between publish
+and commit leaves files the state does not know; :meth:`ArchiveSession.reconcile`, run at
+start, indexes them.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+from scrapy.crawler import Crawler
+from scrapy.statscollectors import StatsCollector
+
+from newsarchive.dedup import Decision, Deduplicator
+from newsarchive.items import Article, Sighting
+from newsarchive.state import ArchiveState, SQLiteState
+from newsarchive.storage.schema import ARTICLES_SCHEMA, DUPLICATES_SCHEMA
+from newsarchive.storage.writer import (
+    ArchiveWriter,
+    PublishedFile,
+    iter_archive_files,
+    new_run_id,
+    partition_date,
+    remove_stale_inprogress,
+)
+
+__all__ = ["ArchiveSession"]
+
+logger = logging.getLogger(__name__)
+
+_ARTICLE_COLUMNS = [f.name for f in ARTICLES_SCHEMA]
+_DUPLICATE_COLUMNS = [f.name for f in DUPLICATES_SCHEMA]
+_SESSION_ATTR = "_newsarchive_session"
+
+
+class ArchiveSession:
+    """State, de-duplication and Parquet writing for one run.
+
+    Args:
+        archive_dir: archive root (``NEWSARCHIVE_ARCHIVE``).
+        state: the run's state backend (opened).
+        run_id: id written into every file name (default: a new time-ordered id).
+        flush_bytes: publish buffered rows once they pass this size, bytes
+            (``NEWSARCHIVE_FLUSH_BYTES``, default 128 MiB).
+        flush_seconds: publish buffered rows at least this often, seconds
+            (``NEWSARCHIVE_FLUSH_SECONDS``, default 600), so that a long crawl's articles
+            reach the archive and the state in bounded time.
+        stats: Scrapy stats collector to count into (optional).
+    """
+
+    def __init__(
+        self,
+        archive_dir: str | Path,
+        state: ArchiveState,
+        *,
+        run_id: str | None = None,
+        flush_bytes: int = 128 * 1024 * 1024,
+        flush_seconds: float = 600.0,
+        row_group_bytes: int = 64 * 1024 * 1024,
+        stats: StatsCollector | None = None,
+        dedup_params: dict[str, Any] | None = None,
+    ) -> None:
+        self.archive_dir = Path(archive_dir)
+        self.state = state
+        self.run_id = run_id or new_run_id()
+        self.writer = ArchiveWriter(self.archive_dir, self.run_id, row_group_bytes=row_group_bytes)
+        self.dedup = Deduplicator(state, **(dedup_params or {}))
+        self.flush_bytes = flush_bytes
+        self.flush_seconds = flush_seconds
+        self.stats = stats
+        self._last_flush = time.monotonic()
+        self._closed = False
+
+    # -- construction ---------------------------------------------------------------------
+    @classmethod
+    def for_crawler(cls, crawler: Crawler) -> ArchiveSession:
+        """Return the crawler's session, opening it (and reconciling) on first use."""
+        session: ArchiveSession | None = getattr(crawler, _SESSION_ATTR, None)
+        if session is None:
+            settings = crawler.settings
+            state = SQLiteState(settings.get("NEWSARCHIVE_STATE", "data/state"))
+            session = cls(
+                settings.get("NEWSARCHIVE_ARCHIVE", "data/archive"),
+                state,
+                flush_bytes=settings.getint("NEWSARCHIVE_FLUSH_BYTES", 128 * 1024 * 1024),
+                flush_seconds=settings.getfloat("NEWSARCHIVE_FLUSH_SECONDS", 600.0),
+                row_group_bytes=settings.getint("NEWSARCHIVE_ROW_GROUP_BYTES", 64 * 1024 * 1024),
+                stats=crawler.stats,
+            )
+            session.reconcile()
+            setattr(crawler, _SESSION_ATTR, session)
+        return session
+
+    def _inc(self, key: str, count: int = 1) -> None:
+        if self.stats is not None:
+            self.stats.inc_value(f"newsarchive/{key}", count)
+
+    # -- queries ----------------------------------------------------------------------------
+    def is_seen(self, url: str) -> bool:
+        """Whether ``url`` (any form; normalized here) is already archived or pending."""
+        try:
+            return self.state.is_seen(url)
+        except ValueError:
+            return False
+
+    # -- storing ----------------------------------------------------------------------------
+    def add_article(self, article: Article, decision: Decision, fetched_urls: list[str]) -> None:
+        """Record a new story in the state's open transaction and buffer its row."""
+        self.dedup.record(article, decision, fetched_urls=fetched_urls)
+        row = {name: getattr(article, name) for name in _ARTICLE_COLUMNS}
+        day = partition_date(article.published_at, article.crawled_at)
+        self.writer.add("articles", day, row)
+        self._inc("articles_stored")
+        self.maybe_flush()
+
+    def add_sighting(
+        self, article: Article, sighting: Sighting, decision: Decision, fetched_urls: list[str]
+    ) -> None:
+        """Record a further sighting in the state's open transaction and buffer its row."""
+        self.dedup.record(article, decision, fetched_urls=fetched_urls)
+        row = asdict(sighting)
+        day = partition_date(sighting.published_at, sighting.crawled_at)
+        self.writer.add("duplicates", day, {name: row[name] for name in _DUPLICATE_COLUMNS})
+        self._inc(f"duplicates_stored/{sighting.match}")
+        self.maybe_flush()
+
+    def maybe_flush(self) -> list[PublishedFile]:
+        """Flush when the buffer passes ``flush_bytes`` or ``flush_seconds`` have passed."""
+        if self.writer.buffered_bytes >= self.flush_bytes or (
+            self.writer.buffered_rows
+            and time.monotonic() - self._last_flush >= self.flush_seconds
+        ):
+            return self.flush()
+        return []
+
+    def flush(self) -> list[PublishedFile]:
+        """Publish every buffered row, then commit the state (in that order).
+
+        Raises:
+            OSError: if a file cannot be written; the state is then not committed, so the
+                rows not published are fetched again by the next run.
+        """
+        published = self.writer.flush()
+        for item in published:
+            self.state.mark_file_indexed(self._relative(item.path))
+            self._inc("files_written")
+            self._inc("bytes_written", item.bytes)
+            self._inc(f"rows_written/{item.dataset}", item.rows)
+        self.state.commit()
+        self._last_flush = time.monotonic()
+        if published:
+            logger.info(
+                "published %d file(s), %d rows",
+                len(published),
+                sum(p.rows for p in published),
+            )
+        return published
+
+    def close(self) -> None:
+        """Flush what is buffered, commit and close the state. Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self.flush()
+        finally:
+            self.state.close()
+
+    def abort(self) -> None:
+        """Drop buffered rows and roll the state back (used when a flush failed)."""
+        self._closed = True
+        self.state.rollback()
+        self.state.close()
+
+    # -- reconciliation ------------------------------------------------------------------
+    def _relative(self, path: Path) -> str:
+        return path.relative_to(self.archive_dir).as_posix()
+
+    def reconcile(self) -> int:
+        """Index archive files the state does not know yet (crash after publish, a deleted
+        or new state), then commit. Stale hidden temporaries are removed.
+
+        Returns:
+            Number of rows indexed.
+        """
+        removed = remove_stale_inprogress(self.archive_dir)
+        if removed:
+            logger.warning("removed %d stale in-progress file(s)", removed)
+        indexed = 0
+        for dataset in ("articles", "duplicates"):
+            for _day, path in iter_archive_files(self.archive_dir, dataset):
+                rel = self._relative(path)
+                if self.state.is_file_indexed(rel):
+                    continue
+                indexed += self._index_file(dataset, path)
+                self.state.mark_file_indexed(rel)
+        self.state.commit()
+        if indexed:
+            logger.info("reconciled %d archive row(s) into the state", indexed)
+            self._inc("reconciled_rows", indexed)
+        return indexed
+
+    def _index_file(self, dataset: str, path: Path) -> int:
+        table = pq.read_table(path)
+        count = 0
+        for row in table.to_pylist():
+            if dataset == "articles":
+                article = _article_from_row(row)
+                decision = Decision(
+                    kind="new", duplicate_of=None, cluster_id=row["cluster_id"], similarity=0.0
+                )
+            else:
+                article = Article(
+                    article_id=row["article_id"],
+                    url=row["url"],
+                    canonical_url=row["url"],
+                    domain=row["domain"],
+                    crawled_at=row["crawled_at"],
+                    body="",
+                    title=row["title"],
+                )
+                decision = Decision(
+                    kind=row["match"],
+                    duplicate_of=row["duplicate_of"],
+                    cluster_id=row["cluster_id"],
+                    similarity=float(row["similarity"]),
+                )
+            self.dedup.record(article, decision)
+            count += 1
+        return count
+
+
+def _article_from_row(row: dict[str, Any]) -> Article:
+    fields = {name: row.get(name) for name in _ARTICLE_COLUMNS}
+    fields["authors"] = list(fields.get("authors") or [])
+    for key in ("crawled_at", "published_at", "modified_at"):
+        value = fields.get(key)
+        if isinstance(value, datetime) and value.tzinfo is None:
+            fields[key] = value.replace(tzinfo=UTC)
+    return Article(**fields)

@@ -1,0 +1,42 @@
+"""Parquet writer pipeline: publishes the session's buffered rows and closes the state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy import Spider
+from scrapy.crawler import Crawler
+
+from newsarchive.archive import ArchiveSession
+
+__all__ = ["ParquetWriterPipeline"]
+
+
+class ParquetWriterPipeline:
+    """Flush the archive at the end of the crawl (and on the session's size/time bounds).
+
+    Rows are buffered by the de-duplication step as it decides (so that the decision and
+    the row can never part); this pipeline owns the session's lifetime: it opens it when
+    the spider opens (reconciling the state with the archive before any request) and, on
+    close, publishes the remaining rows, then commits and closes the state.
+
+    Settings: ``NEWSARCHIVE_ARCHIVE``, ``NEWSARCHIVE_STATE``, ``NEWSARCHIVE_FLUSH_BYTES``,
+    ``NEWSARCHIVE_FLUSH_SECONDS``, ``NEWSARCHIVE_ROW_GROUP_BYTES``.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ParquetWriterPipeline:
+        return cls(crawler)
+
+    def open_spider(self, spider: Spider | None = None) -> None:
+        ArchiveSession.for_crawler(self.crawler)
+
+    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+        ArchiveSession.for_crawler(self.crawler).maybe_flush()
+        return item
+
+    def close_spider(self, spider: Spider | None = None) -> None:
+        ArchiveSession.for_crawler(self.crawler).close()

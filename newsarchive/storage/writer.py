@@ -1,0 +1,271 @@
+"""Buffered, atomic Parquet writing into a Hive-partitioned archive.
+
+Layout (DESIGN.md)::
+
+    <archive>/<dataset>/published_date=YYYY-MM-DD/part-<run_id>-<seq>.parquet
+
+A file is written as ``.part-<run_id>-<seq>.parquet.inprogress`` (a hidden name, which the
+``*.parquet`` globs of DuckDB, Spark and polars skip), closed, fsynced, renamed to its final
+name, and the directory is fsynced. A run killed at any moment therefore leaves either no
+file or a complete one where readers look; hidden leftovers are removed by
+:func:`remove_stale_inprogress`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from newsarchive.storage.schema import DATASETS
+
+__all__ = [
+    "MIN_PARTITION_DATE",
+    "ArchiveWriter",
+    "PublishedFile",
+    "iter_archive_files",
+    "new_run_id",
+    "partition_date",
+    "remove_stale_inprogress",
+]
+
+#: Oldest date a partition may have. Online news starts in the 1990s; anything older taken
+#: from a page is a parsing error, and the article is filed under its capture date instead.
+MIN_PARTITION_DATE = date(1990, 1, 1)
+_PARTITION_RE = re.compile(r"^published_date=(\d{4}-\d{2}-\d{2})$")
+_INPROGRESS_SUFFIX = ".parquet.inprogress"
+
+
+def new_run_id(now: datetime | None = None) -> str:
+    """Return a unique, time-ordered run id such as ``20261129T071500Z-9f1c2a7b``.
+
+    The UTC second of the start sorts runs by time; 32 random bits keep concurrent runs
+    started in the same second apart.
+    """
+    now = now or datetime.now(UTC)
+    return f"{now.astimezone(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(4)}"
+
+
+def partition_date(published_at: datetime | None, crawled_at: datetime) -> date:
+    """Return the ``published_date`` partition of a row.
+
+    The UTC date of ``published_at`` when it lies between :data:`MIN_PARTITION_DATE` and
+    the capture day plus one; otherwise (unknown or out of range) the UTC date of
+    ``crawled_at``. The result is always a real :class:`datetime.date`, never a string
+    taken from a page.
+
+    Raises:
+        ValueError: if ``crawled_at`` is naive (no time zone).
+    """
+    if crawled_at.tzinfo is None:
+        raise ValueError("crawled_at must be timezone-aware")
+    captured = crawled_at.astimezone(UTC).date()
+    if published_at is not None and published_at.tzinfo is not None:
+        day = published_at.astimezone(UTC).date()
+        if MIN_PARTITION_DATE <= day <= captured + timedelta(days=1):
+            return day
+    return captured
+
+
+@dataclass(frozen=True)
+class PublishedFile:
+    """A file made visible to readers by :meth:`ArchiveWriter.flush`.
+
+    Attributes:
+        dataset: ``"articles"`` or ``"duplicates"``.
+        path: final path of the file.
+        rows: number of rows in it.
+        bytes: size on disk, bytes.
+    """
+
+    dataset: str
+    path: Path
+    rows: int
+    bytes: int
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _row_bytes(row: Mapping[str, Any]) -> int:
+    size = 64
+    for value in row.values():
+        if isinstance(value, str):
+            size += len(value)
+        elif isinstance(value, list):
+            size += sum(len(v) for v in value if isinstance(v, str)) + 8 * len(value)
+        else:
+            size += 8
+    return size
+
+
+class ArchiveWriter:
+    """Buffer rows per dataset and partition; publish them as Parquet files atomically.
+
+    Args:
+        root: archive root directory (created if missing).
+        run_id: the run's id (see :func:`new_run_id`); part of every file name.
+        row_group_bytes: target uncompressed size of one row group, bytes (default 64 MiB,
+            within the tens of MB that Parquet readers handle best).
+        compression: Parquet codec (default ``zstd``).
+
+    Rows are dicts whose keys are the dataset schema's column names; the partition date is
+    passed separately. Nothing is visible to readers before :meth:`flush`.
+    """
+
+    def __init__(
+        self,
+        root: str | os.PathLike[str],
+        run_id: str,
+        *,
+        row_group_bytes: int = 64 * 1024 * 1024,
+        compression: str = "zstd",
+    ) -> None:
+        self.root = Path(root)
+        self.run_id = run_id
+        self.row_group_bytes = row_group_bytes
+        self.compression = compression
+        self._buffers: dict[tuple[str, date], list[dict[str, Any]]] = {}
+        self._buffered_bytes = 0
+        self._seq = 0
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    @property
+    def buffered_bytes(self) -> int:
+        """Approximate uncompressed size of the buffered rows, bytes."""
+        return self._buffered_bytes
+
+    @property
+    def buffered_rows(self) -> int:
+        """Number of rows waiting to be published."""
+        return sum(len(rows) for rows in self._buffers.values())
+
+    def add(self, dataset: str, day: date, row: dict[str, Any]) -> None:
+        """Buffer one row of ``dataset`` for the partition ``published_date=day``.
+
+        Raises:
+            KeyError: if ``dataset`` is not one of :data:`~newsarchive.storage.schema.DATASETS`.
+            TypeError: if ``day`` is not a :class:`datetime.date`.
+        """
+        if dataset not in DATASETS:
+            raise KeyError(f"unknown dataset {dataset!r}")
+        if not isinstance(day, date) or isinstance(day, datetime):
+            raise TypeError(f"partition day must be a date, not {type(day).__name__}")
+        self._buffers.setdefault((dataset, day), []).append(row)
+        self._buffered_bytes += _row_bytes(row)
+
+    def flush(self) -> list[PublishedFile]:
+        """Write every buffered partition to one new Parquet file each and publish it.
+
+        Returns:
+            The published files, in the order written.
+
+        Raises:
+            OSError: if writing fails (disk full, permissions). Files published before the
+                failure stay; the failing file's hidden temporary is removed; rows not yet
+                written stay buffered.
+            pyarrow.ArrowInvalid: if a row does not fit the schema (a programming error).
+        """
+        published: list[PublishedFile] = []
+        for key in sorted(self._buffers):
+            dataset, day = key
+            rows = self._buffers[key]
+            table = pa.Table.from_pylist(rows, schema=DATASETS[dataset])
+            path = self._publish(dataset, day, table)
+            published.append(PublishedFile(dataset, path, table.num_rows, path.stat().st_size))
+            self._buffered_bytes -= sum(_row_bytes(r) for r in rows)
+            del self._buffers[key]
+        self._buffered_bytes = max(self._buffered_bytes, 0)
+        return published
+
+    def _publish(self, dataset: str, day: date, table: pa.Table) -> Path:
+        directory = self.root / dataset / f"published_date={day.isoformat()}"
+        directory.mkdir(parents=True, exist_ok=True)
+        self._seq += 1
+        name = f"part-{self.run_id}-{self._seq:05d}"
+        tmp = directory / f".{name}{_INPROGRESS_SUFFIX}"
+        final = directory / f"{name}.parquet"
+        avg_row = max(1, table.nbytes // max(1, table.num_rows))
+        rows_per_group = max(1, self.row_group_bytes // avg_row)
+        try:
+            with open(tmp, "wb") as sink:
+                pq.write_table(
+                    table,
+                    sink,
+                    compression=self.compression,
+                    row_group_size=rows_per_group,
+                    use_dictionary=True,
+                    write_statistics=True,
+                )
+                sink.flush()
+                os.fsync(sink.fileno())
+            os.replace(tmp, final)
+            _fsync_dir(directory)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        return final
+
+
+def iter_archive_files(root: str | os.PathLike[str], dataset: str) -> Iterator[tuple[date, Path]]:
+    """Yield ``(partition date, path)`` of every published Parquet file of ``dataset``.
+
+    Directories whose names are not valid ``published_date=YYYY-MM-DD`` partitions and
+    hidden files are ignored. Sorted by partition, then file name (run id order).
+    """
+    base = Path(root) / dataset
+    if not base.is_dir():
+        return
+    for part in sorted(base.iterdir()):
+        match = _PARTITION_RE.match(part.name)
+        if not match or not part.is_dir():
+            continue
+        try:
+            day = date.fromisoformat(match.group(1))
+        except ValueError:
+            continue
+        for path in sorted(part.glob("*.parquet")):
+            if not path.name.startswith("."):
+                yield day, path
+
+
+def remove_stale_inprogress(root: str | os.PathLike[str], *, min_age_seconds: float = 3600.0) -> int:
+    """Delete hidden ``.part-*.parquet.inprogress`` files left behind by killed runs.
+
+    A live run keeps a temporary for the seconds one flush takes, so only temporaries not
+    modified for ``min_age_seconds`` (default one hour) are removed; a concurrent run's
+    file in the middle of being written is left alone.
+
+    Args:
+        root: archive root.
+        min_age_seconds: minimum age of a temporary to remove, seconds.
+
+    Returns:
+        Number of files removed.
+    """
+    removed = 0
+    base = Path(root)
+    if not base.is_dir():
+        return 0
+    cutoff = datetime.now(UTC).timestamp() - min_age_seconds
+    for path in base.glob(f"*/published_date=*/.part-*{_INPROGRESS_SUFFIX}"):
+        try:
+            if path.stat().st_mtime <= cutoff:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:
+            continue
+    return removed
