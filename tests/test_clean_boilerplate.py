@@ -1,0 +1,225 @@
+"""Line rules of newsarchive.clean.boilerplate: promo shapes out, real sentences kept."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsarchive.clean import is_boilerplate_line, is_signature_line, remove_boilerplate
+from newsarchive.clean.boilerplate import is_date_line
+
+PROMO = [
+    # English
+    "Read Also:  Colleges face new rules under draft bill",
+    "Read more: Police arrest six in drugs raid",
+    "READ MORE: Markets rally as rates fall",
+    "ALSO READ | Council delays vote on tram line",
+    "Also read",
+    "RELATED: Storm cuts power to thousands",
+    "Related: Ten things to know about the vote.",
+    "SEE ALSO",
+    "WATCH: Mayor speaks after the vote",
+    "[Related: Keynote recap and what comes next]",
+    "- Photos: The flood in pictures",
+    "More:",
+    "Click here to follow us on Google News",
+    "CLICK HERE TO GET THE NEWS APP",
+    "- Advertisement -",
+    "Advertisement",
+    "ADVERTISEMENT",
+    "Story continues below advertisement",
+    "Article continues below",
+    "Continue reading the main story",
+    "Sign up for our daily newsletter to get the top stories in your inbox.",
+    "Sign Up: Stay on top of the latest news! Sign up for our Email Newsletters here.",
+    "Subscribe now for unlimited access.",
+    "Subscribe to the Morning Review newsletter",
+    "Follow us on Twitter",
+    "Follow Newsbeat on Instagram, Facebook, Twitter and YouTube.",
+    "Get the day’s top headlines delivered to your inbox every morning.",
+    "Share this article",
+    "Like this story? Share it with a friend",
+    "© 2022 Example Media Ltd",
+    "Copyright 2019 Example News. All rights reserved.",
+    "copyright Example 2019 - ISSN: 1234-5678",
+    "Latest news",
+    "Related news",
+    "Most read",
+    "Trending",
+    "Popular on Example",
+    "You may also like...",
+    "The views and opinions expressed in the article do not necessarily reflect those of X.",
+    # German
+    "Lesen Sie auch: Streit um Schuldenbremse geht weiter",
+    "Mehr zum Thema",
+    "Anzeige",
+    "Folgen Sie uns auf Twitter",
+    "Abonnieren Sie unseren Newsletter",
+    "Meistgelesen",
+    # French
+    "Lire aussi : Le gouvernement présente son budget",
+    "À lire aussi",
+    "Publicité",
+    "Abonnez-vous à notre newsletter",
+    "Suivez-nous sur Facebook",
+    "Les plus lus",
+    # Spanish
+    "Lee también: El Gobierno aprueba los presupuestos",
+    "Noticias relacionadas",
+    "Publicidad",
+    "Suscríbete a nuestro boletín",
+    "Síguenos en Twitter",
+    "Lo más leído",
+    # Italian
+    "Leggi anche: Il governo approva la manovra",
+    "(Leggi anche su: Il governo approva la manovra –FOTO)",
+    # Hungarian
+    "Kapcsolódó cikk: Újabb döntés született",
+    "Olvassa el ezt is: Megszavazták a költségvetést",
+    "Hirdetés",
+    "Iratkozzon fel hírlevelünkre!",
+    "Kövessen minket a Facebookon!",
+    "Legolvasottabb",
+]
+
+REAL = [
+    "The council said that related work on the bridge would start in the spring.",
+    "Related research shows that the tram will cut commuting times.",
+    "Readers can sign up for public hearings at city hall, officials said.",
+    "Subscribers to the service will pay more from May, the company said.",
+    "Watch out for the new speed cameras, police warned on Tuesday.",
+    "More than 300 people attended the meeting.",
+    "More – much more – needs to be done, she said.",
+    "Copyright law has not kept up with the internet, the judge wrote in her ruling.",
+    "The advertisement campaign cost 2 million dollars, according to the filing.",
+    "Follow-up talks are planned for next week.",
+    "Latest figures show unemployment fell to 4.1 percent in March.",
+    "Trending topics on social media included the match and the storm.",
+    "He said: “Click here, they told me, and I lost everything.”",
+    "Mehr als 300 Menschen kamen zu der Versammlung.",
+    "Lire la presse étrangère est devenu plus difficile, dit-elle.",
+    "La publicidad institucional creció un 20 por ciento.",
+    "A hirdetés szerint a lakás ára 40 millió forint.",
+    "Read the full report on the council website, which was published on Monday and runs to "
+    "more than two hundred pages of tables, maps and appendices describing every stop, every "
+    "depot and every bridge that the proposed tram line would need, with costs for each.",
+]
+
+
+@pytest.mark.parametrize("line", PROMO)
+def test_promo_lines(line: str) -> None:
+    assert is_boilerplate_line(line)
+
+
+@pytest.mark.parametrize("line", REAL)
+def test_real_sentences_kept(line: str) -> None:
+    assert not is_boilerplate_line(line)
+
+
+def test_long_line_with_marker_kept() -> None:
+    line = "Related: " + "the council and the mayor argued about the budget for months " * 5
+    assert not is_boilerplate_line(line)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Thursday, July 7, 2022", True),
+        ("July 7, 2022", True),
+        ("7 July 2022 10:45", True),
+        ("Donnerstag, 7. Juli 2022", True),
+        ("2022. július 7., csütörtök", True),
+        ("2022-07-07", True),
+        ("On July 7, 2022 the council met.", False),
+    ],
+)
+def test_date_lines(line: str, expected: bool) -> None:
+    assert is_date_line(line) is expected
+
+
+@pytest.mark.parametrize(
+    ("line", "kw", "expected"),
+    [
+        ("Nation World News Desk", {}, True),
+        ("Web Desk", {}, True),
+        ("Redaktion", {}, True),
+        ("We beat the other team", {}, False),
+        (
+            "Nation World News is the fastest emerging news website covering all the news.",
+            {},
+            True,
+        ),
+        ("Example Times", {"site_name": "Example Times"}, True),
+        ("exampletimes.com", {"domain": "www.exampletimes.com"}, True),
+        ("Example Times is owned by a local family trust.", {"site_name": "Example Times"}, True),
+        ("Ascom is a global solutions provider focused on healthcare ICT.", {}, False),
+        ("The mayor is a former news anchor at a local station.", {}, False),
+    ],
+)
+def test_signature_lines(line: str, kw: dict[str, str], expected: bool) -> None:
+    assert is_signature_line(line, **kw) is expected
+
+
+def test_remove_boilerplate_order_and_normalisation() -> None:
+    text = (
+        "  First paragraph of the story.  \r\n\r\n"
+        "Read more: Another story\n"
+        "\n"
+        "Second paragraph, with more text.\n"
+        "Advertisement\n"
+        "Third paragraph.\n"
+    )
+    clean, removed = remove_boilerplate(text)
+    assert (
+        clean
+        == "First paragraph of the story.\nSecond paragraph, with more text.\nThird paragraph."
+    )
+    assert removed == ["Read more: Another story", "Advertisement"]
+
+
+def test_bare_marker_takes_following_headline() -> None:
+    text = "Para one.\nRead more:\nCouncil delays vote on tram line\nPara two is here.\nPara 3."
+    clean, removed = remove_boilerplate(text)
+    assert clean == "Para one.\nPara two is here.\nPara 3."
+    assert removed == ["Read more:", "Council delays vote on tram line"]
+
+
+def test_heading_with_link_list_at_end() -> None:
+    text = (
+        "One.\nTwo.\nThree.\nFour.\nMost read\nStorm hits the coast\nCouncil approves tram line\n"
+    )
+    clean, removed = remove_boilerplate(text)
+    assert clean == "One.\nTwo.\nThree.\nFour."
+    assert removed == ["Most read", "Storm hits the coast", "Council approves tram line"]
+
+
+def test_heading_followed_by_sentences_keeps_them() -> None:
+    text = "One.\nTwo.\nThree.\nDon't miss\nA short real sentence follows here.\nAnother one."
+    clean, removed = remove_boilerplate(text)
+    assert clean == "One.\nTwo.\nThree.\nA short real sentence follows here.\nAnother one."
+    assert removed == ["Don't miss"]
+
+
+def test_comments_section_cut() -> None:
+    text = "One.\nTwo.\nThree.\n2 comments\nGreat recipe, thanks!\nHi Ann, glad you liked it."
+    clean, removed = remove_boilerplate(text)
+    assert clean == "One.\nTwo.\nThree."
+    assert removed == ["2 comments", "Great recipe, thanks!", "Hi Ann, glad you liked it."]
+
+
+def test_title_echo_and_site_signature() -> None:
+    text = (
+        "Tram line approved - Example Times\n"
+        "The council approved the line.\n"
+        "It will open in 2026.\n"
+        "Example Times\n"
+    )
+    clean, removed = remove_boilerplate(text, title="Tram line approved", site_name="Example Times")
+    assert clean == "The council approved the line.\nIt will open in 2026."
+    assert removed == ["Tram line approved - Example Times", "Example Times"]
+
+
+@pytest.mark.parametrize("text", ["", "\n", "x", "—\n©\n(", "\ud800", "a\x00b"])
+def test_remove_boilerplate_never_raises(text: str) -> None:
+    clean, removed = remove_boilerplate(text)
+    assert isinstance(clean, str)
+    assert isinstance(removed, list)
