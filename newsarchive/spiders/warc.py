@@ -1,0 +1,215 @@
+"""``scrapy crawl warc -a paths=PATH_OR_GLOB[,PATH_OR_GLOB...]``: import pages from WARC files.
+
+Reads WARC/1.0 and WARC/1.1 files (gzip-compressed per record, or not) with warcio's
+``ArchiveIterator``, one record at a time, and yields a :class:`~newsarchive.items.RawPage`
+for every ``response`` record whose HTTP status is 200 and whose content type is HTML-ish
+(``text/html``, ``application/xhtml+xml`` or none). No HTTP request is made: items come
+straight out of :meth:`WarcSpider.start` (Scrapy >= 2.13), whose consumer applies
+back-pressure, so memory stays bounded by one record.
+
+Per record:
+
+* ``url`` = ``final_url`` = ``WARC-Target-URI``; ``crawled_at`` = ``WARC-Date`` (UTC);
+* ``body`` = the HTTP payload with transfer and content encodings removed
+  (``record.content_stream()``), at most ``DOWNLOAD_MAXSIZE`` bytes (larger records are
+  skipped);
+* ``headers`` = the HTTP headers, names lower-cased, first value kept, without
+  ``content-encoding`` / ``transfer-encoding`` / ``content-length`` (they describe the
+  encoded payload, not ``body``). Header values are as warcio decoded them (UTF-8, else
+  latin-1).
+
+Stats (prefix ``newsarchive/``): ``warc_files``, ``warc_records``, ``warc_pages``,
+``warc_skipped_type`` (request, metadata, warcinfo... records), ``warc_revisits``,
+``warc_redirects`` (3xx), ``warc_non_200`` (other statuses), ``warc_non_html``,
+``warc_too_large``, ``warc_errors`` (damaged record or file: logged, the rest of that file
+is skipped, the next file is read).
+"""
+
+from __future__ import annotations
+
+import glob
+import logging
+import os
+from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import scrapy
+from warcio.archiveiterator import ArchiveIterator
+
+from newsarchive.discovery import parse_date
+from newsarchive.items import DiscoveryHints, RawPage
+from newsarchive.spiders._common import headers_dict, is_html_type
+
+__all__ = ["WarcSpider", "expand_paths", "read_warc"]
+
+logger = logging.getLogger(__name__)
+
+#: Bytes; the largest payload read from one record when ``DOWNLOAD_MAXSIZE`` is unset (0).
+DEFAULT_MAX_PAYLOAD = 10 * 1024 * 1024
+_ENCODING_HEADERS = frozenset({"content-encoding", "transfer-encoding", "content-length"})
+_GLOB_CHARS = frozenset("*?[")
+
+Counter = Callable[[str], None]
+
+
+def expand_paths(paths: str) -> list[Path]:
+    """Expand a comma-separated list of paths and glob patterns (``~`` allowed).
+
+    Each pattern's matches are sorted; the result keeps pattern order, without repeats.
+
+    Raises:
+        ValueError: ``paths`` is empty, or a pattern matches no file (the message names it).
+    """
+    patterns = [part.strip() for part in paths.split(",") if part.strip()]
+    if not patterns:
+        raise ValueError("warc spider: give the WARC files with -a paths=PATH_OR_GLOB[,...]")
+    result: list[Path] = []
+    for pattern in patterns:
+        expanded = os.path.expanduser(pattern)
+        if _GLOB_CHARS & set(expanded):
+            matches = sorted(p for p in glob.glob(expanded, recursive=True) if os.path.isfile(p))
+        else:
+            matches = [expanded] if os.path.isfile(expanded) else []
+        if not matches:
+            raise ValueError(f"warc spider: no file matches {pattern!r}")
+        for match in matches:
+            path = Path(match)
+            if path not in result:
+                result.append(path)
+    return result
+
+
+def _warc_date(value: str | None) -> datetime | None:
+    return parse_date(value)
+
+
+def read_warc(path: str | Path, count: Counter | None = None,
+              max_payload: int = DEFAULT_MAX_PAYLOAD) -> Iterator[RawPage]:
+    """Yield the HTML 200 responses of one WARC file as :class:`RawPage` items, lazily.
+
+    Args:
+        path: a WARC file, gzip-compressed or not.
+        count: called with a stat name (without prefix) for every counted event.
+        max_payload: bytes; records with a larger decoded payload are skipped.
+
+    Never raises for damaged data: a broken record, a record shorter than its
+    ``Content-Length``, a truncated gzip member, trailing garbage or a non-WARC (ARC) file
+    is counted as ``warc_errors``, logged, and ends the reading of this file (a truncated
+    record is never yielded). ``OSError`` while opening the file is counted and logged the
+    same way.
+    """
+    def inc(name: str) -> None:
+        if count is not None:
+            count(name)
+
+    try:
+        stream = open(path, "rb")  # noqa: SIM115 - closed in finally, generator-safe
+    except OSError as exc:
+        inc("warc_errors")
+        logger.error("Cannot open WARC %s: %s", path, exc)
+        return
+    inc("warc_files")
+    archive: ArchiveIterator | None = None
+    try:
+        size = os.fstat(stream.fileno()).st_size
+        archive = ArchiveIterator(stream)
+        end = 0  # byte offset where the last complete record ended
+        while True:
+            try:
+                record = next(archive)
+            except StopIteration:
+                break
+            inc("warc_records")
+            if not str(record.format).startswith("warc"):
+                raise _Damaged(f"not a WARC record (format {record.format!r})")
+            page = _page_of(record, inc, max_payload)
+            archive.read_to_end(record)
+            if record.raw_stream is not None and getattr(record.raw_stream, "limit", 0) > 0:
+                raise _Damaged(f"record truncated ({record.raw_stream.limit} bytes missing)")
+            end = archive.offset
+            if page is not None:
+                yield page
+        if size - end > 4:  # a record whose headers were cut off ends iteration silently
+            raise _Damaged(f"{size - end} bytes of damaged data after the last complete record")
+    except Exception as exc:  # _Damaged, warcio ArchiveLoadFailed, zlib.error, EOFError...
+        inc("warc_errors")
+        logger.error("Damaged WARC %s after byte %s: %s; rest of file skipped",
+                     path, getattr(archive, "offset", "?"), exc)
+    finally:
+        stream.close()
+
+
+class _Damaged(Exception):
+    """A WARC file is damaged (truncated record, trailing garbage, not WARC)."""
+
+
+def _page_of(record: Any, inc: Callable[[str], None], max_payload: int) -> RawPage | None:
+    if record.rec_type == "revisit":
+        inc("warc_revisits")
+        return None
+    if record.rec_type != "response" or record.http_headers is None:
+        inc("warc_skipped_type")
+        return None
+    try:
+        status = int(record.http_headers.get_statuscode())
+    except (TypeError, ValueError):
+        status = 0
+    if status != 200:
+        inc("warc_redirects" if 300 <= status < 400 else "warc_non_200")
+        return None
+    if not is_html_type(record.http_headers.get_header("Content-Type")):
+        inc("warc_non_html")
+        return None
+    url = (record.rec_headers.get_header("WARC-Target-URI") or "").strip().strip("<>")
+    crawled_at = _warc_date(record.rec_headers.get_header("WARC-Date"))
+    if not url or crawled_at is None:
+        inc("warc_errors")
+        logger.warning("WARC record without target URI or date skipped: %r", url)
+        return None
+    body = record.content_stream().read(max_payload + 1)
+    if len(body) > max_payload:
+        inc("warc_too_large")
+        logger.info("WARC record %s larger than %d bytes skipped", url, max_payload)
+        return None
+    headers = headers_dict((name, value) for name, value in record.http_headers.headers
+                           if name.strip().lower() not in _ENCODING_HEADERS)
+    inc("warc_pages")
+    return RawPage(url=url, final_url=url, status=status, headers=headers, body=body,
+                   crawled_at=crawled_at, hints=DiscoveryHints(), redirect_urls=[])
+
+
+class WarcSpider(scrapy.Spider):
+    """Yield :class:`RawPage` items from WARC files, without network access.
+
+    Arguments (``-a``):
+        paths: comma-separated WARC paths or glob patterns (``*.warc.gz``, ``**``).
+
+    Raises:
+        ValueError: ``paths`` missing or a pattern matches no file (at construction, so
+            ``scrapy crawl`` stops before crawling).
+    """
+
+    name = "warc"
+    custom_settings = {"ROBOTSTXT_OBEY": False}
+
+    def __init__(self, paths: str = "", *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.paths = expand_paths(paths)
+
+    def _count(self, name: str) -> None:
+        crawler = getattr(self, "crawler", None)
+        if crawler is not None and crawler.stats is not None:
+            crawler.stats.inc_value("newsarchive/" + name)
+
+    async def start(self) -> AsyncIterator[Any]:
+        """Yield the pages of every file in order, one record at a time."""
+        max_payload = DEFAULT_MAX_PAYLOAD
+        settings = getattr(self, "settings", None)
+        if settings is not None:
+            max_payload = settings.getint("DOWNLOAD_MAXSIZE", 0) or DEFAULT_MAX_PAYLOAD
+        for path in self.paths:
+            self.logger.info("Reading %s", path)
+            for page in read_warc(path, self._count, max_payload):
+                yield page
