@@ -1,8 +1,7 @@
 """Scrapy settings for newsarchive.
 
 Every setting of our own is prefixed ``NEWSARCHIVE_``. Override any of them on the command
-line (``scrapy crawl news -s NEWSARCHIVE_ARCHIVE=/srv/archive``) or in the environment
-(``SCRAPY_NEWSARCHIVE_ARCHIVE=...``).
+line (``scrapy crawl news -s NEWSARCHIVE_ARCHIVE=/srv/archive``) or in a Scrapyd job.
 """
 
 BOT_NAME = "newsarchive"
@@ -20,6 +19,16 @@ NEWSARCHIVE_FLUSH_BYTES = 128 * 1024 * 1024
 NEWSARCHIVE_FLUSH_SECONDS = 600.0
 #: Target uncompressed size of one Parquet row group, bytes.
 NEWSARCHIVE_ROW_GROUP_BYTES = 64 * 1024 * 1024
+
+# --- discovery (news spider) -----------------------------------------------------------
+#: Sources CSV; empty means the bundled ``newsarchive/sources/sources.csv``.
+NEWSARCHIVE_SOURCES = ""
+#: Sitemap-index levels followed below a source's sitemaps.
+NEWSARCHIVE_SITEMAP_DEPTH = 2
+#: Child sitemaps followed per sitemap index, newest first (0: all).
+NEWSARCHIVE_SITEMAP_MAX_CHILDREN = 50
+#: Skip feed/sitemap entries older than this many days (0: no limit).
+NEWSARCHIVE_MAX_AGE_DAYS = 0
 
 # --- politeness ----------------------------------------------------------------------
 USER_AGENT = "newsarchive/0.1 (+https://github.com/newsarchive/newsarchive)"

@@ -1,1 +1,213 @@
-"""extract"""
+"""HTML page → :class:`~newsarchive.items.Article` (before cleaning).
+
+:func:`extract_page` decodes the bytes (:mod:`.encoding`), parses the page and reads its
+metadata (:mod:`.metadata`), extracts the main text (:mod:`.text`), decides whether the page
+is one article (:mod:`.pagetype`) and picks the dates (:mod:`.dates`). It is a pure function
+of its arguments (apart from the default ``crawled_at``), usable without Scrapy.
+
+The fields ``wire_source``, ``dateline``, ``credits`` and ``cluster_id`` are left None: the
+cleaning and de-duplication steps fill them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+from newsarchive.dedup.urls import article_id, domain_of, normalize_url, same_site
+from newsarchive.items import Article, DiscoveryHints
+
+from .dates import choose_modified, choose_published
+from .encoding import decode_html
+from .metadata import (
+    PageMetadata,
+    clean_authors,
+    clean_title,
+    parse_html,
+    raw_authors,
+    read_metadata,
+    site_name,
+)
+from .pagetype import NotAnArticle, classify, page_signals
+from .text import extract_text
+
+__all__ = ["NotAnArticle", "detect_language", "extract_page"]
+
+_WORD = re.compile(r"\w+")
+_HTML_TYPES = ("text/html", "application/xhtml+xml", "text/xml", "application/xml",
+               "text/plain", "application/octet-stream", "")
+_LANG = re.compile(r"^([a-zA-Z]{2,3})(?:[-_].*)?$")
+_LOOKS_HTML = re.compile(rb"<(?:!doctype|html|head|body|p|div|article|title)\b", re.IGNORECASE)
+
+
+def _as_utc(moment: datetime | None) -> datetime:
+    if moment is None:
+        return datetime.now(UTC)
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def _language_code(value: str | None) -> str | None:
+    """ISO 639-1 from a tag like ``en-US``, ``hu_HU``, ``de``; None if it is not one."""
+    if not value:
+        return None
+    match = _LANG.match(value.strip())
+    if not match:
+        return None
+    code = match.group(1).lower()
+    if len(code) == 2:
+        return code
+    three = {"eng": "en", "deu": "de", "ger": "de", "fra": "fr", "fre": "fr", "hun": "hu",
+             "spa": "es", "ita": "it", "por": "pt", "nld": "nl", "rus": "ru", "pol": "pl"}
+    return three.get(code)
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code of ``text`` by py3langid; None for fewer than 20 words."""
+    if len(_WORD.findall(text)) < 20:
+        return None
+    try:
+        import py3langid
+
+        code, _score = py3langid.classify(text[:20000])
+    except Exception:  # noqa: BLE001 - detection is best-effort
+        return None
+    return _language_code(str(code))
+
+
+def _language(meta: PageMetadata | None, headers: Mapping[str, str], body: str) -> str | None:
+    """``<html lang>``, then ``Content-Language`` (meta or header), ``og:locale``, JSON-LD
+    ``inLanguage``, then detection on the body."""
+    candidates: list[str | None] = []
+    if meta is not None:
+        candidates += [meta.html_lang, meta.first("content-language", "language", "dc.language")]
+    candidates.append(headers.get("content-language", "").split(",")[0])
+    if meta is not None:
+        candidates += [meta.first("og:locale"), meta.ld_text("inLanguage")]
+    for value in candidates:
+        code = _language_code(value)
+        if code:
+            return code
+    return detect_language(body)
+
+
+def _canonical(meta: PageMetadata | None, url: str) -> str:
+    """``rel=canonical``, else ``og:url``, when on the same site as ``url`` and a valid URL;
+    else ``url``; normalized by :func:`normalize_url`."""
+    if meta is not None:
+        for candidate in (meta.canonical, meta.og_url):
+            if candidate and same_site(candidate, url):
+                try:
+                    return normalize_url(candidate)
+                except ValueError:
+                    continue
+    return normalize_url(url)
+
+
+def extract_page(
+    html: bytes | str,
+    url: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    crawled_at: datetime | None = None,
+    hints: DiscoveryHints | None = None,
+    status: int | None = None,
+) -> Article:
+    """Turn a fetched HTML page into an :class:`Article`.
+
+    Args:
+        html: the response body (bytes, decoded here) or already decoded text.
+        url: the URL the page came from (after redirects); absolute http(s).
+        headers: HTTP response headers with lower-cased names; ``content-type`` gives the
+            charset and media type, ``content-language`` a language fallback.
+        crawled_at: capture time (default: now, UTC); naive values are taken as UTC.
+        hints: the feed's/sitemap's date and title for the page.
+        status: HTTP status, when known; outside 2xx the page is rejected.
+
+    Returns:
+        The article, with ``body`` paragraphs joined by ``"\\n"`` and all times in UTC.
+
+    Raises:
+        NotAnArticle: for listings, error pages, non-HTML content, empty pages, and URLs
+            that are not absolute http(s) (reason ``error-status`` is also used for
+            those, as nothing sensible can be stored).
+    """
+    headers = {k.lower(): v for k, v in (headers or {}).items()}
+    crawled = _as_utc(crawled_at)
+    try:
+        return _extract(html, url, headers, crawled, hints, status)
+    except NotAnArticle:
+        raise
+    except Exception as error:  # noqa: BLE001 - the boundary: nothing else may escape
+        raise NotAnArticle("empty", f"extraction failed: {type(error).__name__}") from error
+
+
+def _extract(
+    html: bytes | str,
+    url: str,
+    headers: Mapping[str, str],
+    crawled: datetime,
+    hints: DiscoveryHints | None,
+    status: int | None,
+) -> Article:
+    if status is not None and not 200 <= status < 300:
+        raise NotAnArticle("error-status", str(status))
+    try:
+        normalize_url(url)
+    except ValueError as error:
+        raise NotAnArticle("error-status", "not an absolute http(s) URL") from error
+    content_type = headers.get("content-type", "")
+    media = content_type.split(";")[0].strip().lower()
+    if media not in _HTML_TYPES and not media.endswith("+xml"):
+        raise NotAnArticle("not-html", media)
+    if isinstance(html, bytes | bytearray):
+        data = bytes(html)
+        if media not in ("text/html", "application/xhtml+xml") and not _LOOKS_HTML.search(
+            data[:4096]
+        ):
+            raise NotAnArticle("not-html", media or "no markup")
+    else:
+        data = html  # type: ignore[assignment]
+    text, _codec = decode_html(data, content_type)
+    root = parse_html(text)
+    if root is None:
+        raise NotAnArticle("empty", "no document")
+    meta = read_metadata(root, url)
+    body = extract_text(text, url)
+    reason = classify(page_signals(root, meta, url, body))
+    if reason is not None:
+        raise NotAnArticle(reason)
+
+    canonical = _canonical(meta, url)
+    domain = domain_of(canonical)
+    site = site_name(meta)
+    title = None
+    for candidate in (meta.ld_text("headline"), meta.first("og:title", "twitter:title"),
+                      meta.h1, meta.html_title, hints.title if hints else None):
+        title = clean_title(candidate, site, domain)
+        if title:
+            break
+    authors = clean_authors(raw_authors(meta), site)
+    published, source = choose_published(meta, url, crawled, hints, html=root)
+    description = meta.first("description", "og:description", "twitter:description") or (
+        meta.ld_text("description")
+    )
+    return Article(
+        article_id=article_id(canonical),
+        url=url,
+        canonical_url=canonical,
+        domain=domain,
+        crawled_at=crawled,
+        body=body,
+        site_name=site,
+        title=title,
+        authors=authors,
+        published_at=published,
+        date_source=source,
+        modified_at=choose_modified(meta, crawled),
+        language=_language(meta, headers, body),
+        description=description,
+        word_count=len(_WORD.findall(body)),
+    )
