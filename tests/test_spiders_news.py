@@ -18,8 +18,7 @@ from newsarchive.items import DiscoveryHints, RawPage
 from newsarchive.sources import SourcesError, load_sources
 from newsarchive.spiders.news import NewsSpider
 
-sys.path.insert(0, str(Path(__file__).parent))
-from newssite import (  # noqa: E402
+from tests.newssite import (
     AP_STORY,
     COUNCIL,
     FESTIVAL,
