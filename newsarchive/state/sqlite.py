@@ -1,0 +1,252 @@
+"""Embedded SQLite implementation of :class:`~newsarchive.state.base.ArchiveState`.
+
+One file, ``state.sqlite3``, in a directory, WAL journal. The connection runs in
+autocommit mode and opens one explicit transaction (``BEGIN``) at the first write after a
+commit/rollback; everything recorded stays in it until :meth:`SQLiteState.commit`. The
+same connection sees its own pending rows; other connections (and a reopened state) see
+only committed ones; a crash leaves the transaction unfinished, which SQLite rolls back.
+
+Tables (all keys are plain values so the layout maps 1:1 onto a key-value backend):
+
+``urls(url -> article_id, cluster_id, stored)``
+    every normalized URL known (stored articles' and sightings').
+``exact(digest -> article_id, cluster_id, stored)``
+    exact body hashes.
+``near_docs(doc -> article_id, cluster_id, site, shingles)`` and
+``near_bands(band_key, doc)``
+    the persistent LSH index: one row per (band key, article); a query looks up its band
+    keys with the ``(band_key, doc)`` primary key and counts shared bands per article.
+    Nothing is loaded at open; shingle blobs are read only for the candidates.
+``site_samples(site, seq -> cluster_id, shingles)``
+    the last few pages of each site, used to recognise the site's template text.
+``indexed_files(path)``
+    archive files already reconciled into the state.
+``meta(key -> value)``
+    schema version and fingerprint parameters; opening a state built with other
+    parameters raises, because its signatures would not be comparable.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+
+from newsarchive.dedup import fingerprint as fp
+from newsarchive.dedup.urls import normalize_url
+from newsarchive.state.base import NearEntry, StoredRef
+
+__all__ = ["SCHEMA_VERSION", "STATE_FILE", "SQLiteState"]
+
+#: Name of the database file inside the state directory.
+STATE_FILE = "state.sqlite3"
+#: Layout version stored in ``meta``.
+SCHEMA_VERSION = "1"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS urls (
+    url TEXT PRIMARY KEY, article_id TEXT NOT NULL, cluster_id TEXT NOT NULL,
+    stored INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS exact (
+    digest BLOB PRIMARY KEY, article_id TEXT NOT NULL, cluster_id TEXT NOT NULL,
+    stored INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS near_docs (
+    doc INTEGER PRIMARY KEY, article_id TEXT NOT NULL UNIQUE, cluster_id TEXT NOT NULL,
+    site TEXT NOT NULL, shingles BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS near_bands (
+    band_key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (band_key, doc)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS site_samples (
+    site TEXT NOT NULL, seq INTEGER NOT NULL, cluster_id TEXT NOT NULL,
+    shingles BLOB NOT NULL, PRIMARY KEY (site, seq)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS indexed_files (path TEXT PRIMARY KEY) WITHOUT ROWID;
+"""
+
+
+def _parameters() -> dict[str, str]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "shingle_size": str(fp.SHINGLE_SIZE),
+        "num_perm": str(fp.NUM_PERM),
+        "minhash_seed": str(fp.MINHASH_SEED),
+        "rows": str(fp.ROWS),
+    }
+
+
+class SQLiteState:
+    """The embedded state, in ``<directory>/state.sqlite3``.
+
+    Args:
+        directory: the state directory; created if missing.
+
+    Raises:
+        ValueError: if the existing file was built with another schema version or other
+            fingerprint parameters.
+        sqlite3.DatabaseError: if the file is not a SQLite database.
+    """
+
+    def __init__(self, directory: str | Path) -> None:
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.path = self.directory / STATE_FILE
+        self._db = sqlite3.connect(self.path, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        tables = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master")}
+        if not {"meta", "urls", "exact", "near_docs", "near_bands", "site_samples",
+                "indexed_files"} <= tables:
+            self._db.executescript(_SCHEMA)
+        stored = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+        expected = _parameters()
+        if stored and stored != expected:
+            self._db.close()
+            raise ValueError(
+                f"state {self.path} was built with {stored}, this code uses {expected}"
+            )
+        if not stored:
+            self._db.executemany(
+                "INSERT INTO meta (key, value) VALUES (?, ?)", sorted(expected.items())
+            )
+
+    # -- transactions -------------------------------------------------------------------
+
+    def _write(self) -> sqlite3.Connection:
+        if not self._db.in_transaction:
+            self._db.execute("BEGIN IMMEDIATE")
+        return self._db
+
+    def commit(self) -> None:
+        """Make pending records durable (call only after their Parquet file is published)."""
+        if self._db.in_transaction:
+            self._db.execute("COMMIT")
+
+    def rollback(self) -> None:
+        """Drop pending records."""
+        if self._db.in_transaction:
+            self._db.execute("ROLLBACK")
+
+    def close(self) -> None:
+        """Roll back pending records and close the database."""
+        self.rollback()
+        self._db.close()
+
+    @property
+    def pending(self) -> bool:
+        """Whether records are waiting for :meth:`commit`."""
+        return self._db.in_transaction
+
+    # -- URLs and exact hashes ----------------------------------------------------------
+
+    def is_seen(self, url: str) -> bool:
+        """Whether ``url`` (normalized here) is known, stored or sighted, pending or not.
+
+        Raises:
+            ValueError: if ``url`` is not an absolute http(s) URL.
+        """
+        return self.get_url(normalize_url(url)) is not None
+
+    def get_url(self, url: str) -> StoredRef | None:
+        """Return what the normalized ``url`` points at, or None."""
+        row = self._db.execute(
+            "SELECT article_id, cluster_id, stored FROM urls WHERE url = ?", (url,)
+        ).fetchone()
+        return StoredRef(row[0], row[1], bool(row[2])) if row else None
+
+    def add_url(self, url: str, ref: StoredRef) -> None:
+        """Record a normalized URL (first record wins)."""
+        self._write().execute(
+            "INSERT OR IGNORE INTO urls VALUES (?, ?, ?, ?)",
+            (url, ref.article_id, ref.cluster_id, int(ref.stored)),
+        )
+
+    def get_exact(self, digest: bytes) -> StoredRef | None:
+        """Return what an exact body hash points at, or None."""
+        row = self._db.execute(
+            "SELECT article_id, cluster_id, stored FROM exact WHERE digest = ?", (digest,)
+        ).fetchone()
+        return StoredRef(row[0], row[1], bool(row[2])) if row else None
+
+    def add_exact(self, digest: bytes, ref: StoredRef) -> None:
+        """Record an exact body hash (first record wins)."""
+        self._write().execute(
+            "INSERT OR IGNORE INTO exact VALUES (?, ?, ?, ?)",
+            (digest, ref.article_id, ref.cluster_id, int(ref.stored)),
+        )
+
+    # -- near-duplicate index -----------------------------------------------------------
+
+    def add_near(self, entry: NearEntry, band_keys: Sequence[int]) -> None:
+        """Index a stored article under its band keys (an id already indexed is ignored)."""
+        db = self._write()
+        cur = db.execute(
+            "INSERT OR IGNORE INTO near_docs (article_id, cluster_id, site, shingles)"
+            " VALUES (?, ?, ?, ?)",
+            (entry.article_id, entry.cluster_id, entry.site, entry.shingles),
+        )
+        if cur.rowcount != 1:
+            return
+        doc = cur.lastrowid
+        db.executemany(
+            "INSERT OR IGNORE INTO near_bands (band_key, doc) VALUES (?, ?)",
+            [(key, doc) for key in band_keys],
+        )
+
+    def near_candidates(self, band_keys: Sequence[int], limit: int) -> list[NearEntry]:
+        """Return up to ``limit`` indexed articles sharing a band key, most shared first."""
+        if not band_keys or limit <= 0:
+            return []
+        keys = list(dict.fromkeys(band_keys))
+        marks = ",".join("?" * len(keys))
+        rows = self._db.execute(
+            f"SELECT d.article_id, d.cluster_id, d.site, d.shingles FROM"
+            f" (SELECT doc, COUNT(*) AS hits FROM near_bands WHERE band_key IN ({marks})"
+            f"  GROUP BY doc ORDER BY hits DESC, doc LIMIT ?) AS c"
+            f" JOIN near_docs AS d ON d.doc = c.doc ORDER BY c.hits DESC, c.doc",
+            (*keys, limit),
+        ).fetchall()
+        return [NearEntry(r[0], r[1], r[2], bytes(r[3])) for r in rows]
+
+    def add_site_sample(self, site: str, cluster_id: str, shingles: bytes, keep: int) -> None:
+        """Add a template sample of ``site``; keep only its ``keep`` newest samples."""
+        db = self._write()
+        row = db.execute("SELECT MAX(seq) FROM site_samples WHERE site = ?", (site,)).fetchone()
+        seq = (row[0] or 0) + 1
+        db.execute(
+            "INSERT INTO site_samples VALUES (?, ?, ?, ?)", (site, seq, cluster_id, shingles)
+        )
+        db.execute("DELETE FROM site_samples WHERE site = ? AND seq <= ?", (site, seq - keep))
+
+    def site_samples(self, site: str) -> list[tuple[str, bytes]]:
+        """Return ``(cluster_id, shingles)`` of the site's kept samples, oldest first."""
+        rows = self._db.execute(
+            "SELECT cluster_id, shingles FROM site_samples WHERE site = ? ORDER BY seq",
+            (site,),
+        ).fetchall()
+        return [(r[0], bytes(r[1])) for r in rows]
+
+    # -- reconciliation -----------------------------------------------------------------
+
+    @staticmethod
+    def _path_key(path: str | Path) -> str:
+        return os.fspath(path)
+
+    def is_file_indexed(self, path: str | Path) -> bool:
+        """Whether the archive file ``path`` (compared as given) is already indexed."""
+        row = self._db.execute(
+            "SELECT 1 FROM indexed_files WHERE path = ?", (self._path_key(path),)
+        ).fetchone()
+        return row is not None
+
+    def mark_file_indexed(self, path: str | Path) -> None:
+        """Record the archive file ``path`` as indexed (pending until commit)."""
+        self._write().execute(
+            "INSERT OR IGNORE INTO indexed_files VALUES (?)", (self._path_key(path),)
+        )
+
+    def __enter__(self) -> SQLiteState:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
