@@ -128,6 +128,7 @@ def score_hu(args: argparse.Namespace) -> None:
     from warcio.archiveiterator import ArchiveIterator
 
     expected: dict[str, bool] = {}
+    ambiguous: set[str] = set()
     for path in sorted(glob.glob(args.warcs)):
         is_article = Path(path).name.startswith("next_page_of_article")
         with open(path, "rb") as stream:
@@ -137,7 +138,12 @@ def score_hu(args: argparse.Namespace) -> None:
                 ctype = record.http_headers.get_header("Content-Type") or ""
                 if "html" not in ctype.lower():
                     continue
-                expected[record.rec_headers.get_header("WARC-Target-URI")] = is_article
+                url = record.rec_headers.get_header("WARC-Target-URI")
+                if expected.get(url, is_article) != is_article:
+                    ambiguous.add(url)  # the same page is in an article file and a list file
+                expected[url] = is_article
+    for url in ambiguous:
+        del expected[url]
     stored = {str(u): str(b) for u, b in _rows(args.archive, "articles", "url, body")}
     stored.update({str(u): "" for (u,) in _rows(args.archive, "duplicates", "url")})
     articles = [u for u, a in expected.items() if a]
@@ -145,6 +151,7 @@ def score_hu(args: argparse.Namespace) -> None:
     kept = [u for u in articles if u in stored]
     wrong = [u for u in listings if u in stored]
     bad_text = [u for u, body in stored.items() if _MOJIBAKE.search(body)]
+    print(f"pages in both article and listing files (not scored): {len(ambiguous)}")
     print(f"article pages archived: {len(kept)}/{len(articles)}")
     print(f"listing pages archived: {len(wrong)}/{len(listings)}")
     print(f"bodies with mojibake: {len(bad_text)}")
