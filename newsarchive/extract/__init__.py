@@ -165,7 +165,7 @@ def _extract(
     if isinstance(html, bytes | bytearray):
         data = bytes(html)
         if media not in ("text/html", "application/xhtml+xml") and not _LOOKS_HTML.search(
-            data[:4096]
+            data[:65536]
         ):
             raise NotAnArticle("not-html", media or "no markup")
     else:

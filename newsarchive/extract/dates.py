@@ -1,0 +1,229 @@
+"""Publication dates: parse, validate and choose by source precedence.
+
+Precedence (first valid candidate wins):
+
+1. page metadata — JSON-LD ``datePublished`` (``jsonld``), then meta tags such as
+   ``article:published_time`` (``meta``), then ``<time datetime>`` (``time``);
+2. discovery hints — the feed's or sitemap's date (``feed`` / ``sitemap``);
+3. the URL — ``/2021/12/30/``, ``/2021-12-30``, ``/20211230-slug`` (``url``);
+4. the text — htmldate 1.11 with ``original_date=True`` (``text``).
+
+A candidate is valid when it lies in ``[1990-01-01, crawled_at + 1 day]`` (:data:`MIN_DATE`,
+:data:`FUTURE_SLACK`); an invalid one is skipped and the next source is tried. A date found
+only by the text search (and a ``<time>`` outside the article that is not marked as the
+publication time) that falls within :data:`BANNER_WINDOW` of the capture time is rejected as
+a "today" banner: many templates print the viewing day in the page header (see the project's
+seed page, "Thursday, July 7, 2022"), and htmldate picks it up when nothing better exists.
+All results are timezone-aware UTC; naive values are taken as UTC.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from dateutil import parser as dateutil_parser
+
+from newsarchive.items import DiscoveryHints
+
+from .metadata import PageMetadata
+
+__all__ = [
+    "BANNER_WINDOW",
+    "FUTURE_SLACK",
+    "MIN_DATE",
+    "choose_modified",
+    "choose_published",
+    "date_from_url",
+    "parse_datetime",
+]
+
+#: Earliest plausible publication time (the web news era; also htmldate's default floor).
+MIN_DATE = datetime(1990, 1, 1, tzinfo=UTC)
+#: How far past the capture time a date may lie (time-zone skew and scheduled posts).
+FUTURE_SLACK = timedelta(days=1)
+#: Text-only dates this close to the capture time are taken for a "today" banner.
+BANNER_WINDOW = timedelta(days=1)
+
+#: Meta names giving the publication time, most specific first (OpenGraph article
+#: namespace, Dublin Core, Parse.ly, Sailthru, and common CMS names).
+PUBLISHED_META = (
+    "article:published_time", "og:article:published_time", "article:published",
+    "datepublished", "pubdate", "publishdate", "publish-date", "publish_date",
+    "article.published", "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date",
+    "dc.date.created", "date", "parsely-pub-date", "sailthru.date", "cxenseparse:recs:publishtime",
+    "og:published_time", "article_date_original", "originalpublicationdate", "date_published",
+)
+#: Meta names giving the modification time.
+MODIFIED_META = (
+    "article:modified_time", "og:updated_time", "datemodified", "dc.date.modified",
+    "dcterms.modified", "last-modified", "lastmod", "article:modified",
+)
+
+_URL_DATE = re.compile(
+    r"(?<![0-9])((?:19|20)[0-9]{2})[/_.-](0?[1-9]|1[0-2])[/_.-](0?[1-9]|[12][0-9]|3[01])(?![0-9])"
+)
+_URL_COMPACT = re.compile(r"/((?:19|20)[0-9]{2})(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])(?=[_-])")
+_DEFAULT = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def parse_datetime(value: Any) -> datetime | None:
+    """Parse a date string from metadata into an aware UTC datetime.
+
+    Accepts ISO 8601 (with or without time and offset) and the free forms dateutil reads
+    ("Thu, 30 Dec 2021 22:15:00 GMT", "December 30, 2021"). Naive results are taken as
+    UTC. Returns None for anything unparseable, including bare years.
+    """
+    if isinstance(value, datetime):
+        parsed: datetime | None = value
+    elif isinstance(value, date):
+        parsed = datetime(value.year, value.month, value.day)
+    elif isinstance(value, str):
+        text = value.strip()
+        if len(text) < 8 or len(text) > 64 or not re.search(r"\d", text):
+            return None
+        try:
+            parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # unknown tz names ("EST") → naive
+                    parsed = dateutil_parser.parse(text, default=_DEFAULT.replace(tzinfo=None))
+            except (ValueError, OverflowError, TypeError, dateutil_parser.ParserError):
+                return None
+    else:
+        return None
+    if parsed is None:
+        return None
+    try:
+        if parsed.tzinfo is None or parsed.utcoffset() is None:
+            return parsed.replace(tzinfo=UTC)
+        return parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _valid(moment: datetime | None, crawled_at: datetime) -> bool:
+    return moment is not None and MIN_DATE <= moment <= crawled_at + FUTURE_SLACK
+
+
+def _near_capture(moment: datetime, crawled_at: datetime) -> bool:
+    """Whether the calendar day (UTC) of ``moment`` is within BANNER_WINDOW of the capture day."""
+    return abs(moment.date() - crawled_at.date()) <= BANNER_WINDOW
+
+
+def date_from_url(url: str) -> datetime | None:
+    """The date a URL path spells (``/2021/12/30/``, ``/2021-12-30-``, ``/20211230-``), as
+    midnight UTC, or None. Only the path is read, so query strings like ``?tol=2019-07-12``
+    of search pages do not count."""
+    path = url.split("?", 1)[0].split("#", 1)[0]
+    path = path.split("//", 1)[-1]
+    path = path[path.find("/"):] if "/" in path else ""
+    for pattern in (_URL_DATE, _URL_COMPACT):
+        match = pattern.search(path)
+        if match:
+            try:
+                year, month, day = (int(g) for g in match.groups())
+                return datetime(year, month, day, tzinfo=UTC)
+            except ValueError:
+                continue
+    return None
+
+
+def _metadata_candidates(meta: PageMetadata) -> Iterable[tuple[Any, str, bool]]:
+    """(value, source, banner-safe) in precedence order."""
+    if meta.article is not None:
+        yield meta.article.get("datePublished"), "jsonld", True
+        yield meta.article.get("dateCreated"), "jsonld", True
+    for node in meta.jsonld_nodes:
+        if node is not meta.article and "datePublished" in node:
+            yield node.get("datePublished"), "jsonld", True
+    for value in meta.all(*PUBLISHED_META):
+        yield value, "meta", True
+    for value, trusted in meta.time_values:
+        yield value, "time", trusted
+
+
+def _text_date(html: str | Any, url: str, crawled_at: datetime) -> datetime | None:
+    try:
+        import htmldate
+
+        found = htmldate.find_date(
+            html, original_date=True, extensive_search=True, url=None, outputformat="%Y-%m-%d",
+            min_date=MIN_DATE.replace(tzinfo=None),
+            max_date=(crawled_at + FUTURE_SLACK).replace(tzinfo=None),
+        )
+    except Exception:  # noqa: BLE001 - htmldate is a best-effort fallback
+        return None
+    return parse_datetime(found) if found else None
+
+
+def choose_published(
+    meta: PageMetadata | None,
+    url: str,
+    crawled_at: datetime,
+    hints: DiscoveryHints | None = None,
+    html: str | Any = None,
+) -> tuple[datetime | None, str | None]:
+    """Pick the publication time by the precedence in this module's docstring.
+
+    Args:
+        meta: the page metadata (None when the page did not parse).
+        url: the page URL (its path may carry the date).
+        crawled_at: capture time, aware UTC; bounds the future and defines "today".
+        hints: discovery hints (feed/sitemap date).
+        html: the decoded document (or lxml tree) for the htmldate text search; None skips it.
+
+    Returns:
+        ``(published_at, date_source)``, or ``(None, None)``.
+    """
+    if meta is not None:
+        for value, source, banner_safe in _metadata_candidates(meta):
+            moment = parse_datetime(_first_text(value))
+            if not _valid(moment, crawled_at):
+                continue
+            assert moment is not None
+            if not banner_safe and _near_capture(moment, crawled_at):
+                continue
+            return moment, source
+    if hints is not None and hints.published_at is not None:
+        moment = parse_datetime(hints.published_at)
+        if _valid(moment, crawled_at):
+            return moment, hints.source or "feed"
+    moment = date_from_url(url)
+    if _valid(moment, crawled_at):
+        return moment, "url"
+    if html is not None:
+        moment = _text_date(html, url, crawled_at)
+        if moment is not None and _valid(moment, crawled_at) and not _near_capture(
+            moment, crawled_at
+        ):
+            return moment, "text"
+    return None, None
+
+
+def choose_modified(meta: PageMetadata | None, crawled_at: datetime) -> datetime | None:
+    """Modification time from JSON-LD ``dateModified`` or ``article:modified_time``-style
+    meta tags, validated like publication times; None when absent."""
+    if meta is None:
+        return None
+    values: list[Any] = []
+    if meta.article is not None:
+        values.append(meta.article.get("dateModified"))
+    values.extend(meta.all(*MODIFIED_META))
+    for value in values:
+        moment = parse_datetime(_first_text(value))
+        if _valid(moment, crawled_at):
+            return moment
+    return None
+
+
+def _first_text(value: Any) -> Any:
+    if isinstance(value, list):
+        return value[0] if value else None
+    if isinstance(value, dict):
+        return value.get("@value")
+    return value

@@ -1,0 +1,377 @@
+"""Page metadata: JSON-LD, OpenGraph, ``<meta>`` tags, ``<time>``, canonical link, title.
+
+Everything here reads an lxml tree that :func:`parse_html` built. Nothing raises on odd
+markup: malformed JSON-LD blocks are skipped, missing values are None.
+
+Sources of the vocabularies: schema.org (``NewsArticle`` and subtypes, ``@graph``),
+the Open Graph protocol (https://ogp.me: ``og:title``, ``og:site_name``, ``og:url``,
+``og:locale``, ``article:published_time``, ``article:modified_time``, ``article:author``),
+and the de-facto meta names of news CMSs (``author``, ``byl``, ``parsely-*``,
+``sailthru.*``, ``dc.*``, ``pubdate``, ``publish-date``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin
+
+import lxml.html
+from lxml import etree
+
+__all__ = [
+    "ARTICLE_TYPES",
+    "LISTING_TYPES",
+    "PageMetadata",
+    "clean_authors",
+    "clean_title",
+    "parse_html",
+    "read_metadata",
+]
+
+#: schema.org types that mark one article (schema.org/Article and its news subtypes, plus
+#: the posting types that news sites use for blogs, live blogs and discussion threads).
+ARTICLE_TYPES = frozenset({
+    "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle",
+    "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "askpublicnewsarticle",
+    "blogposting", "liveblogposting", "socialmediaposting", "discussionforumposting",
+    "techarticle", "report", "scholarlyarticle", "satiricalarticle", "advertisercontentarticle",
+    "review",
+})
+#: schema.org types that mark a list of items rather than one article.
+LISTING_TYPES = frozenset({
+    "collectionpage", "itemlist", "searchresultspage", "profilepage", "blog", "mediagallery",
+})
+
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_SPACE = re.compile(r"\s+")
+_EMAIL = re.compile(r"\S+@\S+\.\w+")
+_URLISH = re.compile(r"^(?:https?:|www\.|//)|\.(?:com|org|net|hu|de|uk)(?:/|$)", re.IGNORECASE)
+_BY = re.compile(r"^(?:by|von|par|por|írta|szerző)\s*:?\s+", re.IGNORECASE)
+_AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|\s&\s|\band\b|\bund\b|\bés\b|\bet\b|\by\b|\s\|\s)\s*",
+                           re.IGNORECASE)
+_TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|»|«|/|:)\s+")
+
+
+def _norm(text: str | None) -> str:
+    return _SPACE.sub(" ", text or "").strip()
+
+
+def _key(text: str) -> str:
+    """Compare key: lower-case letters and digits only (``"The Verge"`` → ``"theverge"``)."""
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def parse_html(text: str) -> lxml.html.HtmlElement | None:
+    """Parse decoded HTML with lxml; None when there is no document to speak of.
+
+    An XML declaration is dropped first, since lxml refuses ``str`` input that carries one.
+    """
+    text = _XML_DECL.sub("", text, count=1)
+    if not text.strip():
+        return None
+    try:
+        parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True)
+        root = lxml.html.document_fromstring(text, parser=parser)
+    except (etree.ParserError, ValueError, TypeError):
+        return None
+    return root if isinstance(root, lxml.html.HtmlElement) else None
+
+
+@dataclass
+class PageMetadata:
+    """What the page says about itself (all strings whitespace-normalized).
+
+    Attributes:
+        jsonld_types: lower-cased ``@type`` values of every JSON-LD node on the page.
+        article: the first JSON-LD node of an :data:`ARTICLE_TYPES` type, or None.
+        meta: ``<meta>`` contents by lower-cased ``property``/``name``/``itemprop``/
+            ``http-equiv``, in page order.
+        canonical: absolute ``rel=canonical`` href, or None.
+        og_url: absolute ``og:url``, or None.
+        og_type: ``og:type`` lower-cased, or None.
+        html_lang: ``<html lang>`` / ``xml:lang``, or None.
+        h1: text of the first ``<h1>``, or None.
+        html_title: text of ``<title>``, or None.
+        time_values: ``(datetime attribute, trusted)`` of ``<time>`` elements in page order;
+            *trusted* when the element is marked as the publication time (``itemprop`` /
+            ``pubdate`` / a class naming publication) or sits inside ``<article>``.
+    """
+
+    jsonld_types: set[str] = field(default_factory=set)
+    article: dict[str, Any] | None = None
+    meta: dict[str, list[str]] = field(default_factory=dict)
+    canonical: str | None = None
+    og_url: str | None = None
+    og_type: str | None = None
+    html_lang: str | None = None
+    h1: str | None = None
+    html_title: str | None = None
+    time_values: list[tuple[str, bool]] = field(default_factory=list)
+    jsonld_nodes: list[dict[str, Any]] = field(default_factory=list)
+
+    def first(self, *names: str) -> str | None:
+        """The first non-empty ``<meta>`` content among ``names`` (tried in order)."""
+        for name in names:
+            for value in self.meta.get(name, ()):
+                if value:
+                    return value
+        return None
+
+    def all(self, *names: str) -> list[str]:
+        """Every non-empty ``<meta>`` content among ``names``, in the order of ``names``."""
+        return [value for name in names for value in self.meta.get(name, ()) if value]
+
+    # --- JSON-LD accessors -------------------------------------------------------------
+    def ld(self, key: str) -> Any:
+        """A property of the JSON-LD article node (None when there is no such node)."""
+        return self.article.get(key) if self.article else None
+
+    def ld_text(self, key: str) -> str | None:
+        """A JSON-LD article property as text (first element of a list, ``@value``/name)."""
+        return _as_text(self.ld(key))
+
+
+def _as_text(value: Any) -> str | None:
+    if isinstance(value, list):
+        for item in value:
+            text = _as_text(item)
+            if text:
+                return text
+        return None
+    if isinstance(value, dict):
+        return _as_text(value.get("@value") or value.get("name"))
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        text = _norm(str(value))
+        return text or None
+    return None
+
+
+def _types_of(node: dict[str, Any]) -> set[str]:
+    raw = node.get("@type")
+    values = raw if isinstance(raw, list) else [raw]
+    out = set()
+    for value in values:
+        if isinstance(value, str):
+            out.add(value.rsplit("/", 1)[-1].rsplit(":", 1)[-1].lower())
+    return out
+
+
+def _walk(data: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
+    """Yield every JSON-LD node: top-level objects, array items and ``@graph`` members."""
+    if depth > 6:
+        return
+    if isinstance(data, list):
+        for item in data:
+            yield from _walk(item, depth + 1)
+    elif isinstance(data, dict):
+        if "@type" in data:
+            yield data
+        graph = data.get("@graph")
+        if graph is not None:
+            yield from _walk(graph, depth + 1)
+        main = data.get("mainEntity")
+        if isinstance(main, dict | list):
+            yield from _walk(main, depth + 1)
+
+
+def _load_json(text: str) -> Any:
+    text = text.strip()
+    if text.startswith("<!--"):
+        text = text[4:]
+    if text.endswith("-->"):
+        text = text[:-3]
+    text = text.strip().removeprefix("//<![CDATA[").removesuffix("//]]>").strip()
+    try:
+        return json.loads(text, strict=False)
+    except ValueError:
+        # Common breakage: trailing commas, raw newlines already allowed by strict=False.
+        try:
+            return json.loads(re.sub(r",\s*([}\]])", r"\1", text), strict=False)
+        except ValueError:
+            return None
+
+
+def _jsonld_nodes(root: lxml.html.HtmlElement) -> list[dict[str, Any]]:
+    nodes: list[dict[str, Any]] = []
+    for script in root.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        data = _load_json(script.text or "")
+        if data is not None:
+            nodes.extend(_walk(data))
+    return nodes
+
+
+def read_metadata(root: lxml.html.HtmlElement, base_url: str) -> PageMetadata:
+    """Collect the metadata of a parsed page.
+
+    Args:
+        root: the document element from :func:`parse_html`.
+        base_url: URL used to resolve relative canonical/og:url links.
+    """
+    meta = PageMetadata()
+    meta.jsonld_nodes = _jsonld_nodes(root)
+    for node in meta.jsonld_nodes:
+        types = _types_of(node)
+        meta.jsonld_types |= types
+        if meta.article is None and types & ARTICLE_TYPES:
+            meta.article = node
+    head_meta: dict[str, list[str]] = {}
+    for element in root.iter("meta"):
+        content = element.get("content")
+        if content is None:
+            continue
+        content = _norm(content)
+        for attr in ("property", "name", "itemprop", "http-equiv"):
+            name = element.get(attr)
+            if name:
+                head_meta.setdefault(name.strip().lower(), []).append(content)
+    meta.meta = head_meta
+    for link in root.iter("link"):
+        rel = (link.get("rel") or "").lower().split()
+        href = (link.get("href") or "").strip()
+        if "canonical" in rel and href and meta.canonical is None:
+            meta.canonical = _absolute(base_url, href)
+    og_url = meta.first("og:url")
+    meta.og_url = _absolute(base_url, og_url) if og_url else None
+    og_type = meta.first("og:type")
+    meta.og_type = og_type.lower() if og_type else None
+    lang = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
+    meta.html_lang = _norm(lang) or None
+    meta.h1 = next((t for t in (_norm(h.text_content()) for h in root.iter("h1")) if t), None)
+    title = root.find(".//title")
+    meta.html_title = _norm(title.text_content()) or None if title is not None else None
+    for element in root.iter("time"):
+        value = element.get("datetime")
+        if not value:
+            continue
+        marker = " ".join(
+            element.get(a) or "" for a in ("itemprop", "class", "id")
+        ).lower()
+        trusted = (
+            element.get("pubdate") is not None
+            or "datepublished" in marker
+            or "publish" in marker
+            or any(a.tag == "article" for a in element.iterancestors())
+        )
+        meta.time_values.append((value.strip(), trusted))
+    return meta
+
+
+def _absolute(base: str, href: str) -> str | None:
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return None
+
+
+# --- site name, title, authors -------------------------------------------------------------
+def site_name(meta: PageMetadata) -> str | None:
+    """Publisher name: JSON-LD ``publisher.name``, ``og:site_name``, ``application-name``."""
+    publisher = meta.ld("publisher")
+    name = _as_text(publisher) if isinstance(publisher, dict | list) else None
+    return name or meta.first("og:site_name", "application-name", "twitter:site:name")
+
+
+def clean_title(title: str | None, site: str | None, domain: str) -> str | None:
+    """Strip a site-name prefix or suffix from a headline.
+
+    ``"Title | Site"``, ``"Site - Title"``, ``"Title – Site Name"``: a part at either end,
+    cut at a spaced separator (``| - – — :: · » « / :``), is removed when its letters equal
+    the site name's, are contained in it or contain it, or equal the domain's first label
+    (``"nytimes"`` for nytimes.com). The longest remaining text is kept whole; a title that
+    would become empty is returned unchanged.
+    """
+    title = _norm(title)
+    if not title:
+        return None
+    names = {_key(site)} if site else set()
+    label = domain.split(".")[0] if domain else ""
+    if label and label not in {"m", "amp", "news"}:
+        names.add(_key(label))
+    names.discard("")
+    if not names:
+        return title
+    for _ in range(2):
+        parts = _TITLE_SEPARATORS.split(title)
+        if len(parts) < 2:
+            break
+        seps = _TITLE_SEPARATORS.findall(title)
+        first, last = _key(parts[0]), _key(parts[-1])
+        if _matches(last, names):
+            title = title[: title.rfind(seps[-1])].strip()
+        elif _matches(first, names):
+            title = title[title.find(seps[0]) + len(seps[0]):].strip()
+        else:
+            break
+    return title or None
+
+
+def _matches(part: str, names: set[str]) -> bool:
+    if not part:
+        return False
+    return any(part == n or (len(part) >= 3 and (part in n or n in part)) for n in names)
+
+
+def _author_names(value: Any) -> Iterable[str]:
+    if isinstance(value, list):
+        for item in value:
+            yield from _author_names(item)
+    elif isinstance(value, dict):
+        name = value.get("name")
+        if isinstance(name, str):
+            yield name
+        elif isinstance(name, list):
+            yield from _author_names(name)
+        else:
+            given, family = value.get("givenName"), value.get("familyName")
+            if isinstance(given, str) and isinstance(family, str):
+                yield f"{given} {family}"
+    elif isinstance(value, str):
+        yield value
+
+
+def clean_authors(raw: Iterable[str], site: str | None) -> list[str]:
+    """Normalize byline names.
+
+    Drops e-mail addresses, URLs, and names equal to the site name; removes a leading
+    "By"; splits ``"A and B"``, ``"A, B"``, ``"A & B"`` (also German ``und``, Hungarian
+    ``és``, French ``et``, Spanish ``y``); de-duplicates case-insensitively keeping the
+    first spelling and the page order.
+    """
+    site_key = _key(site) if site else ""
+    out: list[str] = []
+    seen: set[str] = set()
+    for value in raw:
+        value = _norm(_EMAIL.sub(" ", value))
+        if not value or _URLISH.search(value):
+            continue
+        value = _BY.sub("", value)
+        for part in _AUTHOR_SPLIT.split(value):
+            name = _BY.sub("", part.strip(" .:-|·"))
+            key = _key(name)
+            if not key or key == site_key or key in seen or len(name) > 80:
+                continue
+            if not any(ch.isalpha() for ch in name) or _URLISH.search(name):
+                continue
+            seen.add(key)
+            out.append(name)
+    return out
+
+
+def raw_authors(meta: PageMetadata) -> list[str]:
+    """Byline candidates in order of trust: JSON-LD ``author``, then meta tags.
+
+    Meta tags are used only when JSON-LD gives no author: ``author``, ``article:author``
+    (skipped when it is a profile URL), ``byl``, ``parsely-author``, ``sailthru.author``,
+    ``dc.creator``.
+    """
+    from_ld = list(_author_names(meta.ld("author")))
+    if from_ld:
+        return from_ld
+    return meta.all("author", "article:author", "byl", "parsely-author", "sailthru.author",
+                    "dc.creator", "dcterms.creator")

@@ -1,0 +1,341 @@
+"""Is this page one article? Signals and the decision.
+
+Listing pages (section fronts, archives, tag/author/search results, forum topic lists,
+paginated lists) are linked from everywhere on a news site and would flood the archive with
+teaser soup, so they are dropped with :class:`NotAnArticle`.
+
+Signals (all computed by :func:`page_signals`):
+
+* **HTTP** — a status outside 2xx (``error-status``); a content type that is not HTML
+  (``not-html``).
+* **Declared type** — JSON-LD ``@type`` of an article kind (NewsArticle, BlogPosting,
+  LiveBlogPosting, DiscussionForumPosting, ...) or of a list kind (CollectionPage, ItemList,
+  SearchResultsPage, ProfilePage, Blog); ``og:type`` ``article`` or ``website``.
+* **URL shape** — ``/tag/``, ``/author/``, ``/search``, ``?s=``, ``/archive``,
+  ``/category/``, ``/page/N``, a path ending in a bare date (``/2019/07/06``), forum topic
+  lists. See :data:`LISTING_URL_PATTERNS`.
+* **Layout** — the number of headline links (``<h1>``–``<h4>`` that hold a link, and
+  ``<article>`` blocks with a heading), the share of visible text that sits inside links,
+  and the length of the extracted main text.
+
+Decision (:func:`classify`):
+
+1. error status / not HTML / no document → reject with that reason (done by the caller);
+2. a main text shorter than :data:`MIN_BODY_WORDS` words → ``empty``;
+3. otherwise a score is summed, and the page is an article when it reaches 1:
+
+   ==============================================================  =====
+   JSON-LD article type                                            +2
+   JSON-LD list type (and no article type)                         −2
+   ``og:type=article`` (no JSON-LD list type) / ``og:type=website``  +0.5 / −0.5
+   own headline shown as an unlinked heading                       +1
+   article-like URL (slug, numeric id, ``.html``)                  +1
+   clean layout: < :data:`MANY_TEASERS` headline links, link text
+   share < :data:`MAX_LINK_SHARE`, linked lines < 0.3               +1
+   long main text (≥ :data:`LONG_BODY_WORDS`) in a clean layout     +0.5
+   listing URL shape (tag, author, search, archive, /page/N, ...)  −4
+   link text share ≥ :data:`MAX_LINK_SHARE`                        −1
+   ≥ 30 % of the main text is verbatim link text                   −1
+   ==============================================================  =====
+
+   A rejected page gets the URL's listing reason when there is one, else ``listing``.
+
+Why a score: each signal alone fails somewhere — section fronts that keep
+``og:type=article`` (hvg.hu), articles with 30+ related-story links (live blogs), pages
+with no metadata at all (small sites) — while two independent signals rarely fail together.
+
+The thresholds were set on the hu-news WARCs (listing vs. article pages of ~40 sites), then
+checked on the AEB, trafilatura and fundus article sets; ``benchmarks/score_extract.py``
+prints the confusion counts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlsplit
+
+import lxml.html
+
+from .metadata import ARTICLE_TYPES, LISTING_TYPES, PageMetadata
+
+__all__ = [
+    "LISTING_URL_PATTERNS",
+    "LONG_BODY_WORDS",
+    "ACCEPT_SCORE",
+    "MANY_TEASERS",
+    "MAX_LINK_SHARE",
+    "MIN_BODY_WORDS",
+    "NotAnArticle",
+    "PageSignals",
+    "classify",
+    "listing_url_reason",
+    "page_signals",
+]
+
+
+class NotAnArticle(ValueError):
+    """Raised for pages that are not a single article.
+
+    Attributes:
+        reason: a short slug: ``listing``, ``section``, ``search``, ``tag``, ``author``,
+            ``archive``, ``forum-list``, ``empty``, ``not-html``, ``error-status``.
+    """
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+        self.detail = detail
+
+
+#: Main text shorter than this (``\\w+`` tokens) is not an article.
+MIN_BODY_WORDS = 20
+#: From this many headline links on, a page's layout is not "clean".
+MANY_TEASERS = 25
+#: From this share of visible text inside links on, the layout is link-dominated.
+MAX_LINK_SHARE = 0.7
+#: A main text this long (in a clean layout) counts for the page being an article.
+LONG_BODY_WORDS = 350
+#: Score from which a page is taken for an article (see the table above).
+ACCEPT_SCORE = 1.0
+
+#: ``(reason, regex over the lower-cased path + "?" + query)``; first match wins.
+LISTING_URL_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("search", re.compile(r"(?:^|/)(?:search|kereses|kereso|suche|recherche|buscar)(?:/|\?|$)"
+                          r"|[?&](?:s|q|search|query|search_txt|kereses)=")),
+    ("forum-list", re.compile(r"showtopiclist|/forum(?:display)?(?:\.php)?\?|"
+                              r"/(?:latest|categories|forums?)(?:\?|$)")),
+    ("tag", re.compile(r"/(?:tags?|cimkek?|címke|topics?|temak?|schlagwort|stichwort)/")),
+    ("author", re.compile(r"/(?:authors?|szerzok?|szerző|autor|autoren|auteur|profil)/")),
+    ("archive", re.compile(r"/(?:archiv(?:e|um|es)?|hir-archivum|arsip|archivio)(?:/|\?|$|\.)")),
+    ("section", re.compile(r"/(?:category|categories|kategoria|rovat|rubrik|section|sections)/")),
+    ("listing", re.compile(r"/(?:page|oldal|seite|pagina)/\d+/?(?:\?|$)")),
+    ("archive", re.compile(r"^/(?:[\w-]+/)*(?:19|20)\d\d(?:/\d\d?){0,2}/?(?:page/\d+/?)?(?:\?|$)")),
+)
+
+
+def listing_url_reason(url: str) -> str | None:
+    """The listing kind a URL's shape suggests (``"tag"``, ``"search"``, ...), or None."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    target = parts.path.lower() + "?" + parts.query.lower()
+    for reason, pattern in LISTING_URL_PATTERNS:
+        if pattern.search(target):
+            return reason
+    query_names = {k.lower() for k, _ in parse_qsl(parts.query, keep_blank_values=True)}
+    paged = query_names & {"page", "oldal", "pg", "paged", "seite", "pagenum", "start", "offset"}
+    if parts.path not in ("", "/"):
+        paged |= query_names & {"p"}
+    if paged and not url_has_slug(url):
+        return "listing"
+    if parts.path in ("", "/") and not any(
+        k.lower() in ("p", "id", "article", "story") for k, _ in parse_qsl(parts.query)
+    ):
+        return "section"
+    return None
+
+
+@dataclass
+class PageSignals:
+    """Measurements that :func:`classify` combines (see the module docstring).
+
+    Attributes:
+        ld_article: a JSON-LD node of an article type exists.
+        ld_listing: a JSON-LD node of a list type exists.
+        og_type: ``og:type`` (lower-case) or None.
+        url_reason: what :func:`listing_url_reason` says about the URL.
+        teasers: headline links (``h1``–``h4`` holding an ``<a href>``) plus ``<article>``
+            elements that contain a heading and a link.
+        link_share: share of the visible body text inside ``<a>`` (0..1).
+        body_words: ``\\w+`` tokens in the extracted main text.
+        linked_lines: share of the main text's characters in lines that are, verbatim, the
+            text of a link on the page (headline teasers that the extractor kept).
+        headline: the page's own headline is shown as an unlinked heading (``h1``–``h3``
+            whose text is, or is contained in, ``og:title``/``<title>``/JSON-LD headline).
+        url_slug: the URL path has an article-like segment: a slug of 3+ words joined by
+            ``-``/``_``, a numeric id of 5+ digits, a ``.html`` document, or a name
+            after a ``/YYYY/MM/DD/`` date.
+    """
+
+    ld_article: bool
+    ld_listing: bool
+    og_type: str | None
+    url_reason: str | None
+    teasers: int
+    link_share: float
+    body_words: int
+    linked_lines: float = 0.0
+    headline: bool = False
+    url_slug: bool = False
+
+    @property
+    def declares_article(self) -> bool:
+        """JSON-LD article type, or ``og:type=article`` without a JSON-LD list type."""
+        return self.ld_article or (self.og_type == "article" and not self.ld_listing)
+
+
+_WORD = re.compile(r"\w+")
+_INVISIBLE = {"script", "style", "noscript", "template", "svg", "head"}
+
+
+def _text_and_link_chars(body: lxml.html.HtmlElement) -> tuple[int, int]:
+    total = linked = 0
+    stack: list[tuple[lxml.html.HtmlElement, bool]] = [(body, False)]
+    while stack:
+        element, in_link = stack.pop()
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag in _INVISIBLE:
+            continue
+        here = in_link or tag == "a"
+        if element.text and tag:
+            n = len(element.text.strip())
+            total += n
+            linked += n if here else 0
+        for child in element:
+            stack.append((child, here))
+            if child.tail:
+                n = len(child.tail.strip())
+                total += n
+                linked += n if in_link or tag == "a" else 0
+    return total, linked
+
+
+def _teasers(root: lxml.html.HtmlElement) -> int:
+    """Headline links: headings that hold a link or sit inside one, plus ``<article>``
+    blocks whose heading is not itself linked but that contain a link (card layouts)."""
+    count = 0
+    for heading in root.iter("h1", "h2", "h3", "h4", "h5"):
+        parent = heading.getparent()
+        if heading.find(".//a[@href]") is not None or (parent is not None and parent.tag == "a"):
+            count += 1
+    for article in root.iter("article"):
+        headings = list(article.iter("h1", "h2", "h3", "h4", "h5"))
+        if headings and article.find(".//a[@href]") is not None and all(
+            h.find(".//a[@href]") is None for h in headings
+        ):
+            count += 1
+    return count
+
+
+_SLUG = re.compile(r"[^\W_]+(?:[-_][^\W_]+){2,}|(?<![0-9])[0-9]{5,}(?![0-9])|\.s?html?$")
+
+
+_DATED_DOCUMENT = re.compile(r"/(?:19|20)\d\d/\d\d?/\d\d?/[^/]*[^\W\d][^/]*")
+
+
+def _norm(text: str | None) -> str:
+    return " ".join((text or "").split()).lower()
+
+
+def url_has_slug(url: str) -> bool:
+    """Whether the URL path (or an id parameter) looks like one document's address."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    segments = [seg for seg in parts.path.split("/") if seg]
+    if any(_SLUG.search(seg) for seg in segments):
+        return True
+    if _DATED_DOCUMENT.search(parts.path):
+        return True
+    return any(re.fullmatch(r"[0-9]{5,}", v) for _, v in parse_qsl(parts.query))
+
+
+def _linked_lines(root: lxml.html.HtmlElement, body: str) -> float:
+    anchors = {_norm(a.text_content()) for a in root.iter("a")}
+    anchors = {a for a in anchors if len(a) >= 20}
+    lines = [line for line in body.split("\n") if line.strip()]
+    total = sum(len(line) for line in lines)
+    if not total:
+        return 0.0
+    return sum(len(line) for line in lines if _norm(line) in anchors) / total
+
+
+def _headline_shown(root: lxml.html.HtmlElement, meta: PageMetadata | None) -> bool:
+    titles = []
+    if meta is not None:
+        titles = [_norm(t) for t in (meta.ld_text("headline"), meta.first("og:title"),
+                                      meta.html_title) if t]
+    if not titles:
+        return False
+    for heading in root.iter("h1", "h2", "h3"):
+        text = _norm(heading.text_content())
+        if len(text) < 10 or not any(text == t or text in t for t in titles):
+            continue
+        if heading.find(".//a[@href]") is None and not any(
+            a.tag == "a" for a in heading.iterancestors()
+        ):
+            return True
+    return False
+
+
+def page_signals(
+    root: lxml.html.HtmlElement | None, meta: PageMetadata | None, url: str, body: str
+) -> PageSignals:
+    """Measure the signals of a parsed page (``root``/``meta`` may be None)."""
+    teasers, link_share, linked_lines, headline = 0, 0.0, 0.0, False
+    if root is not None:
+        teasers = _teasers(root)
+        body_el = root.find("body")
+        total, linked = _text_and_link_chars(body_el if body_el is not None else root)
+        link_share = linked / total if total else 0.0
+        linked_lines = _linked_lines(root, body)
+        headline = _headline_shown(root, meta)
+    types = meta.jsonld_types if meta is not None else set()
+    return PageSignals(
+        ld_article=bool(types & ARTICLE_TYPES),
+        ld_listing=bool(types & LISTING_TYPES),
+        og_type=meta.og_type if meta is not None else None,
+        url_reason=listing_url_reason(url),
+        teasers=teasers,
+        link_share=link_share,
+        body_words=len(_WORD.findall(body)),
+        linked_lines=linked_lines,
+        headline=headline,
+        url_slug=url_has_slug(url),
+    )
+
+
+def article_score(signals: PageSignals) -> float:
+    """The score of the module docstring's table (higher: more like one article)."""
+    s = signals
+    score = 0.0
+    if s.ld_article:
+        score += 2
+    elif s.ld_listing:
+        score -= 2
+    if s.og_type == "article" and not s.ld_listing:
+        score += 0.5
+    elif s.og_type == "website":
+        score -= 0.5
+    if s.headline:
+        score += 1
+    if s.url_slug:
+        score += 1
+    clean = s.teasers < MANY_TEASERS and s.link_share < MAX_LINK_SHARE and s.linked_lines < 0.3
+    if clean:
+        score += 1
+        if s.body_words >= LONG_BODY_WORDS:
+            score += 0.5
+    if s.url_reason is not None:
+        score -= 4
+    if s.link_share >= MAX_LINK_SHARE:
+        score -= 1
+    if s.linked_lines >= 0.3:
+        score -= 1
+    return score
+
+
+def classify(signals: PageSignals) -> str | None:
+    """Apply the decision in the module docstring.
+
+    Returns:
+        None for an article, else the :class:`NotAnArticle` reason slug.
+    """
+    if signals.body_words < MIN_BODY_WORDS:
+        return "empty"
+    if article_score(signals) >= ACCEPT_SCORE:
+        return None
+    return signals.url_reason or "listing"
