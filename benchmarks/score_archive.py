@@ -29,7 +29,7 @@ from pathlib import Path
 import duckdb
 
 _TOKEN = re.compile(r"\w+")
-_MOJIBAKE = re.compile("Ã[\u0080-\u00bf©¡-ÿ]|Å[\u0080-\u00bf‘’“”]|Ĺ‘|Ă©|\ufffd|õ(?=\w)")
+_MOJIBAKE = re.compile("Ã[\u0080-\u00bf©¡-ÿ]|Å[\u0080-\u00bf‘’“”]|Ĺ‘|Ă©|\ufffd|õ(?=\\w)")
 
 
 def grams(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
@@ -113,8 +113,12 @@ def score_synd(args: argparse.Namespace) -> None:
     score = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     stored = len(_rows(args.archive, "articles", "url"))
     dups = len(_rows(args.archive, "duplicates", "url"))
-    print(f"labelled pages: {len(urls)}, not archived: {len(missing)}; articles {stored}, duplicates {dups}")
-    print(f"pairwise precision {precision:.4f}  recall {recall:.4f}  F1 {score:.4f}  (tp {tp}, fp {fp}, fn {fn})")
+    print(
+        f"labelled pages: {len(urls)}, not archived: {len(missing)}; articles {stored}, duplicates {dups}"
+    )
+    print(
+        f"pairwise precision {precision:.4f}  recall {recall:.4f}  F1 {score:.4f}  (tp {tp}, fp {fp}, fn {fn})"
+    )
     if args.failures:
         for u in missing:
             print("  missing", u)

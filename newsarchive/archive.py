@@ -142,8 +142,7 @@ class ArchiveSession:
     def maybe_flush(self) -> list[PublishedFile]:
         """Flush when the buffer passes ``flush_bytes`` or ``flush_seconds`` have passed."""
         if self.writer.buffered_bytes >= self.flush_bytes or (
-            self.writer.buffered_rows
-            and time.monotonic() - self._last_flush >= self.flush_seconds
+            self.writer.buffered_rows and time.monotonic() - self._last_flush >= self.flush_seconds
         ):
             return self.flush()
         return []
@@ -246,7 +245,7 @@ class ArchiveSession:
 
 
 def _article_from_row(row: dict[str, Any]) -> Article:
-    fields = {name: row.get(name) for name in _ARTICLE_COLUMNS}
+    fields: dict[str, Any] = {name: row.get(name) for name in _ARTICLE_COLUMNS}
     fields["authors"] = list(fields.get("authors") or [])
     for key in ("crawled_at", "published_at", "modified_at"):
         value = fields.get(key)

@@ -173,6 +173,22 @@ def test_url_match_by_canonical(state: SQLiteState) -> None:
     assert state.is_seen(amp.url)
 
 
+def test_fetching_a_url_known_only_as_a_canonical_gives_a_url_sighting(
+    state: SQLiteState,
+) -> None:
+    dedup = Deduplicator(state)
+    full_view = make("https://courier.example/2024/bridge?loadall=1", STORY,
+                     canonical="https://courier.example/2024/bridge")
+    process(dedup, full_view)
+    # Not fetched yet, but the spider need not fetch it: the archive has the document.
+    assert state.is_seen("https://courier.example/2024/bridge")
+    plain = make("https://courier.example/2024/bridge", STORY[:3])
+    decision = process(dedup, plain)
+    assert decision == Decision("url", full_view.article_id, full_view.article_id, 1.0)
+    # Fetched now: a rerun drops it.
+    assert dedup.decide(make("https://courier.example/2024/bridge", STORY[:3])).kind == "seen"
+
+
 def test_exact_match_ignores_formatting(state: SQLiteState) -> None:
     dedup = Deduplicator(state)
     stored = make("https://courier.example/2024/bridge", STORY)

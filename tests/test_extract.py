@@ -12,7 +12,7 @@ import pytest
 from newsarchive.dedup.urls import article_id
 from newsarchive.extract import NotAnArticle, extract_page
 from newsarchive.extract.dates import date_from_url, parse_datetime
-from newsarchive.extract.encoding import decode_html, normalize_label
+from newsarchive.extract.encoding import decode_html, normalize_label, repair_hungarian
 from newsarchive.extract.metadata import clean_authors, clean_title
 from newsarchive.extract.pagetype import listing_url_reason
 from newsarchive.items import DiscoveryHints
@@ -184,6 +184,22 @@ def test_windows_1250_bytes_decoded() -> None:
                                        'content="text/html; charset=iso-8859-2">')
     article = extract_page(meta_html.encode("iso-8859-2"), URL, crawled_at=CRAWLED)
     assert "Árvíztűrő" in article.body
+
+
+def test_latin1_stand_ins_repaired_in_hungarian_only() -> None:
+    text = ("A fõvárosi közgyûlés szerdán döntött az új hídról, és a lakók örülnek, mert "
+            "a forgalom csökkenni fog a belvárosban, írta a helyi önkormányzat. ")
+    paragraphs = "\n".join(f"<p>{text * 2}</p>" for _ in range(4))
+    article = extract_page(page(lang="hu", paragraphs=paragraphs), URL, crawled_at=CRAWLED)
+    assert "A fővárosi közgyűlés szerdán" in article.body
+    assert "õ" not in article.body and "û" not in article.body
+    assert repair_hungarian("Õ mondta: tûz!") == "Ő mondta: tűz!"
+    assert repair_hungarian(None) is None
+    french = ("Le côté sûr du pôle: où êtes-vous allé hier soir avec les enfants du quartier "
+              "pour voir le feu d'artifice sur le port? ")
+    paragraphs = "\n".join(f"<p>{french * 2}</p>" for _ in range(4))
+    article = extract_page(page(lang="fr", paragraphs=paragraphs), URL, crawled_at=CRAWLED)
+    assert "Le côté sûr du pôle" in article.body
 
 
 def test_decode_order() -> None:

@@ -17,7 +17,6 @@ from scrapy.http import HtmlResponse, Request, Response, TextResponse
 from newsarchive.items import DiscoveryHints, RawPage
 from newsarchive.sources import SourcesError, load_sources
 from newsarchive.spiders.news import NewsSpider
-
 from tests.newssite import (
     AP_STORY,
     COUNCIL,

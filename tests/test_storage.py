@@ -21,6 +21,7 @@ from newsarchive.storage.writer import (
 )
 
 CAPTURE = datetime(2022, 7, 7, 12, 0, tzinfo=UTC)
+RUN = "20261129T071500Z-00000001"
 
 
 def article_row(n: int, published: datetime | None) -> dict[str, object]:
@@ -66,15 +67,23 @@ def test_run_ids_are_time_ordered_and_unique() -> None:
 
 
 def test_flush_publishes_one_file_per_partition(tmp_path: Path) -> None:
-    writer = ArchiveWriter(tmp_path, "20261129T071500Z-00000001")
+    writer = ArchiveWriter(tmp_path, RUN)
     writer.add("articles", date(2021, 12, 30), article_row(1, datetime(2021, 12, 30, tzinfo=UTC)))
     writer.add("articles", date(2021, 12, 30), article_row(2, datetime(2021, 12, 30, tzinfo=UTC)))
     writer.add("articles", date(2022, 7, 7), article_row(3, None))
     assert list(tmp_path.rglob("*.parquet")) == []  # nothing visible before the flush
     published = writer.flush()
     assert [(p.dataset, p.path.relative_to(tmp_path).as_posix(), p.rows) for p in published] == [
-        ("articles", "articles/published_date=2021-12-30/part-20261129T071500Z-00000001-00001.parquet", 2),
-        ("articles", "articles/published_date=2022-07-07/part-20261129T071500Z-00000001-00002.parquet", 1),
+        (
+            "articles",
+            "articles/published_date=2021-12-30/part-20261129T071500Z-00000001-00001.parquet",
+            2,
+        ),
+        (
+            "articles",
+            "articles/published_date=2022-07-07/part-20261129T071500Z-00000001-00002.parquet",
+            1,
+        ),
     ]
     assert writer.buffered_rows == 0 and writer.buffered_bytes == 0
     assert list(tmp_path.rglob(".*")) == []
@@ -90,7 +99,9 @@ def test_flush_publishes_one_file_per_partition(tmp_path: Path) -> None:
 
 def test_readers_see_partitions_and_utc_timestamps(tmp_path: Path) -> None:
     writer = ArchiveWriter(tmp_path, "r1")
-    writer.add("articles", date(2021, 12, 30), article_row(1, datetime(2021, 12, 30, 20, tzinfo=UTC)))
+    writer.add(
+        "articles", date(2021, 12, 30), article_row(1, datetime(2021, 12, 30, 20, tzinfo=UTC))
+    )
     writer.add("articles", date(2022, 7, 7), article_row(2, None))
     writer.flush()
     glob = f"{tmp_path}/articles/**/*.parquet"
@@ -112,7 +123,9 @@ def test_bad_rows_and_datasets_are_refused(tmp_path: Path) -> None:
         writer.add("articles", "2022-01-01", article_row(1, None))  # type: ignore[arg-type]
 
 
-def test_failed_write_leaves_no_file_and_keeps_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_write_leaves_no_file_and_keeps_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     writer = ArchiveWriter(tmp_path, "r1")
     writer.add("articles", date(2022, 7, 7), article_row(1, None))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsarchive.dedup.urls import article_id, domain_of, normalize_url, same_site
+from newsarchive.dedup.urls import article_id, domain_of, is_later_page, normalize_url, same_site
 
 
 @pytest.mark.parametrize(
@@ -48,3 +48,24 @@ def test_domains() -> None:
     assert same_site("https://edition.cnn.com/x", "https://www.cnn.com/y")
     assert not same_site("https://cnn.com.evil.example/x", "https://cnn.com/y")
     assert not same_site("https://example.com/x", "https://other.org/y")
+
+
+@pytest.mark.parametrize(
+    ("url", "canonical", "expected"),
+    [
+        ("https://444.hu/2014/03/23/elo?page=7", "https://444.hu/2014/03/23/elo", True),
+        ("https://alfahir.hu/cikk?page=1", "https://alfahir.hu/cikk", True),
+        ("https://x.hu/cikk?page=0", "https://x.hu/cikk", False),
+        ("https://x.hu/cikk?oldal=2&utm_source=fb", "https://x.hu/cikk", True),
+        ("https://24.hu/kultura/2016/02/29/oscar/3/", "https://24.hu/kultura/2016/02/29/oscar/", True),
+        ("https://x.com/story/page/2", "https://x.com/story", True),
+        ("https://x.com/story?loadall=1", "https://x.com/story", False),
+        ("https://x.com/story?page=2&id=5", "https://x.com/story", False),
+        ("https://x.com/story/2024", "https://x.com/story", False),
+        ("https://x.com/story?page=2", "https://y.com/story", False),
+        ("https://x.com/story", "https://x.com/story", False),
+        ("not a url", "https://x.com/story", False),
+    ],
+)
+def test_is_later_page(url: str, canonical: str, expected: bool) -> None:
+    assert is_later_page(url, canonical) is expected

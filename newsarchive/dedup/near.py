@@ -35,7 +35,7 @@ import numpy as np
 from newsarchive.dedup import fingerprint as fp
 from newsarchive.dedup.urls import normalize_url, same_site
 from newsarchive.items import Article
-from newsarchive.state.base import ArchiveState, NearEntry, StoredRef
+from newsarchive.state.base import CANONICAL_KEY, ArchiveState, NearEntry, StoredRef
 
 __all__ = [
     "MAX_CANDIDATES",
@@ -175,10 +175,12 @@ class Deduplicator:
     def decide(self, article: Article, *, fetched_urls: Sequence[str] = ()) -> Decision:
         """Classify ``article`` against the state (reads only; records nothing).
 
-        Order: ``seen`` (its url or a fetched URL is known, or its canonical URL is known
-        from a sighting), ``url`` (its canonical URL is a stored article's URL),
+        Order: ``seen`` (its url or a fetched URL was fetched before), ``url`` (its
+        canonical URL is the canonical or fetched URL of an archived page: an AMP, print
+        or ``?loadall`` view of a stored story, or the plain URL of a stored view),
         ``exact`` (same normalized body), ``near`` (best confirmed LSH candidate), else
-        ``new``.
+        ``new``. A URL known only as another page's canonical URL was not fetched, so
+        fetching it gives a ``url`` sighting, not ``seen``.
 
         Args:
             article: the extracted, cleaned article.
@@ -189,10 +191,8 @@ class Deduplicator:
                 return Decision("seen", None, None, 0.0)
         canonical = self._canonical(article)
         if canonical is not None:
-            ref = self.state.get_url(canonical)
+            ref = self.state.get_url(CANONICAL_KEY + canonical) or self.state.get_url(canonical)
             if ref is not None:
-                if not ref.stored:
-                    return Decision("seen", None, None, 0.0)
                 return Decision("url", ref.article_id, ref.cluster_id, 1.0)
         fprint = self._fingerprint(article)
         exact = self.state.get_exact(fprint.exact)
@@ -272,8 +272,8 @@ class Deduplicator:
         fprint = self._fingerprint(article)
         urls = self._urls(article, fetched_urls)
         canonical = self._canonical(article)
-        if canonical is not None and canonical not in urls:
-            urls.append(canonical)
+        if canonical is not None:
+            urls.append(CANONICAL_KEY + canonical)
         if decision.kind == "new":
             ref = StoredRef(article.article_id, article.article_id, True)
             cluster = article.article_id

@@ -14,7 +14,15 @@ from urllib.parse import urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url, url_query_cleaner
 
-__all__ = ["TRACKING_PARAMETERS", "article_id", "domain_of", "normalize_url", "same_site"]
+__all__ = [
+    "PAGINATION_PARAMETERS",
+    "TRACKING_PARAMETERS",
+    "article_id",
+    "domain_of",
+    "is_later_page",
+    "normalize_url",
+    "same_site",
+]
 
 #: Query parameters that identify a campaign or a click, not a document. Sources: Google
 #: Analytics campaign parameters (utm_*), Facebook (fbclid), Google Ads (gclid, dclid,
@@ -30,6 +38,14 @@ TRACKING_PARAMETERS: frozenset[str] = frozenset(
     }
 )
 _TRACKING_PREFIXES = ("utm_", "at_", "pk_")
+
+#: Query parameters that number the pages of a multi-page article: WordPress (``paged``),
+#: common CMSs (``page``, ``p``, ``pg``, ``pIdx``), Hungarian (``oldal``), Spanish/Italian
+#: (``pagina``), German (``seite``).
+PAGINATION_PARAMETERS: frozenset[str] = frozenset(
+    {"page", "p", "pg", "paged", "pidx", "oldal", "pagina", "seite"}
+)
+_PAGE_SUFFIX = re.compile(r"^/(?:page/)?\d{1,3}/?$")
 _DEFAULT_DOCUMENT = re.compile(r"/(?:index|default)\.(?:html?|php|aspx?)$", re.IGNORECASE)
 
 
@@ -98,3 +114,37 @@ def same_site(url_a: str, url_b: str) -> bool:
     if not a or not b:
         return False
     return a == b or a.endswith("." + b) or b.endswith("." + a)
+
+
+def is_later_page(url: str, canonical: str) -> bool:
+    """Whether ``url`` is a numbered page of the multi-page document ``canonical`` names.
+
+    True when ``url`` equals ``canonical`` plus a pagination query parameter (see
+    :data:`PAGINATION_PARAMETERS`) whose value is a number above 0 (Drupal counts from 0,
+    so ``?page=1`` is its second page; for sites counting from 1 the first page is then
+    stored on its own and the plain URL becomes an exact duplicate: nothing is lost), or plus a
+    trailing page-number path segment (``/2``, ``/page/3``). Such pages often point their
+    ``rel=canonical`` at the first page although their text differs; Google's guidance on
+    paginated content is that each page should be its own canonical. Returns False for
+    invalid URLs.
+    """
+    try:
+        page, base = urlsplit(normalize_url(url)), urlsplit(normalize_url(canonical))
+    except ValueError:
+        return False
+    if page.netloc != base.netloc:
+        return False
+    if page.path == base.path and page.query != base.query:
+        pairs = [pair.split("=", 1) for pair in page.query.split("&") if pair]
+        numbered = [
+            p for p in pairs
+            if p[0].lower() in PAGINATION_PARAMETERS and len(p) == 2 and p[1].isdigit()
+        ]
+        rest = "&".join("=".join(p) for p in pairs if p not in numbered)
+        return bool(numbered) and rest == base.query and any(int(p[1]) > 0 for p in numbered)
+    base_path = base.path.rstrip("/")
+    return (
+        page.query == base.query
+        and page.path.startswith(base_path + "/")
+        and bool(_PAGE_SUFFIX.match(page.path[len(base_path):]))
+    )

@@ -15,11 +15,11 @@ import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from newsarchive.dedup.urls import article_id, domain_of, normalize_url, same_site
+from newsarchive.dedup.urls import article_id, domain_of, is_later_page, normalize_url, same_site
 from newsarchive.items import Article, DiscoveryHints
 
 from .dates import choose_modified, choose_published
-from .encoding import decode_html
+from .encoding import decode_html, repair_hungarian
 from .metadata import (
     PageMetadata,
     clean_authors,
@@ -94,11 +94,12 @@ def _language(meta: PageMetadata | None, headers: Mapping[str, str], body: str) 
 
 
 def _canonical(meta: PageMetadata | None, url: str) -> str:
-    """``rel=canonical``, else ``og:url``, when on the same site as ``url`` and a valid URL;
-    else ``url``; normalized by :func:`normalize_url`."""
+    """``rel=canonical``, else ``og:url``, when on the same site as ``url`` and a valid URL
+    and ``url`` is not a later page of it (:func:`is_later_page`: page 2 of an article is
+    not page 1); else ``url``; normalized by :func:`normalize_url`."""
     if meta is not None:
         for candidate in (meta.canonical, meta.og_url):
-            if candidate and same_site(candidate, url):
+            if candidate and same_site(candidate, url) and not is_later_page(url, candidate):
                 try:
                     return normalize_url(candidate)
                 except ValueError:
@@ -194,6 +195,11 @@ def _extract(
     description = meta.first("description", "og:description", "twitter:description") or (
         meta.ld_text("description")
     )
+    language = _language(meta, headers, body)
+    if language == "hu":
+        body = repair_hungarian(body) or ""
+        title, description = repair_hungarian(title), repair_hungarian(description)
+        authors = [repair_hungarian(a) or a for a in authors]
     return Article(
         article_id=article_id(canonical),
         url=url,
@@ -207,7 +213,7 @@ def _extract(
         published_at=published,
         date_source=source,
         modified_at=choose_modified(meta, crawled),
-        language=_language(meta, headers, body),
+        language=language,
         description=description,
         word_count=len(_WORD.findall(body)),
     )

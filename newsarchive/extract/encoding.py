@@ -22,7 +22,7 @@ from __future__ import annotations
 import codecs
 import re
 
-__all__ = ["PRESCAN_BYTES", "decode_html", "normalize_label"]
+__all__ = ["PRESCAN_BYTES", "decode_html", "normalize_label", "repair_hungarian"]
 
 #: How many bytes are searched for a ``<meta charset>``. The standard's prescan reads 1024
 #: bytes; real pages put long ``<script>``/``<link>`` blocks first, so we read more.
@@ -140,3 +140,20 @@ def decode_html(data: bytes | str, content_type: str | None = None) -> tuple[str
         if text is not None:
             return text, detected
     return data.decode("utf-8", "replace"), "utf-8"
+
+
+#: Hungarian's long double-acute vowels are missing from ISO-8859-1, so text typed or
+#: stored through Latin-1 tools carries the nearest Latin-1 letters instead (ő → õ,
+#: ű → û, also ô/ũ for ő/ű). Hungarian has no õ, û, ô or ũ of its own, so in Hungarian
+#: text the substitution is always safe to undo.
+_HUNGARIAN_LATIN1 = str.maketrans({"õ": "ő", "Õ": "Ő", "û": "ű", "Û": "Ű", "ô": "ő",
+                                   "Ô": "Ő", "ũ": "ű", "Ũ": "Ű"})
+
+
+def repair_hungarian(text: str | None) -> str | None:
+    """Undo the Latin-1 stand-ins for ő and ű in Hungarian ``text`` (None stays None).
+
+    Only for text known to be Hungarian (the page's language is ``hu``): in other
+    languages õ, û and ô are real letters.
+    """
+    return text.translate(_HUNGARIAN_LATIN1) if text else text

@@ -36,6 +36,8 @@ Decision (:func:`classify`):
    listing URL shape (tag, author, search, archive, /page/N, ...)  −4
    link text share ≥ :data:`MAX_LINK_SHARE`                        −1
    ≥ 30 % of the main text is verbatim link text                   −1
+   no article markup (JSON-LD or ``og:type=article``), ≥
+   :data:`SOME_TEASERS` headline links, main text < :data:`SHORT_BODY_WORDS`  −1.5
    ==============================================================  =====
 
    A rejected page gets the URL's listing reason when there is one, else ``listing``.
@@ -66,6 +68,8 @@ __all__ = [
     "MANY_TEASERS",
     "MAX_LINK_SHARE",
     "MIN_BODY_WORDS",
+    "SHORT_BODY_WORDS",
+    "SOME_TEASERS",
     "NotAnArticle",
     "PageSignals",
     "classify",
@@ -96,6 +100,10 @@ MANY_TEASERS = 25
 MAX_LINK_SHARE = 0.7
 #: A main text this long (in a clean layout) counts for the page being an article.
 LONG_BODY_WORDS = 350
+#: A page with no article markup, at least this many headline links and a main text
+#: shorter than :data:`SHORT_BODY_WORDS` is a thin section front (teaser blurbs).
+SOME_TEASERS = 10
+SHORT_BODY_WORDS = 150
 #: Score from which a page is taken for an article (see the table above).
 ACCEPT_SCORE = 1.0
 
@@ -325,6 +333,13 @@ def article_score(signals: PageSignals) -> float:
         score -= 1
     if s.linked_lines >= 0.3:
         score -= 1
+    if (
+        not s.ld_article
+        and s.og_type != "article"
+        and s.teasers >= SOME_TEASERS
+        and s.body_words < SHORT_BODY_WORDS
+    ):
+        score -= 1.5
     return score
 
 

@@ -54,10 +54,13 @@ class ExtractPipeline:
                 headers=item.headers,
                 crawled_at=item.crawled_at,
                 hints=item.hints,
+                status=item.status,
             )
         except NotAnArticle as exc:
             self._inc(f"not_article/{exc.reason}")
-            raise DropItem(f"not an article ({exc.reason}): {item.final_url}", log_level="DEBUG") from None
+            raise DropItem(
+                f"not an article ({exc.reason}): {item.final_url}", log_level="DEBUG"
+            ) from None
         except Exception as exc:  # one hostile page must not stop the crawl
             self._inc("extract_errors")
             logger.warning("extraction failed for %s: %r", item.final_url, exc)

@@ -20,7 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-__all__ = ["ArchiveState", "NearEntry", "StoredRef"]
+__all__ = ["CANONICAL_KEY", "ArchiveState", "NearEntry", "StoredRef"]
+
+#: Prefix of the URL keys that record a page's canonical URL (as opposed to a URL that was
+#: fetched): ``is_seen`` answers for both, de-duplication tells them apart.
+CANONICAL_KEY = "canonical:"
 
 
 @dataclass(frozen=True)

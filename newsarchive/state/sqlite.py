@@ -35,7 +35,7 @@ from pathlib import Path
 
 from newsarchive.dedup import fingerprint as fp
 from newsarchive.dedup.urls import normalize_url
-from newsarchive.state.base import NearEntry, StoredRef
+from newsarchive.state.base import CANONICAL_KEY, NearEntry, StoredRef
 
 __all__ = ["SCHEMA_VERSION", "STATE_FILE", "SQLiteState"]
 
@@ -145,7 +145,8 @@ class SQLiteState:
         Raises:
             ValueError: if ``url`` is not an absolute http(s) URL.
         """
-        return self.get_url(normalize_url(url)) is not None
+        key = normalize_url(url)
+        return self.get_url(key) is not None or self.get_url(CANONICAL_KEY + key) is not None
 
     def get_url(self, url: str) -> StoredRef | None:
         """Return what the normalized ``url`` points at, or None."""

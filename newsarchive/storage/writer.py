@@ -242,7 +242,9 @@ def iter_archive_files(root: str | os.PathLike[str], dataset: str) -> Iterator[t
                 yield day, path
 
 
-def remove_stale_inprogress(root: str | os.PathLike[str], *, min_age_seconds: float = 3600.0) -> int:
+def remove_stale_inprogress(
+    root: str | os.PathLike[str], *, min_age_seconds: float = 3600.0
+) -> int:
     """Delete hidden ``.part-*.parquet.inprogress`` files left behind by killed runs.
 
     A live run keeps a temporary for the seconds one flush takes, so only temporaries not
