@@ -2,9 +2,12 @@
 
 Usage (from the repository root)::
 
-    python benchmarks/score_archive.py aeb   --archive A --truth ../shared/corpora/aeb/ground-truth.json
-    python benchmarks/score_archive.py synd  --archive A --labels ../shared/corpora/syndication/synd-dev.labels.json
-    python benchmarks/score_archive.py hu    --archive A --warcs '../shared/corpora/warc-hu-news/*.warc.gz'
+    python benchmarks/score_archive.py aeb  --archive A [--html ../shared/corpora/aeb/html]
+    python benchmarks/score_archive.py synd --archive A
+    python benchmarks/score_archive.py hu   --archive A [--failures]
+
+The label files default to the ones in ``../shared/corpora`` (``--truth``, ``--labels``,
+``--warcs`` point elsewhere).
 
 ``aeb``: mean per-page body F1 of the stored bodies (AEB metric: precision and recall over
 multisets of lower-cased 4-grams of ``\\w+`` tokens, averaged per page; a page missing from
@@ -52,7 +55,7 @@ def _rows(archive: str, dataset: str, columns: str) -> list[tuple[object, ...]]:
     pattern = f"{archive}/{dataset}/**/*.parquet"
     if not glob.glob(pattern, recursive=True):
         return []
-    return duckdb.sql(
+    return duckdb.execute(
         f"select {columns} from read_parquet('{pattern}', hive_partitioning=true)"
     ).fetchall()
 
@@ -70,7 +73,8 @@ def score_aeb(args: argparse.Namespace) -> None:
         if args.html:
             import trafilatura
 
-            raw = gzip.open(Path(args.html) / f"{page_id}.html.gz").read()
+            with gzip.open(Path(args.html) / f"{page_id}.html.gz") as stream:
+                raw = stream.read()
             ref = trafilatura.extract(raw.decode("utf-8", "replace"), url=entry["url"]) or ""
             ref_scores.append(f1(ref, entry["articleBody"]))
     n = len(scores)
@@ -79,8 +83,8 @@ def score_aeb(args: argparse.Namespace) -> None:
     mean = [sum(s[i] for s in scores) / n for i in range(3)]
     print(f"{'newsarchive (stored)':<28}{mean[0]:>10.3f}{mean[1]:>10.3f}{mean[2]:>10.3f}")
     if ref_scores:
-        ref = [sum(s[i] for s in ref_scores) / n for i in range(3)]
-        print(f"{'trafilatura.extract':<28}{ref[0]:>10.3f}{ref[1]:>10.3f}{ref[2]:>10.3f}")
+        means = [sum(s[i] for s in ref_scores) / n for i in range(3)]
+        print(f"{'trafilatura.extract':<28}{means[0]:>10.3f}{means[1]:>10.3f}{means[2]:>10.3f}")
     if args.failures:
         for score, page_id, url in sorted(failures):
             print(f"  F1 {score:.3f}  {page_id}  {url}")
@@ -113,12 +117,10 @@ def score_synd(args: argparse.Namespace) -> None:
     score = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     stored = len(_rows(args.archive, "articles", "url"))
     dups = len(_rows(args.archive, "duplicates", "url"))
-    print(
-        f"labelled pages: {len(urls)}, not archived: {len(missing)}; articles {stored}, duplicates {dups}"
-    )
-    print(
-        f"pairwise precision {precision:.4f}  recall {recall:.4f}  F1 {score:.4f}  (tp {tp}, fp {fp}, fn {fn})"
-    )
+    print(f"labelled pages: {len(urls)}, not archived: {len(missing)}; ", end="")
+    print(f"articles {stored}, duplicates {dups}")
+    print(f"pairwise precision {precision:.4f}  recall {recall:.4f}  F1 {score:.4f}", end="")
+    print(f"  (tp {tp}, fp {fp}, fn {fn})")
     if args.failures:
         for u in missing:
             print("  missing", u)

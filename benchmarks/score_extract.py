@@ -32,8 +32,10 @@ import json
 import re
 import sys
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -87,7 +89,7 @@ def score_aeb(directory: Path, failures: bool, limit: int | None) -> None:
             print(f"    {mine:.3f} (trafilatura {plain_f1:.3f}) {page_id[:16]} {note}")
 
 
-def _hu_records(directory: Path):  # type: ignore[no-untyped-def]
+def _hu_records(directory: Path) -> Iterator[tuple[str, str, int, dict[str, str], str, bytes]]:
     from warcio.archiveiterator import ArchiveIterator
 
     for path in sorted(directory.glob("*.warc.gz")):
@@ -111,7 +113,7 @@ def _hu_label(files: set[str], url: str) -> str:
 
 
 def score_hu(directory: Path, failures: bool) -> None:
-    records: dict[tuple[str, bytes], dict] = {}  # type: ignore[type-arg]
+    records: dict[tuple[str, bytes], dict[str, Any]] = {}
     for name, url, status, headers, warc_date, body in _hu_records(directory):
         key = (url, body[:2000])
         entry = records.setdefault(key, {"files": set(), "url": url, "status": status,

@@ -56,7 +56,7 @@ def crawl(sources: Path, archive: Path, state: Path) -> str:
 
 def rows(archive: Path, dataset: str, columns: str) -> list[tuple[object, ...]]:
     pattern = f"{archive}/{dataset}/**/*.parquet"
-    return duckdb.sql(
+    return duckdb.execute(
         f"select {columns} from read_parquet('{pattern}', hive_partitioning=true) order by url"
     ).fetchall()
 
@@ -95,7 +95,7 @@ def test_crawl_news_site_twice(tmp_path: Path) -> None:
              ["Sarah Whitman"], utc("2024-05-06T15:42:00+00:00"), "jsonld", "2024-05-06",
              "AP", AP_DATELINE, AP_CREDITS, True),
         ]  # fmt: skip
-        [ap_body] = duckdb.sql(
+        [ap_body] = duckdb.execute(
             f"select body from read_parquet('{archive}/articles/**/*.parquet') "
             f"where url = '{a(HOST_A, AP_STORY)}'"
         ).fetchall()
@@ -113,7 +113,7 @@ def test_crawl_news_site_twice(tmp_path: Path) -> None:
              "Rescuers pull three from river as Delaware bridge gives way",
              ap_id, ap_id, "near", "2024-05-06"),
         ]  # fmt: skip
-        [(similarity,)] = duckdb.sql(
+        [(similarity,)] = duckdb.execute(
             f"select similarity from read_parquet('{archive}/duplicates/**/*.parquet')"
         ).fetchall()
         assert 0.9 <= similarity <= 1.0

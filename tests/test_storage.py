@@ -105,7 +105,7 @@ def test_readers_see_partitions_and_utc_timestamps(tmp_path: Path) -> None:
     writer.add("articles", date(2022, 7, 7), article_row(2, None))
     writer.flush()
     glob = f"{tmp_path}/articles/**/*.parquet"
-    rows = duckdb.sql(
+    rows = duckdb.execute(
         f"select title, published_date::varchar, epoch(published_at)::bigint, authors "
         f"from read_parquet('{glob}', hive_partitioning=true) order by title"
     ).fetchall()
