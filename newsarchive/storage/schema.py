@@ -5,13 +5,25 @@ Rules (DESIGN.md): the schema is versioned in each file's metadata
 type change; timestamps are ``timestamp[us, tz=UTC]`` so that Spark, DuckDB, pandas and
 polars all read them as UTC instants. The Hive partition column ``published_date`` is not
 stored inside the files: it is the directory name (``published_date=YYYY-MM-DD``).
+
+The ``runs`` dataset (one row per crawl, written when the crawl ends by
+:mod:`newsarchive.extensions.runrecord`) is partitioned by the UTC day the run started:
+``runs/run_date=YYYY-MM-DD/part-<run_id>.parquet``, one file per run.
 """
 
 from __future__ import annotations
 
 import pyarrow as pa
 
-__all__ = ["ARTICLES_SCHEMA", "DATASETS", "DUPLICATES_SCHEMA", "SCHEMA_VERSION"]
+__all__ = [
+    "ARTICLES_SCHEMA",
+    "DATASETS",
+    "DUPLICATES_SCHEMA",
+    "PARTITION_KEYS",
+    "RUNS_SCHEMA",
+    "RUN_STATUSES",
+    "SCHEMA_VERSION",
+]
 
 #: Bumped when a column is added. Readers compare it with the file's metadata.
 SCHEMA_VERSION = "1"
@@ -60,5 +72,108 @@ DUPLICATES_SCHEMA = pa.schema(
     metadata=_META,
 )
 
+#: ``runs.status`` values: the run did its work (``ok``) or not (``failed``, the command
+#: then exits non-zero; ``failure`` says why).
+RUN_STATUSES = ("ok", "failed")
+
+#: One row per run (``scrapy crawl news`` / ``scrapy crawl warc``), written at its end.
+#: Counters are totals for the whole run; a run that could not take the state's lock does
+#: not run and writes no row.
+RUNS_SCHEMA = pa.schema(
+    [
+        # the run's id: the same id as in the names of the files it published
+        pa.field("run_id", pa.string(), nullable=False),
+        # spider name: "news" or "warc"
+        pa.field("spider", pa.string(), nullable=False),
+        pa.field("started_at", _TS, nullable=False),
+        pa.field("finished_at", _TS, nullable=False),
+        pa.field("duration_seconds", pa.float64(), nullable=False),
+        # "ok" or "failed" (RUN_STATUSES)
+        pa.field("status", pa.string(), nullable=False),
+        # why a failed run failed, null when ok: "no_source_reachable", "error_rate",
+        # "write_error", or Scrapy's finish reason when the run did not finish
+        # ("shutdown", "closespider_errorcount", ...)
+        pa.field("failure", pa.string()),
+        # Scrapy's finish reason ("finished", "shutdown", "closespider_timeout", ...)
+        pa.field("finish_reason", pa.string()),
+        pa.field("hostname", pa.string()),
+        pa.field("pid", pa.int64()),
+        # sources of the run: news sources (sources CSV rows) or WARC files
+        pa.field("sources", pa.int64(), nullable=False),
+        # sources that answered at least once (a feed, sitemap or robots.txt with 200/304;
+        # a WARC file that could be opened)
+        pa.field("sources_reached", pa.int64(), nullable=False),
+        # HTTP responses received, feeds/sitemaps/robots.txt included (0 for WARC imports)
+        pa.field("responses", pa.int64(), nullable=False),
+        # feeds and sitemaps answered 304 Not Modified (conditional requests)
+        pa.field("not_modified", pa.int64(), nullable=False),
+        # candidate pages fetched (or read from WARC records) and sent to extraction
+        pa.field("pages_fetched", pa.int64(), nullable=False),
+        # rows added to articles/ and duplicates/
+        pa.field("articles_stored", pa.int64(), nullable=False),
+        pa.field("duplicates_stored", pa.int64(), nullable=False),
+        # pages dropped as not articles (section fronts, listings, empty bodies)
+        pa.field("non_articles", pa.int64(), nullable=False),
+        # article URLs not fetched or pages not stored because the archive has them
+        pa.field("skipped_seen", pa.int64(), nullable=False),
+        # feed/sitemap entries skipped as older than NEWSARCHIVE_MAX_AGE_DAYS
+        pa.field("skipped_too_old", pa.int64(), nullable=False),
+        # errors: failed fetches (after retries), damaged WARC data, extraction and
+        # write errors; requests refused by robots.txt are not errors
+        pa.field("errors", pa.int64(), nullable=False),
+        # errors / (responses + fetches without response), or / records for WARC
+        pa.field("error_rate", pa.float64(), nullable=False),
+        # errors by kind, e.g. "article/http_404", "feed/TimeoutError", "warc", "extract",
+        # "write"; sorted by kind
+        pa.field(
+            "errors_by_kind",
+            pa.list_(
+                pa.struct(
+                    [
+                        pa.field("kind", pa.string(), nullable=False),
+                        pa.field("count", pa.int64(), nullable=False),
+                    ]
+                )
+            ),
+        ),
+        # per site (host without "www."): candidate pages, articles stored, duplicates
+        # stored, non-article pages, errors; sorted by site
+        pa.field(
+            "sites",
+            pa.list_(
+                pa.struct(
+                    [
+                        pa.field("site", pa.string(), nullable=False),
+                        pa.field("pages", pa.int64(), nullable=False),
+                        pa.field("articles", pa.int64(), nullable=False),
+                        pa.field("duplicates", pa.int64(), nullable=False),
+                        pa.field("non_articles", pa.int64(), nullable=False),
+                        pa.field("errors", pa.int64(), nullable=False),
+                    ]
+                )
+            ),
+        ),
+        # Parquet files published into articles/ and duplicates/, and their bytes on disk
+        pa.field("files_written", pa.int64(), nullable=False),
+        pa.field("bytes_written", pa.int64(), nullable=False),
+        # bytes read: HTTP response bodies, or WARC file bytes
+        pa.field("bytes_read", pa.int64(), nullable=False),
+        # every Scrapy stat of the run as a JSON object (for anything not above)
+        pa.field("stats_json", pa.string()),
+    ],
+    metadata=_META,
+)
+
 #: Dataset directory name → schema.
-DATASETS: dict[str, pa.Schema] = {"articles": ARTICLES_SCHEMA, "duplicates": DUPLICATES_SCHEMA}
+DATASETS: dict[str, pa.Schema] = {
+    "articles": ARTICLES_SCHEMA,
+    "duplicates": DUPLICATES_SCHEMA,
+    "runs": RUNS_SCHEMA,
+}
+
+#: Dataset directory name → its Hive partition column (a ``date``, the directory name).
+PARTITION_KEYS: dict[str, str] = {
+    "articles": "published_date",
+    "duplicates": "published_date",
+    "runs": "run_date",
+}
