@@ -13,10 +13,12 @@ file or a complete one where readers look; hidden leftovers are removed by
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import secrets
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -34,6 +36,7 @@ __all__ = [
     "iter_archive_files",
     "new_run_id",
     "partition_date",
+    "publish_lock",
     "remove_stale_inprogress",
 ]
 
@@ -96,6 +99,23 @@ def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def publish_lock(root: str | os.PathLike[str], *, exclusive: bool = False) -> Iterator[None]:
+    """Hold the archive's publish lock: ``flock`` on the archive root directory itself.
+
+    Writers hold it shared while they create, write and rename a file; compaction
+    (:mod:`newsarchive.storage.compact`) holds it exclusively for the instant it swaps a
+    partition directory, so that no file is published into a directory being replaced.
+    Locking the directory creates no file in the archive. Local file systems only.
+    """
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        yield
     finally:
         os.close(fd)
 
@@ -200,23 +220,25 @@ class ArchiveWriter:
         final = directory / f"{name}.parquet"
         avg_row = max(1, table.nbytes // max(1, table.num_rows))
         rows_per_group = max(1, self.row_group_bytes // avg_row)
-        try:
-            with open(tmp, "wb") as sink:
-                pq.write_table(
-                    table,
-                    sink,
-                    compression=self.compression,
-                    row_group_size=rows_per_group,
-                    use_dictionary=True,
-                    write_statistics=True,
-                )
-                sink.flush()
-                os.fsync(sink.fileno())
-            os.replace(tmp, final)
-            _fsync_dir(directory)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+        # Shared publish lock: compaction never swaps this directory mid-publish.
+        with publish_lock(self.root):
+            try:
+                with open(tmp, "wb") as sink:
+                    pq.write_table(
+                        table,
+                        sink,
+                        compression=self.compression,
+                        row_group_size=rows_per_group,
+                        use_dictionary=True,
+                        write_statistics=True,
+                    )
+                    sink.flush()
+                    os.fsync(sink.fileno())
+                os.replace(tmp, final)
+                _fsync_dir(directory)
+            except BaseException:
+                tmp.unlink(missing_ok=True)
+                raise
         return final
 
 

@@ -1,0 +1,375 @@
+"""Compaction: same rows, atomic for readers, safe with a concurrent writer, idempotent,
+resumable after a kill, and invisible to the state."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from newsarchive.archive import ArchiveSession
+from newsarchive.dedup.urls import article_id
+from newsarchive.items import Article, Sighting
+from newsarchive.state import SQLiteState
+from newsarchive.storage.compact import (
+    STAGING_DIR,
+    CompactionBusy,
+    compact_archive,
+    compacted_from,
+)
+from newsarchive.storage.writer import ArchiveWriter, publish_lock
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = date(2024, 6, 1)
+OLD = date(2024, 5, 6)  # closed: older than TODAY minus 2 days
+RECENT = date(2024, 5, 31)  # open: left alone
+
+
+def article_row(n: int, day: date) -> dict[str, Any]:
+    return {
+        "article_id": f"{n:032x}",
+        "url": f"https://example.com/news/{n}",
+        "canonical_url": f"https://example.com/news/{n}",
+        "domain": "example.com",
+        "site_name": "Example",
+        "title": f"Story {n}",
+        "authors": [f"Author {n % 3}"],
+        "published_at": datetime(day.year, day.month, day.day, 12, tzinfo=UTC),
+        "date_source": "jsonld",
+        "modified_at": None,
+        "crawled_at": datetime(2024, 6, 1, 8, tzinfo=UTC),
+        "language": "en",
+        "description": None,
+        "body": f"Body of story {n}.",
+        "word_count": n,  # a checksum column: sum(word_count) changes if a row is lost
+        "wire_source": "AP" if n % 2 else None,
+        "dateline": None,
+        "credits": None,
+        "cluster_id": f"{n:032x}",
+    }
+
+
+def duplicate_row(n: int, day: date) -> dict[str, Any]:
+    return {
+        "url": f"https://copy.example.org/{n}",
+        "domain": "copy.example.org",
+        "title": f"Copy {n}",
+        "published_at": datetime(day.year, day.month, day.day, 13, tzinfo=UTC),
+        "crawled_at": datetime(2024, 6, 1, 9, tzinfo=UTC),
+        "duplicate_of": f"{n:032x}",
+        "match": "near",
+        "similarity": 0.5,
+        "cluster_id": f"{n:032x}",
+        "article_id": f"{n + 1000:032x}",
+    }
+
+
+def write_runs(root: Path, layout: dict[date, int], *, runs: int, start: int = 0) -> int:
+    """``runs`` runs, each publishing one articles file per partition in ``layout``
+    (with that many rows) and one duplicates file for OLD. Returns the next row number."""
+    n = start
+    for run in range(runs):
+        writer = ArchiveWriter(root, f"20240601T0{run}0000Z-0000000{run}")
+        for day, count in layout.items():
+            for _ in range(count):
+                n += 1
+                writer.add("articles", day, article_row(n, day))
+        writer.add("duplicates", OLD, duplicate_row(n, OLD))
+        writer.flush()
+    return n
+
+
+def snapshot(root: Path, dataset: str = "articles") -> list[tuple[Any, ...]]:
+    return duckdb.execute(
+        f"select *, published_date::varchar from read_parquet("
+        f"'{root}/{dataset}/**/*.parquet', hive_partitioning=true) order by url"
+    ).fetchall()
+
+
+def listing(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+
+
+def names(directory: Path) -> list[str]:
+    return sorted(p.name for p in directory.iterdir())
+
+
+def test_duckdb_and_polars_globs_enter_hidden_directories(tmp_path: Path) -> None:
+    """Why the staging area is beside the datasets, not inside them."""
+    table = pa.table({"a": [1]})
+    (tmp_path / "articles" / ".staging").mkdir(parents=True)
+    pq.write_table(table, tmp_path / "articles" / "p.parquet")
+    pq.write_table(table, tmp_path / "articles" / ".staging" / "p.parquet")
+    pattern = f"{tmp_path}/articles/**/*.parquet"
+    assert duckdb.execute(f"select count(*) from read_parquet('{pattern}')").fetchall() == [(2,)]
+    assert pl.scan_parquet(pattern).collect().height == 2
+
+
+def test_compaction_merges_small_files_and_keeps_every_row(tmp_path: Path) -> None:
+    root = tmp_path / "archive"
+    write_runs(root, {OLD: 3, RECENT: 2}, runs=4)
+    articles, duplicates = snapshot(root), snapshot(root, "duplicates")
+    old_dir = root / "articles" / f"published_date={OLD}"
+    small = names(old_dir)
+    assert small == [f"part-20240601T0{r}0000Z-0000000{r}-00001.parquet" for r in range(4)]
+
+    report = compact_archive(root, today=TODAY, compaction_id="C1", target_bytes=1 << 20)
+
+    assert [(p.dataset, p.day, len(p.merged), p.written, p.rows) for p in report.partitions] == [
+        ("articles", OLD, 4, ("part-compact-C1-00001.parquet",), 12),
+        ("duplicates", OLD, 4, ("part-compact-C1-00001.parquet",), 4),
+    ]
+    assert snapshot(root) == articles and snapshot(root, "duplicates") == duplicates
+    assert names(old_dir) == ["part-compact-C1-00001.parquet"]
+    assert compacted_from(old_dir / "part-compact-C1-00001.parquet") == small
+    assert len(names(root / "articles" / f"published_date={RECENT}")) == 4  # still open
+    merged = pq.ParquetFile(old_dir / "part-compact-C1-00001.parquet")
+    assert merged.metadata.num_row_groups == 1
+    assert merged.schema_arrow.metadata[b"newsarchive.schema_version"] == b"1"
+    # Rows keep the order of the runs that wrote them.
+    assert pq.read_table(old_dir / "part-compact-C1-00001.parquet",
+                         columns=["word_count"]).column(0).to_pylist() == [
+        1, 2, 3, 6, 7, 8, 11, 12, 13, 16, 17, 18]
+
+    # Idempotent: a second run (after the grace period) rewrites nothing.
+    before = listing(root)
+    again = compact_archive(root, today=TODAY, target_bytes=1 << 20, grace_seconds=0)
+    assert again.partitions == [] and again.removed_staging == 2
+    assert listing(root) == [p for p in before if not p.startswith(STAGING_DIR)]
+
+
+def test_target_bytes_splits_groups_and_a_last_lone_file_joins(tmp_path: Path) -> None:
+    root = tmp_path / "archive"
+    write_runs(root, {OLD: 1}, runs=5)
+    old_dir = root / "articles" / f"published_date={OLD}"
+    sizes = {p.name: p.stat().st_size for p in old_dir.iterdir()}
+    size = max(sizes.values())
+    # Two files per group; min_bytes above every file so all count as small; the fifth
+    # file joins the second group.
+    report = compact_archive(root, today=TODAY, compaction_id="C2", datasets=["articles"],
+                             target_bytes=2 * size + 1, min_bytes=size + 1)
+    [part] = report.partitions
+    assert part.written == ("part-compact-C2-00001.parquet", "part-compact-C2-00002.parquet")
+    assert names(old_dir) == list(part.written)
+    assert [compacted_from(old_dir / name) for name in part.written] == [
+        [f"part-20240601T0{r}0000Z-0000000{r}-00001.parquet" for r in (0, 1)],
+        [f"part-20240601T0{r}0000Z-0000000{r}-00001.parquet" for r in (2, 3, 4)],
+    ]
+    assert compact_archive(root, today=TODAY, datasets=["articles"], target_bytes=2 * size + 1,
+                           min_bytes=size + 1).partitions == []
+
+
+def test_concurrent_reader_never_sees_a_different_count(tmp_path: Path) -> None:
+    root = tmp_path / "archive"
+    days = [date(2024, 5, d) for d in range(1, 13)]
+    write_runs(root, dict.fromkeys(days, 2), runs=15)
+    query = (f"select count(*), sum(word_count), count(distinct article_id) from read_parquet("
+             f"'{root}/articles/**/*.parquet', hive_partitioning=true)")
+    expected = duckdb.execute(query).fetchall()
+    assert expected == [(360, 360 * 361 // 2, 360)]
+    results: list[Any] = []
+    retried: list[str] = []
+    stop = threading.Event()
+
+    def reader() -> None:
+        con = duckdb.connect()
+        while not stop.is_set():
+            try:
+                results.append(con.execute(query).fetchall())
+            except duckdb.IOException as exc:  # listed before a swap, opened after: retry
+                retried.append(str(exc))
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        while len(results) < 3:
+            time.sleep(0.01)
+        report = compact_archive(root, today=TODAY, target_bytes=1 << 20,
+                                 hook=lambda stage, part: time.sleep(0.02))
+        seen = len(results)
+        while len(results) < seen + 3:
+            time.sleep(0.01)
+    finally:
+        stop.set()
+        thread.join()
+    assert len(report.partitions) == 13  # 12 articles, 1 duplicates
+    assert all(result == expected for result in results), {str(r) for r in results}
+    assert all("No such file" in message or "not found" in message.lower()
+               for message in retried), retried[:3]
+    assert duckdb.execute(query).fetchall() == expected
+
+
+def test_file_published_during_compaction_is_carried_over(tmp_path: Path) -> None:
+    root = tmp_path / "archive"
+    last = write_runs(root, {OLD: 2}, runs=3)
+    late = ArchiveWriter(root, "20240601T090000Z-0000000f")
+
+    def publish_late(stage: str, part: Path) -> None:
+        if stage == "staged" and "articles" in part.parts:
+            late.add("articles", OLD, article_row(last + 1, OLD))
+            late.flush()
+
+    report = compact_archive(root, today=TODAY, compaction_id="C3", hook=publish_late,
+                             target_bytes=1 << 20)
+    assert report.partitions[0].carried == ("part-20240601T090000Z-0000000f-00001.parquet",)
+    assert names(root / "articles" / f"published_date={OLD}") == [
+        "part-20240601T090000Z-0000000f-00001.parquet", "part-compact-C3-00001.parquet"]
+    word_counts = sorted(r[14] for r in snapshot(root))
+    assert word_counts == list(range(1, last + 2))
+
+
+def test_writer_waits_while_compaction_swaps(tmp_path: Path) -> None:
+    writer = ArchiveWriter(tmp_path, "r1")
+    writer.add("articles", OLD, article_row(1, OLD))
+    done = threading.Event()
+    with publish_lock(tmp_path, exclusive=True):
+
+        def flush() -> None:
+            writer.flush()
+            done.set()
+
+        thread = threading.Thread(target=flush)
+        thread.start()
+        assert not done.wait(0.3)
+        assert list(tmp_path.rglob("*.parquet")) == []
+    thread.join(5)
+    assert done.is_set() and len(list(tmp_path.rglob("*.parquet"))) == 1
+
+
+def test_second_compaction_at_once_is_refused(tmp_path: Path) -> None:
+    root = tmp_path / "archive"
+    write_runs(root, {OLD: 1}, runs=2)
+    busy: list[Exception] = []
+
+    def compete(stage: str, part: Path) -> None:
+        if stage == "staged":
+            try:
+                compact_archive(root, today=TODAY)
+            except CompactionBusy as exc:
+                busy.append(exc)
+
+    compact_archive(root, today=TODAY, hook=compete, datasets=["articles"])
+    assert len(busy) == 1 and "another compaction" in str(busy[0])
+
+
+KILLER = """
+import os, sys
+from datetime import date
+from newsarchive.storage.compact import compact_archive
+
+def hook(stage, part):
+    if stage == sys.argv[2]:
+        os._exit(137)  # like kill -9: no cleanup runs
+
+compact_archive(sys.argv[1], today=date(2024, 6, 1), compaction_id="K", hook=hook,
+                target_bytes=1 << 20)
+"""
+
+
+@pytest.mark.parametrize("stage", ["staged", "swapped"])
+def test_killed_compaction_leaves_the_archive_correct(tmp_path: Path, stage: str) -> None:
+    root = tmp_path / "archive"
+    write_runs(root, {OLD: 2, date(2024, 5, 7): 2}, runs=3)
+    articles, duplicates = snapshot(root), snapshot(root, "duplicates")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-c", KILLER, str(root), stage], env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 137, result.stderr
+    assert snapshot(root) == articles and snapshot(root, "duplicates") == duplicates
+    old_dir = root / "articles" / f"published_date={OLD}"
+    leftover = root / STAGING_DIR / "K" / "articles" / f"published_date={OLD}"
+    if stage == "staged":  # the merged file waits in the staging area, readers never see it
+        assert len(names(old_dir)) == 3 and names(leftover) == ["part-compact-K-00001.parquet"]
+    else:  # swapped: the partition is compacted, the old files wait for the grace period
+        assert names(old_dir) == ["part-compact-K-00001.parquet"] and len(names(leftover)) == 3
+
+    report = compact_archive(root, today=TODAY, target_bytes=1 << 20)
+    assert snapshot(root) == articles and snapshot(root, "duplicates") == duplicates
+    assert report.removed_staging == (1 if stage == "staged" else 0)
+    assert len(report.partitions) == (3 if stage == "staged" else 2)
+    for dataset in ("articles", "duplicates"):
+        for part in (root / dataset).iterdir():
+            assert len(names(part)) == 1 and names(part)[0].startswith("part-compact-")
+    compact_archive(root, today=TODAY, grace_seconds=0)
+    assert list((root / STAGING_DIR).iterdir()) == []
+
+
+# -- the state: compacted rows are not new rows -----------------------------------------
+
+WORDS = ["river", "bridge", "council", "budget", "festival", "telescope", "harbour",
+         "election", "storm", "court", "museum", "railway", "school", "hospital", "market",
+         "farmers", "orchestra", "library", "stadium", "airport", "factory", "energy"]
+
+
+def make_article(n: int, day: date) -> Article:
+    url = f"https://news.example.com/{day:%Y/%m/%d}/story-{n}.html"
+    body = "\n".join(
+        " ".join(WORDS[(n * 7 + i * 3 + j) % len(WORDS)] + str(n * 100 + i) for j in range(12))
+        for i in range(8)
+    )
+    return Article(
+        article_id=article_id(url), url=url, canonical_url=url, domain="news.example.com",
+        crawled_at=datetime(2024, 6, 1, 8, tzinfo=UTC), body=body, title=f"Story {n}",
+        published_at=datetime(day.year, day.month, day.day, 10, tzinfo=UTC),
+        word_count=len(body.split()),
+    )
+
+
+def store(session: ArchiveSession, article: Article) -> str:
+    """What the de-duplication pipeline does with one page; returns the decision."""
+    decision = session.dedup.decide(article, fetched_urls=[article.url])
+    if decision.kind == "new":
+        article.cluster_id = article.article_id
+        session.add_article(article, decision, [article.url])
+    elif decision.kind != "seen":
+        assert decision.duplicate_of and decision.cluster_id
+        sighting = Sighting(article.url, article.domain, article.crawled_at,
+                            decision.duplicate_of, decision.cluster_id, decision.kind,
+                            decision.similarity, article.article_id, article.title)
+        session.add_sighting(article, sighting, decision, [article.url])
+    return decision.kind
+
+
+def test_crawl_after_compaction_reads_no_rows_and_adds_none(tmp_path: Path) -> None:
+    root, state_dir = tmp_path / "archive", tmp_path / "state"
+    articles = [make_article(n, OLD if n % 2 else date(2024, 5, 7)) for n in range(8)]
+    for run in range(2):  # two crawls, one flush per article: many small files
+        session = ArchiveSession(root, SQLiteState(state_dir), run_id=f"run{run}")
+        assert session.reconcile() == 0
+        for article in articles[run * 4:(run + 1) * 4]:
+            assert store(session, article) == "new"
+            session.flush()
+        session.close()
+    before = snapshot(root)
+    assert len(before) == 8
+
+    report = compact_archive(root, today=TODAY, target_bytes=1 << 20)
+    assert [p.rows for p in report.partitions] == [4, 4]
+
+    session = ArchiveSession(root, SQLiteState(state_dir), run_id="run2")
+    assert session.reconcile() == 0  # merged files are known through their sources
+    assert [store(session, make_article(n, OLD if n % 2 else date(2024, 5, 7)))
+            for n in range(8)] == ["seen"] * 8
+    assert store(session, make_article(8, OLD)) == "new"
+    session.close()
+    after = snapshot(root)
+    assert len(after) == 9 and [r for r in after if r[1] != make_article(8, OLD).url] == before
+
+    # A deleted state is rebuilt from the merged files' rows.
+    for path in sorted(state_dir.rglob("*"), reverse=True):
+        path.unlink()
+    session = ArchiveSession(root, SQLiteState(state_dir), run_id="run3")
+    assert session.reconcile() == 9
+    assert all(session.is_seen(make_article(n, OLD).url) for n in (1, 3, 8))
+    session.close()
