@@ -27,8 +27,10 @@ NEWSARCHIVE_SOURCES = ""
 NEWSARCHIVE_SITEMAP_DEPTH = 2
 #: Child sitemaps followed per sitemap index, newest first (0: all).
 NEWSARCHIVE_SITEMAP_MAX_CHILDREN = 50
-#: Skip feed/sitemap entries older than this many days (0: no limit).
-NEWSARCHIVE_MAX_AGE_DAYS = 0
+#: Skip feed/sitemap entries (and child sitemaps) dated more than this many days ago on
+#: live crawls (0: no limit; undated entries are kept). A scheduled crawl wants what is new;
+#: the archive already has the rest.
+NEWSARCHIVE_MAX_AGE_DAYS = 7
 
 # --- politeness ----------------------------------------------------------------------
 USER_AGENT = "newsarchive/0.1 (+https://github.com/newsarchive/newsarchive)"
@@ -45,11 +47,34 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 30
 RETRY_TIMES = 2
 
-# --- hardening -----------------------------------------------------------------------
+# --- hardening (docs/robustness.md) ------------------------------------------------------
+#: No telnet console: Scrapy's only remote control (a Python shell on a TCP port).
 TELNETCONSOLE_ENABLED = False
-#: Bytes; news pages are far below these (10 MiB hard cap, warn at 2 MiB).
+#: Bytes; news pages are far below these (10 MiB hard cap, warn at 2 MiB). The cap also
+#: applies while a gzip/deflate/br/zstd ``Content-Encoding`` is decompressed.
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+#: A truncated body (connection closed before ``Content-Length`` bytes) is an error.
+DOWNLOAD_FAIL_ON_DATALOSS = True
+DNS_TIMEOUT = 20
+#: Redirect hops followed per request (RFC 9309 asks robots.txt crawlers for at least 5).
+REDIRECT_MAX_TIMES = 5
+#: Only http(s) is ever downloaded: the file, data, ftp and s3 handlers are switched off.
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
+#: Hosts, IP addresses and CIDR networks a crawl may reach although they are not public
+#: (loopback, link-local, private, ...). Empty: only public addresses. The tests allow
+#: their local server, e.g. ``-s NEWSARCHIVE_ALLOW_PRIVATE_HOSTS=127.0.0.1,localhost``.
+NEWSARCHIVE_ALLOW_PRIVATE_HOSTS: list[str] = []
+DOWNLOADER_MIDDLEWARES = {
+    # First of all: refuse non-http(s) URLs and non-public addresses (SSRF).
+    "newsarchive.middlewares.HostFilterMiddleware": 50,
+    # robots.txt with RFC 9309 error handling (5xx / unreachable: disallow all).
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "newsarchive.middlewares.RobotsTxtMiddleware": 100,
+}
+#: TLS: Scrapy's default context factory is kept, which does NOT verify server
+#: certificates (a crawler reads public pages and sends no secrets; many news sites have
+#: broken chains). Nothing read over TLS is trusted more than plain HTTP.
 
 # --- pipelines -----------------------------------------------------------------------
 ITEM_PIPELINES = {
@@ -58,6 +83,25 @@ ITEM_PIPELINES = {
     "newsarchive.pipelines.dedup.DedupPipeline": 300,
     "newsarchive.pipelines.write.ParquetWriterPipeline": 400,
 }
+
+# --- unattended runs (README: "Runs, locking and resuming") --------------------------------
+#: ``scrapy crawl`` of this project exits non-zero when a run fails
+#: (``newsarchive/commands/crawl.py``).
+COMMANDS_MODULE = "newsarchive.commands"
+EXTENSIONS = {
+    "newsarchive.extensions.lock.RunLockExtension": 0,
+    "newsarchive.extensions.runrecord.RunRecordExtension": 10,
+    "newsarchive.extensions.progress.WarcProgressExtension": 20,
+}
+#: One run at a time per state: ``flock`` on ``<NEWSARCHIVE_STATE>/run.lock``.
+NEWSARCHIVE_LOCK_ENABLED = True
+#: Summary in the log and a row in ``<archive>/runs/`` at the end of every run.
+NEWSARCHIVE_RUNS_ENABLED = True
+#: A run whose share of failed fetches (or damaged WARC records) exceeds this fails
+#: (exit status 1); 1 = never on errors.
+NEWSARCHIVE_MAX_ERROR_RATE = 0.5
+#: Seconds between progress lines of WARC imports (0: none).
+NEWSARCHIVE_PROGRESS_INTERVAL = 60.0
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

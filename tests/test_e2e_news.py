@@ -45,6 +45,9 @@ def crawl(sources: Path, archive: Path, state: Path) -> str:
         "-s", "DOWNLOAD_DELAY=0",
         "-s", "AUTOTHROTTLE_ENABLED=False",
         "-s", "LOG_LEVEL=INFO",
+        "-s", "NEWSARCHIVE_MAX_AGE_DAYS=0",  # the site's stories are from 2024
+        # The local test site is on loopback, which live crawls refuse by default.
+        "-s", "NEWSARCHIVE_ALLOW_PRIVATE_HOSTS=127.0.0.1,localhost",
     ]  # fmt: skip
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     result = subprocess.run(

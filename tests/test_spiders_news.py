@@ -145,6 +145,8 @@ from scrapy.utils.project import get_project_settings
 settings = get_project_settings()
 settings.setdict({"ITEM_PIPELINES": {}, "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False,
                   "LOG_LEVEL": "WARNING", "RETRY_ENABLED": False,
+                  "NEWSARCHIVE_MAX_AGE_DAYS": 0,
+                  "NEWSARCHIVE_ALLOW_PRIVATE_HOSTS": ["127.0.0.1", "localhost"],
                   "NEWSARCHIVE_ARCHIVE": sys.argv[2], "NEWSARCHIVE_STATE": sys.argv[3]},
                  priority="cmdline")
 process = CrawlerProcess(settings)
