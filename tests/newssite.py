@@ -67,12 +67,20 @@ What a crawl should produce (``EXPECTED_*`` below hold the exact values):
   "Read also" lines are removed).
 * A second crawl with the same archive requests none of the article URLs again
   (``newsarchive/skipped_seen``), but re-reads every feed and sitemap.
+
+Conditional requests: every ``.xml`` file (feeds, sitemaps) is served with an ``ETag`` (a
+hash of its content) and ``Last-Modified`` (its mtime); a request whose ``If-None-Match``
+names the current ETag, or (without ``If-None-Match``) whose ``If-Modified-Since`` is not
+older than the mtime, gets ``304 Not Modified`` with no body. A test changes a feed by
+rewriting its file below ``site.root``. ``site.responses`` logs ``(path, status)`` of every
+response, paths written as in ``site.requests``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import html
 import json
 import threading
@@ -443,6 +451,8 @@ class _Handler(SimpleHTTPRequestHandler):
         relative = Path(translated).relative_to(Path(self.directory).resolve())
         return str(Path(self.directory) / self._host() / relative)
 
+    _etag: str | None = None
+
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
         target = REDIRECTS.get((self._host(), self.path.split("?", 1)[0]))
         if target is not None:
@@ -451,7 +461,28 @@ class _Handler(SimpleHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
+        file = Path(self.translate_path(self.path))
+        if file.suffix == ".xml" and file.is_file():
+            self._etag = '"' + hashlib.sha256(file.read_bytes()).hexdigest()[:20] + '"'
+            asked = self.headers.get("If-None-Match")
+            if asked is not None and self._etag in {tag.strip() for tag in asked.split(",")}:
+                self.send_response(304)
+                self.end_headers()
+                return
+        # SimpleHTTPRequestHandler sends Last-Modified and answers If-Modified-Since (when
+        # no If-None-Match is given) with 304 itself.
         super().do_GET()
+
+    def end_headers(self) -> None:
+        if self._etag is not None:
+            self.send_header("ETag", self._etag)
+            self._etag = None
+        super().end_headers()
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        path = self.path if self._host() == HOST_A else f"//{self._host()}{self.path}"
+        self.server.responses.append((path, int(code)))  # type: ignore[attr-defined]
+        super().log_request(code, size)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - base signature
         self.server.requests.append(self.path if self._host() == HOST_A  # type: ignore[attr-defined]
@@ -469,6 +500,7 @@ class NewsSite:
         base_b: ``http://localhost:<port>`` (Wire Digest).
         sources_csv: the sources file of the crawl.
         requests: request log: paths on site A, ``//localhost/path`` on site B.
+        responses: ``(path, status)`` of every response, paths as in ``requests``.
     """
 
     root: Path
@@ -477,6 +509,7 @@ class NewsSite:
     base_b: str
     sources_csv: Path
     requests: list[str]
+    responses: list[tuple[str, int]]
 
     def url(self, host: str, path: str) -> str:
         """Absolute URL of ``path`` on ``host`` (:data:`HOST_A` or :data:`HOST_B`)."""
@@ -499,6 +532,7 @@ def news_site(root: Path, sources_csv: Path | None = None) -> Iterator[NewsSite]
     handler = functools.partial(_Handler, directory=str(root))
     server = ThreadingHTTPServer((HOST_A, 0), handler)
     server.requests = []  # type: ignore[attr-defined]
+    server.responses = []  # type: ignore[attr-defined]
     port = server.server_address[1]
     write_site(root, port)
     csv_path = write_sources(sources_csv or root / "sources.csv", port)
@@ -506,7 +540,7 @@ def news_site(root: Path, sources_csv: Path | None = None) -> Iterator[NewsSite]
     thread.start()
     try:
         yield NewsSite(root, port, f"http://{HOST_A}:{port}", f"http://{HOST_B}:{port}",
-                       csv_path, server.requests)  # type: ignore[attr-defined]
+                       csv_path, server.requests, server.responses)  # type: ignore[attr-defined]
     finally:
         server.shutdown()
         server.server_close()

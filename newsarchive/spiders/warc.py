@@ -22,7 +22,17 @@ Stats (prefix ``newsarchive/``): ``warc_files``, ``warc_records``, ``warc_pages`
 ``warc_skipped_type`` (request, metadata, warcinfo... records), ``warc_revisits``,
 ``warc_redirects`` (3xx), ``warc_non_200`` (other statuses), ``warc_non_html``,
 ``warc_too_large``, ``warc_errors`` (damaged record or file: logged, the rest of that file
-is skipped, the next file is read).
+is skipped, the next file is read), ``warc_bytes`` (bytes of the files read), ``sources``
+(files given) and ``sources_reached`` (files opened), ``skipped_seen`` (pages whose URL the
+archive already has: not extracted again).
+
+Progress: :attr:`WarcSpider.progress` (a :class:`WarcProgress`) is updated after every
+record; :mod:`newsarchive.extensions.progress` logs it.
+
+Resuming: a WARC import keeps no position of its own. A run killed in the middle is simply
+run again: the pages it stored are in the archive and its state, and are skipped (by URL,
+before extraction); the others are stored. Scrapy's ``JOBDIR`` is not needed (and not used:
+this spider makes no requests).
 """
 
 from __future__ import annotations
@@ -31,6 +41,7 @@ import glob
 import logging
 import os
 from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -42,7 +53,7 @@ from newsarchive.discovery import parse_date
 from newsarchive.items import DiscoveryHints, RawPage
 from newsarchive.spiders._common import headers_dict, is_html_type
 
-__all__ = ["WarcSpider", "expand_paths", "read_warc"]
+__all__ = ["WarcProgress", "WarcSpider", "expand_paths", "read_warc"]
 
 logger = logging.getLogger(__name__)
 
@@ -81,18 +92,63 @@ def expand_paths(paths: str) -> list[Path]:
     return result
 
 
+@dataclass
+class WarcProgress:
+    """Where a WARC import is: updated by :func:`read_warc` after every record.
+
+    Attributes:
+        files: number of files to read.
+        total_bytes: sum of their sizes when the import started, bytes.
+        file_index: 1-based number of the file being read (0 before the first).
+        current_path: the file being read.
+        done_before: bytes of the files finished before the current one.
+        offset: bytes of the current file read so far (end of its last record).
+        records: records read, all files.
+    """
+
+    files: int = 0
+    total_bytes: int = 0
+    file_index: int = 0
+    current_path: Path | None = None
+    done_before: int = 0
+    offset: int = 0
+    records: int = 0
+
+    @property
+    def bytes_done(self) -> int:
+        """Bytes of all files read so far."""
+        return self.done_before + self.offset
+
+    def start_file(self, path: Path) -> None:
+        """Move on to the next file (the previous one counts as done, whole)."""
+        if self.current_path is not None:
+            self.done_before += _size(self.current_path)
+        self.file_index += 1
+        self.current_path = path
+        self.offset = 0
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 def _warc_date(value: str | None) -> datetime | None:
     return parse_date(value)
 
 
 def read_warc(path: str | Path, count: Counter | None = None,
-              max_payload: int = DEFAULT_MAX_PAYLOAD) -> Iterator[RawPage]:
+              max_payload: int = DEFAULT_MAX_PAYLOAD,
+              progress: WarcProgress | None = None) -> Iterator[RawPage]:
     """Yield the HTML 200 responses of one WARC file as :class:`RawPage` items, lazily.
 
     Args:
         path: a WARC file, gzip-compressed or not.
         count: called with a stat name (without prefix) for every counted event.
         max_payload: bytes; records with a larger decoded payload are skipped.
+        progress: updated (``offset``, ``records``) after every record, if given.
 
     Never raises for damaged data: a broken record, a record shorter than its
     ``Content-Length``, a truncated gzip member, trailing garbage or a non-WARC (ARC) file
@@ -129,6 +185,9 @@ def read_warc(path: str | Path, count: Counter | None = None,
             if record.raw_stream is not None and getattr(record.raw_stream, "limit", 0) > 0:
                 raise _Damaged(f"record truncated ({record.raw_stream.limit} bytes missing)")
             end = archive.offset
+            if progress is not None:
+                progress.offset = end
+                progress.records += 1
             if page is not None:
                 yield page
         if size - end > 4:  # a record whose headers were cut off ends iteration silently
@@ -197,11 +256,21 @@ class WarcSpider(scrapy.Spider):
     def __init__(self, paths: str = "", *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.paths = expand_paths(paths)
+        self.progress = WarcProgress(files=len(self.paths),
+                                     total_bytes=sum(_size(p) for p in self.paths))
 
-    def _count(self, name: str) -> None:
+    def _count(self, name: str, value: int = 1) -> None:
         crawler = getattr(self, "crawler", None)
         if crawler is not None and crawler.stats is not None:
-            crawler.stats.inc_value("newsarchive/" + name)
+            crawler.stats.inc_value("newsarchive/" + name, value)
+
+    def _is_seen(self, url: str) -> bool:
+        crawler = getattr(self, "crawler", None)
+        if crawler is None:
+            return False
+        from newsarchive.archive import ArchiveSession  # the session of this crawl
+
+        return ArchiveSession.for_crawler(crawler).is_seen(url)
 
     async def start(self) -> AsyncIterator[Any]:
         """Yield the pages of every file in order, one record at a time."""
@@ -209,7 +278,18 @@ class WarcSpider(scrapy.Spider):
         settings = getattr(self, "settings", None)
         if settings is not None:
             max_payload = settings.getint("DOWNLOAD_MAXSIZE", 0) or DEFAULT_MAX_PAYLOAD
+        self._count("sources", len(self.paths))
         for path in self.paths:
             self.logger.info("Reading %s", path)
-            for page in read_warc(path, self._count, max_payload):
+            self.progress.start_file(path)
+            for page in read_warc(path, self._count_opened, max_payload, self.progress):
+                if self._is_seen(page.url):
+                    self._count("skipped_seen")
+                    continue
                 yield page
+            self._count("warc_bytes", self.progress.offset)
+
+    def _count_opened(self, name: str) -> None:
+        if name == "warc_files":  # the file could be opened: a source reached
+            self._count("sources_reached")
+        self._count(name)

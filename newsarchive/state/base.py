@@ -116,6 +116,17 @@ class ArchiveState(Protocol):
         """Record that an archive file's rows are indexed (pending until commit)."""
         ...
 
+    def get_validators(self, url: str) -> tuple[str | None, str | None]:
+        """``(ETag, Last-Modified)`` last recorded for the feed or sitemap ``url`` (as
+        requested, not normalized), ``(None, None)`` when none: what a conditional request
+        (``If-None-Match`` / ``If-Modified-Since``) sends."""
+        ...
+
+    def set_validators(self, url: str, etag: str | None, last_modified: str | None) -> None:
+        """Record a feed's or sitemap's validators (pending until commit, like the rest);
+        both None forgets them."""
+        ...
+
     def commit(self) -> None:
         """Make everything recorded since the last commit/rollback durable."""
         ...

@@ -21,6 +21,9 @@ Tables (all keys are plain values so the layout maps 1:1 onto a key-value backen
     the last few pages of each site, used to recognise the site's template text.
 ``indexed_files(path)``
     archive files already reconciled into the state.
+``validators(url -> etag, last_modified)``
+    the HTTP validators of feeds and sitemaps, for conditional requests (added later:
+    created in existing states when missing).
 ``meta(key -> value)``
     schema version and fingerprint parameters; opening a state built with other
     parameters raises, because its signatures would not be comparable.
@@ -62,6 +65,8 @@ CREATE TABLE IF NOT EXISTS site_samples (
     site TEXT NOT NULL, seq INTEGER NOT NULL, cluster_id TEXT NOT NULL,
     shingles BLOB NOT NULL, PRIMARY KEY (site, seq)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS indexed_files (path TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS validators (
+    url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT) WITHOUT ROWID;
 """
 
 
@@ -96,7 +101,7 @@ class SQLiteState:
         self._db.execute("PRAGMA synchronous=FULL")
         tables = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master")}
         if not {"meta", "urls", "exact", "near_docs", "near_bands", "site_samples",
-                "indexed_files"} <= tables:
+                "indexed_files", "validators"} <= tables:
             self._db.executescript(_SCHEMA)
         stored = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
         expected = _parameters()
@@ -245,6 +250,24 @@ class SQLiteState:
         self._write().execute(
             "INSERT OR IGNORE INTO indexed_files VALUES (?)", (self._path_key(path),)
         )
+
+    # -- conditional requests -----------------------------------------------------------
+
+    def get_validators(self, url: str) -> tuple[str | None, str | None]:
+        """``(ETag, Last-Modified)`` recorded for ``url``, or ``(None, None)``."""
+        row = self._db.execute(
+            "SELECT etag, last_modified FROM validators WHERE url = ?", (url,)
+        ).fetchone()
+        return (row[0], row[1]) if row else (None, None)
+
+    def set_validators(self, url: str, etag: str | None, last_modified: str | None) -> None:
+        """Record ``url``'s validators (pending until commit); both None forgets them."""
+        if etag is None and last_modified is None:
+            self._write().execute("DELETE FROM validators WHERE url = ?", (url,))
+        else:
+            self._write().execute(
+                "INSERT OR REPLACE INTO validators VALUES (?, ?, ?)", (url, etag, last_modified)
+            )
 
     def __enter__(self) -> SQLiteState:
         return self

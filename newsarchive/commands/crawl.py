@@ -1,0 +1,50 @@
+"""``scrapy crawl``, with an exit status that says whether the run did its work.
+
+Scrapy's own ``crawl`` exits 0 unless the crawler could not even start, so cron, systemd
+and monitoring cannot tell a failed crawl from a good one. This command (found through
+``COMMANDS_MODULE = "newsarchive.commands"``, it replaces the built-in one for this
+project; everything else, options included, is Scrapy's) runs the spider the same way and
+then exits with the outcome recorded by the project's extensions
+(:mod:`newsarchive.extensions.outcome`):
+
+* 0: the run did its work;
+* 1: the run failed: no source reachable, error rate above
+  ``NEWSARCHIVE_MAX_ERROR_RATE``, a write error, or it was stopped (SIGTERM/Ctrl-C) —
+  the reason is the run's ``failure`` in ``runs/`` and the last lines of the log;
+* 75 (``EX_TEMPFAIL``): another run holds the state's lock; this one did nothing;
+* 2: usage error (Scrapy's).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+
+from newsarchive.extensions.outcome import EXIT_FAILED, get_outcome
+
+__all__ = ["Command"]
+
+
+class Command(ScrapyCrawlCommand):
+    """Scrapy's ``crawl`` with the run's exit status."""
+
+    def short_desc(self) -> str:
+        return "Run a spider of the project; exit non-zero when the run failed"
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if len(args) != 1:
+            super().run(args, opts)  # raises Scrapy's UsageError
+            return
+        assert self.crawler_process is not None
+        crawler = self._create_crawler(args[0])
+        self.crawler_process.crawl(crawler, **opts.spargs)
+        self.crawler_process.start()
+        outcome = get_outcome(crawler)
+        if outcome is not None:
+            self.exitcode = outcome.exit_code
+            if outcome.exit_code:
+                print(f"newsarchive: {outcome.message}", file=sys.stderr)
+        elif self.crawler_process.bootstrap_failed:
+            self.exitcode = EXIT_FAILED
