@@ -404,7 +404,7 @@ def compact_archive(
         older_than_days: compact partitions whose date is before today (UTC) minus this.
         target_bytes: maximum size of the files merged into one, bytes.
         min_bytes: files smaller than this are merged (default ``target_bytes // 2``).
-        datasets: dataset directories to compact (default: every known dataset).
+        datasets: dataset directories to compact (default: ``articles`` and ``duplicates``).
         grace_seconds: keep replaced files this long before a later compaction deletes
             them (for listings in progress during the swap).
         row_group_bytes: uncompressed size of one row group in merged files, bytes.
@@ -427,7 +427,7 @@ def compact_archive(
     if min_bytes is None:
         min_bytes = target_bytes // 2
     before = (today or datetime.now(UTC).date()) - timedelta(days=older_than_days)
-    names = list(datasets) if datasets is not None else list(DATASETS)
+    names = list(datasets) if datasets is not None else ["articles", "duplicates"]
     if not base.is_dir():
         return report
     staging_root = base / STAGING_DIR

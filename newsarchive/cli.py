@@ -1,0 +1,131 @@
+"""The ``newsarchive`` command: archive maintenance next to ``scrapy crawl``.
+
+::
+
+    newsarchive compact --archive data/archive [--older-than-days 2] [--target-bytes 256MiB]
+    newsarchive report --archive data/archive --out report.html [--days 90] [--top 10]
+
+Exit status: 0 on success; 2 for bad arguments; 75 (``EX_TEMPFAIL``) when another
+compaction of the archive is running; 1 for other failures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import re
+import sys
+from collections.abc import Sequence
+
+__all__ = ["main", "parse_size"]
+
+EXIT_BUSY = 75
+
+_UNITS = {"": 1, "b": 1, "k": 1000, "kb": 1000, "kib": 1024, "m": 1000**2, "mb": 1000**2,
+          "mib": 1024**2, "g": 1000**3, "gb": 1000**3, "gib": 1024**3}
+
+
+def parse_size(text: str) -> int:
+    """Parse a size such as ``256MiB``, ``128MB``, ``1.5GiB`` or ``1048576`` into bytes.
+
+    Raises:
+        argparse.ArgumentTypeError: for anything else, or a size below one byte.
+    """
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*", text)
+    unit = match.group(2).lower() if match else ""
+    if not match or unit not in _UNITS:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (try 256MiB or 134217728)")
+    size = int(float(match.group(1)) * _UNITS[unit])
+    if size < 1:
+        raise argparse.ArgumentTypeError(f"size must be at least one byte: {text!r}")
+    return size
+
+
+def _compact(args: argparse.Namespace) -> int:
+    from newsarchive.storage.compact import CompactionBusy, CompactionError, compact_archive
+
+    try:
+        report = compact_archive(
+            args.archive, older_than_days=args.older_than_days, target_bytes=args.target_bytes,
+            min_bytes=args.min_bytes, datasets=args.dataset, grace_seconds=args.grace_seconds,
+            dry_run=args.dry_run)
+    except CompactionBusy as exc:
+        print(f"newsarchive compact: {exc}", file=sys.stderr)
+        return EXIT_BUSY
+    except CompactionError as exc:
+        print(f"newsarchive compact: {exc}", file=sys.stderr)
+        return 1
+    verb = "would merge" if report.dry_run else "merged"
+    for part in report.partitions:
+        print(f"{part.dataset}/published_date={part.day}: {verb} {len(part.merged)} files "
+              f"({part.bytes_before:,} bytes) into {len(part.written) or '…'} "
+              f"({part.bytes_after:,} bytes, {part.rows:,} rows)")
+    print(f"compaction {report.compaction_id}: {len(report.partitions)} partition(s), "
+          f"{report.files_merged} small file(s) {verb}, {report.files_written} written, "
+          f"{report.removed_staging} leftover director(ies) removed")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from newsarchive.report import write_report
+
+    data = write_report(args.archive, args.out, days=args.days, top=args.top)
+    print(f"wrote {args.out}: {data.articles:,} articles, {data.duplicates:,} duplicates, "
+          f"{len(data.runs) if data.runs is not None else 0} run(s)")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``newsarchive`` command."""
+    parser = argparse.ArgumentParser(
+        prog="newsarchive", description="Maintain and report on a newsarchive Parquet archive.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="command")
+
+    compact = commands.add_parser(
+        "compact", help="merge the small files of closed partitions",
+        description="Merge the small Parquet files of partitions older than N days into "
+                    "large files. Safe while crawls run and while readers query.")
+    compact.add_argument("--archive", default="data/archive", help="archive root "
+                         "(default: data/archive)")
+    compact.add_argument("--older-than-days", type=int, default=2, metavar="N",
+                         help="compact partitions dated before today (UTC) minus N days "
+                              "(default: 2)")
+    compact.add_argument("--target-bytes", type=parse_size, default=256 * 1024**2,
+                         metavar="SIZE", help="merge files up to this size (default: 256MiB)")
+    compact.add_argument("--min-bytes", type=parse_size, default=None, metavar="SIZE",
+                         help="files smaller than this are merged (default: half the target)")
+    compact.add_argument("--dataset", action="append", choices=["articles", "duplicates"],
+                         help="compact only this dataset (repeatable; default: both)")
+    compact.add_argument("--grace-seconds", type=float, default=600.0, metavar="S",
+                         help="keep replaced files this long before a later run deletes "
+                              "them (default: 600)")
+    compact.add_argument("--dry-run", action="store_true", help="only show what would be done")
+    compact.set_defaults(func=_compact)
+
+    report = commands.add_parser(
+        "report", help="write a self-contained HTML report",
+        description="Write one HTML file with charts of the archive (no server, no network).")
+    report.add_argument("--archive", default="data/archive",
+                        help="archive root (default: data/archive)")
+    report.add_argument("--out", default="report.html", help="HTML file to write "
+                        "(default: report.html)")
+    report.add_argument("--days", type=int, default=90,
+                        help="days in the per-day charts (default: 90)")
+    report.add_argument("--top", type=int, default=10,
+                        help="entries in the rankings (default: 10)")
+    report.set_defaults(func=_report)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; return its exit status."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    status: int = args.func(args)
+    return status
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

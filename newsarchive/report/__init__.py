@@ -1,0 +1,362 @@
+"""A self-contained HTML report of the archive, read with DuckDB.
+
+``newsarchive report --archive data/archive --out report.html`` (see :mod:`newsarchive.cli`)
+writes one HTML file with inline CSS and inline SVG charts (:mod:`.svg`): no JavaScript, no
+fonts or styles from the network, so it opens from disk in any browser and can be mailed.
+
+Sections: totals; articles per day by site; share of duplicates and of wire copy per day;
+wire services; sightings by kind of match; share of copies by site; the most republished
+stories with their outlets; and the run history from ``runs/`` (left out when the archive
+has no ``runs/`` yet).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from newsarchive.report.svg import OTHER_COLOR, PALETTE, bar_chart, hbar_chart, line_chart
+
+__all__ = ["ReportData", "collect", "render", "write_report"]
+
+
+@dataclass
+class ReportData:
+    """Everything the report shows, as plain values (what the tests check).
+
+    Attributes:
+        archive: archive root, as given.
+        generated_at: when the report was made.
+        articles / duplicates / wire_articles: total rows; stored articles with a wire
+            service.
+        sites: distinct domains of stored articles.
+        first_day / last_day: range of ``published_date`` of stored articles.
+        days: the days of the per-day charts (the last ``days`` days up to ``last_day``).
+        per_day_by_site: ``(site, counts per day)``: the top sites, then ``other``.
+        duplicates_per_day / wire_per_day / articles_per_day: counts per day.
+        wire_services: ``(service, stored articles)``, most first.
+        match_kinds: ``(match, sightings)``, most first.
+        site_copies: ``(site, pages, copies)`` of the sites with most pages.
+        republished: the most republished stories: dicts with ``title``, ``domain``,
+            ``wire_source``, ``published_at``, ``copies``, ``outlets``.
+        runs: rows of ``runs/`` (oldest first), or None when there is no run record.
+    """
+
+    archive: str
+    generated_at: datetime
+    articles: int = 0
+    duplicates: int = 0
+    wire_articles: int = 0
+    sites: int = 0
+    first_day: date | None = None
+    last_day: date | None = None
+    days: list[date] = field(default_factory=list)
+    per_day_by_site: list[tuple[str, list[int]]] = field(default_factory=list)
+    articles_per_day: list[int] = field(default_factory=list)
+    duplicates_per_day: list[int] = field(default_factory=list)
+    wire_per_day: list[int] = field(default_factory=list)
+    wire_services: list[tuple[str, int]] = field(default_factory=list)
+    match_kinds: list[tuple[str, int]] = field(default_factory=list)
+    site_copies: list[tuple[str, int, int]] = field(default_factory=list)
+    republished: list[dict[str, Any]] = field(default_factory=list)
+    runs: list[dict[str, Any]] | None = None
+
+    @property
+    def duplicate_share(self) -> float | None:
+        """Sightings / (stored articles + sightings), or None for an empty archive."""
+        total = self.articles + self.duplicates
+        return self.duplicates / total if total else None
+
+    @property
+    def wire_share(self) -> float | None:
+        """Stored articles with a wire service / stored articles."""
+        return self.wire_articles / self.articles if self.articles else None
+
+
+def _has_files(root: Path, dataset: str) -> bool:
+    base = root / dataset
+    return base.is_dir() and any(
+        p for p in base.glob("*/*.parquet") if not p.name.startswith(".")
+    )
+
+
+def _source(root: Path, dataset: str) -> str:
+    pattern = f"{root.as_posix()}/{dataset}/**/*.parquet".replace("'", "''")
+    return f"read_parquet('{pattern}', hive_partitioning=true, union_by_name=true)"
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple[Any, ...]]:
+    return con.execute(sql).fetchall()
+
+
+def collect(archive: str | os.PathLike[str], *, days: int = 90, top: int = 10,
+            sites: int = 8, now: datetime | None = None) -> ReportData:
+    """Read the numbers of the report from the archive with DuckDB.
+
+    Args:
+        archive: archive root.
+        days: length of the per-day charts, days (ending at the newest ``published_date``).
+        top: number of stories, wire services and sites in the rankings.
+        sites: number of sites shown on their own in "articles per day" (the rest is
+            ``other``).
+        now: the report's time (default: now, UTC).
+    """
+    root = Path(archive)
+    data = ReportData(os.fspath(archive), now or datetime.now(UTC))
+    con = duckdb.connect()
+    has_articles, has_duplicates = _has_files(root, "articles"), _has_files(root, "duplicates")
+    arts = _source(root, "articles") if has_articles else None
+    dups = _source(root, "duplicates") if has_duplicates else None
+    if arts is not None:
+        [(data.articles, data.wire_articles, data.sites, data.first_day, data.last_day)] = _rows(
+            con, f"select count(*), count(wire_source), count(distinct domain), "
+                 f"min(published_date), max(published_date) from {arts}")
+    if dups is not None:
+        [(data.duplicates,)] = _rows(con, f"select count(*) from {dups}")
+    if data.last_day is not None and data.first_day is not None:
+        start = max(data.first_day, data.last_day - timedelta(days=days - 1))
+        data.days = [start + timedelta(days=i) for i in range((data.last_day - start).days + 1)]
+    index = {day: i for i, day in enumerate(data.days)}
+    if arts is not None and data.days:
+        window = f"published_date between '{data.days[0]}' and '{data.days[-1]}'"
+        counts = _rows(con, f"select published_date, domain, count(*), count(wire_source) "
+                            f"from {arts} where {window} group by all")
+        totals: dict[str, int] = {}
+        for _day, domain, count, _wire in counts:
+            totals[domain] = totals.get(domain, 0) + count
+        ranked = sorted(totals, key=lambda d: (-totals[d], d))
+        shown = ranked if len(ranked) <= sites + 1 else ranked[:sites]
+        series = {name: [0] * len(data.days) for name in shown}
+        if len(ranked) > len(shown):
+            series["other"] = [0] * len(data.days)
+        data.articles_per_day = [0] * len(data.days)
+        data.wire_per_day = [0] * len(data.days)
+        for day, domain, count, wire in counts:
+            i = index[day]
+            series[domain if domain in shown else "other"][i] += count
+            data.articles_per_day[i] += count
+            data.wire_per_day[i] += wire
+        data.per_day_by_site = list(series.items())
+        data.wire_services = [
+            (str(s), int(n)) for s, n in _rows(
+                con, f"select wire_source, count(*) as n from {arts} where wire_source is not "
+                     f"null group by 1 order by n desc, 1 limit {int(top)}")]
+    data.duplicates_per_day = [0] * len(data.days)
+    if dups is not None:
+        if data.days:
+            for day, count in _rows(
+                con, f"select published_date, count(*) from {dups} where published_date "
+                     f"between '{data.days[0]}' and '{data.days[-1]}' group by 1"):
+                data.duplicates_per_day[index[day]] = count
+        data.match_kinds = [(str(m), int(n)) for m, n in _rows(
+            con, f"select match, count(*) as n from {dups} group by 1 order by n desc, 1")]
+    if arts is not None:
+        pages = f"select domain, 0 as copy from {arts}"
+        if dups is not None:
+            pages += f" union all select domain, 1 as copy from {dups}"
+        data.site_copies = [(str(s), int(p), int(c)) for s, p, c in _rows(
+            con, f"select domain, count(*) as pages, sum(copy) from ({pages}) group by 1 "
+                 f"order by pages desc, 1 limit {int(top)}")]
+    if arts is not None and dups is not None:
+        for title, domain, wire, published, copies, outlets in _rows(
+            con, f"select a.title, a.domain, a.wire_source, a.published_at, count(*) as copies,"
+                 f" list(distinct d.domain) from {arts} a join {dups} d "
+                 f"on d.cluster_id = a.cluster_id and a.article_id = a.cluster_id "
+                 f"group by a.article_id, a.title, a.domain, a.wire_source, a.published_at "
+                 f"order by copies desc, a.title, a.article_id limit {int(top)}"):
+            data.republished.append({
+                "title": title or "(no title)", "domain": domain, "wire_source": wire,
+                "published_at": published, "copies": int(copies),
+                "outlets": sorted(outlets),
+            })
+    if _has_files(root, "runs"):
+        data.runs = [dict(zip(names, row, strict=True)) for names, row in _run_rows(con, root)]
+    return data
+
+
+def _run_rows(con: duckdb.DuckDBPyConnection,
+              root: Path) -> list[tuple[list[str], tuple[Any, ...]]]:
+    relation = con.execute(f"select * from {_source(root, 'runs')} order by started_at, run_id")
+    names = [d[0] for d in relation.description or []]
+    return [(names, row) for row in relation.fetchall()]
+
+
+# -- HTML ---------------------------------------------------------------------------------
+
+_CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 24px auto;
+       max-width: 960px; color: #222; padding: 0 12px; }
+h1 { font-size: 1.6em; margin-bottom: 0; } h2 { margin-top: 2em; font-size: 1.2em;
+     border-bottom: 1px solid #ddd; padding-bottom: 4px; }
+.meta { color: #666; margin-top: 4px; }
+.cards { display: flex; flex-wrap: wrap; gap: 12px; margin: 16px 0; }
+.card { border: 1px solid #ddd; border-radius: 6px; padding: 10px 14px; min-width: 120px; }
+.card .v { font-size: 1.5em; font-weight: 600; } .card .k { color: #666; font-size: .85em; }
+table { border-collapse: collapse; width: 100%; font-size: .85em; margin-top: 8px; }
+th, td { text-align: left; padding: 4px 6px; border-bottom: 1px solid #eee;
+         vertical-align: top; }
+th { background: #f6f6f6; } td.n { text-align: right; font-variant-numeric: tabular-nums; }
+.failed { color: #b00020; font-weight: 600; } .ok { color: #1b7f3b; }
+svg.chart { max-width: 100%; height: auto; display: block; }
+.note { color: #666; font-size: .85em; }
+"""
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.1f}%"
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def _card(value: str, key: str) -> str:
+    return f'<div class="card"><div class="v">{escape(value)}</div>' \
+           f'<div class="k">{escape(key)}</div></div>'
+
+
+def _ts(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+    return "" if value is None else str(value)
+
+
+def _runs_section(runs: list[dict[str, Any]]) -> list[str]:
+    out = ["<h2>Run history</h2>"]
+    if not runs:
+        return [*out, '<p class="note">No runs recorded.</p>']
+    shown = runs[-60:]
+    ids = [str(r.get("run_id")) for r in shown]
+    out.append(bar_chart(
+        "chart-runs", "Rows stored per run", ids,
+        [("articles", [int(r.get("articles_stored") or 0) for r in shown]),
+         ("duplicates", [int(r.get("duplicates_stored") or 0) for r in shown])],
+        axis_labels=[_ts(r.get("started_at"))[5:] for r in shown], height=240))
+    failed = [r for r in shown if r.get("status") == "failed"]
+    out.append(f'<p class="note">{len(runs)} run(s) recorded, {len(failed)} of the last '
+               f"{len(shown)} failed.</p>")
+    out.append(bar_chart(
+        "chart-run-duration", "Duration per run, minutes", ids,
+        [("duration", [round(float(r.get("duration_seconds") or 0) / 60, 2) for r in shown])],
+        axis_labels=[_ts(r.get("started_at"))[5:] for r in shown], height=180, unit=" min"))
+    out.append("<table><tr><th>started (UTC)</th><th>run</th><th>spider</th><th>status</th>"
+               "<th>pages</th><th>articles</th><th>duplicates</th><th>errors</th>"
+               "<th>minutes</th><th>MB written</th></tr>")
+    for r in reversed(runs[-30:]):
+        status = str(r.get("status") or "")
+        if r.get("failure"):
+            status += f" ({r['failure']})"
+        css = "failed" if r.get("status") == "failed" else "ok"
+        out.append(
+            f"<tr><td>{escape(_ts(r.get('started_at')))}</td><td>{escape(str(r.get('run_id')))}"
+            f"</td><td>{escape(str(r.get('spider') or ''))}</td>"
+            f'<td class="{css}">{escape(status)}</td>'
+            + "".join(f'<td class="n">{int(r.get(k) or 0):,}</td>' for k in
+                      ("pages_fetched", "articles_stored", "duplicates_stored", "errors"))
+            + f'<td class="n">{float(r.get("duration_seconds") or 0) / 60:.1f}</td>'
+            f'<td class="n">{int(r.get("bytes_written") or 0) / 1e6:.1f}</td></tr>')
+    out.append("</table>")
+    return out
+
+
+def render(data: ReportData) -> str:
+    """The report as one HTML document."""
+    labels = [d.isoformat() for d in data.days]
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>News archive report — {escape(data.archive)}</title>",
+        f"<style>{_CSS}</style></head><body>",
+        "<h1>News archive report</h1>",
+        f'<p class="meta">Archive <code>{escape(data.archive)}</code> · generated '
+        f"{escape(_ts(data.generated_at))} UTC</p>",
+        '<div class="cards">',
+        _card(f"{data.articles:,}", "stored articles"),
+        _card(f"{data.duplicates:,}", "further sightings (duplicates)"),
+        _card(_pct(data.duplicate_share), "share of duplicates"),
+        _card(_pct(data.wire_share), "share of wire copy"),
+        _card(f"{data.sites:,}", "sites"),
+        _card(f"{data.first_day or '–'} … {data.last_day or '–'}", "publication dates"),
+        "</div>",
+    ]
+    if not data.articles:
+        out.append('<p class="note">The archive has no articles yet.</p>')
+    else:
+        out.append(f"<h2>Articles per day by site</h2><p class=\"note\">Stored articles by "
+                   f"publication date, {labels[0]} to {labels[-1]}; the "
+                   f"{len([s for s, _ in data.per_day_by_site if s != 'other'])} sites with "
+                   f"most articles, the rest as “other”.</p>")
+        out.append(bar_chart("chart-articles-per-day", "Articles per day by site", labels,
+                             data.per_day_by_site))
+        out.append("<h2>Share of duplicates and of wire copy</h2><p class=\"note\">Per day: "
+                   "sightings among all pages (stored articles + sightings), and stored "
+                   "articles from a wire service among stored articles.</p>")
+        dup_share = [_share(d, a + d) for a, d in
+                     zip(data.articles_per_day, data.duplicates_per_day, strict=True)]
+        wire_share = [_share(w, a) for a, w in
+                      zip(data.articles_per_day, data.wire_per_day, strict=True)]
+        out.append(line_chart("chart-shares", "Share of duplicates and of wire copy, %",
+                              labels, [("duplicates", dup_share), ("wire copy", wire_share)],
+                              unit="%", y_max=100))
+        if data.wire_services:
+            out.append("<h2>Wire services</h2>")
+            out.append(hbar_chart("chart-wire-services", "Stored articles by wire service",
+                                  data.wire_services, series="articles", label_width=160))
+        if data.match_kinds:
+            out.append("<h2>Sightings by kind of match</h2><p class=\"note\">url: same "
+                       "canonical URL; exact: same text; near: near-duplicate text.</p>")
+            out.append(hbar_chart("chart-match-kinds", "Sightings by kind of match",
+                                  data.match_kinds, series="sightings", label_width=160))
+        if data.site_copies:
+            out.append("<h2>Share of copies by site</h2><p class=\"note\">For the sites with "
+                       "most pages: the share of their pages that were copies of a story "
+                       "stored from elsewhere or earlier.</p>")
+            out.append(hbar_chart(
+                "chart-site-copies", "Share of pages that were copies, by site, %",
+                [(s, _share(c, p) or 0.0) for s, p, c in data.site_copies], unit="%",
+                series="copies", label_width=220,
+                colors=[PALETTE[3] if c else OTHER_COLOR for _, _, c in data.site_copies]))
+        out.append("<h2>Most republished stories</h2>")
+        if data.republished:
+            out.append(hbar_chart(
+                "chart-republished", "Copies found per story",
+                [(s["title"], s["copies"]) for s in data.republished], series="copies"))
+            out.append("<table><tr><th>story</th><th>stored from</th><th>wire</th>"
+                       "<th>published</th><th>copies</th><th>outlets</th></tr>")
+            for s in data.republished:
+                out.append(
+                    f"<tr><td>{escape(s['title'])}</td><td>{escape(s['domain'])}</td>"
+                    f"<td>{escape(s['wire_source'] or '')}</td>"
+                    f"<td>{escape(_ts(s['published_at']))}</td>"
+                    f'<td class="n">{s["copies"]}</td>'
+                    f"<td>{escape(', '.join(s['outlets']))}</td></tr>")
+            out.append("</table>")
+        else:
+            out.append('<p class="note">No story was found more than once.</p>')
+    if data.runs is not None:
+        out += _runs_section(data.runs)
+    else:
+        out.append('<h2>Run history</h2><p class="note">The archive has no run record '
+                   "(<code>runs/</code>) yet.</p>")
+    out.append("</body></html>")
+    return "\n".join(out) + "\n"
+
+
+def write_report(archive: str | os.PathLike[str], out: str | os.PathLike[str], *,
+                 days: int = 90, top: int = 10, now: datetime | None = None) -> ReportData:
+    """Collect the report's data from ``archive`` and write the HTML to ``out``
+    (atomically: a temporary next to it, then renamed)."""
+    data = collect(archive, days=days, top=top, now=now)
+    target = Path(out)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_text(render(data), encoding="utf-8")
+    os.replace(tmp, target)
+    return data

@@ -1,0 +1,94 @@
+"""The ``newsarchive`` console script: ``compact`` and ``report``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tomllib
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from newsarchive.cli import EXIT_BUSY, main, parse_size
+from newsarchive.storage.compact import STAGING_DIR
+from newsarchive.storage.writer import ArchiveWriter
+from tests.test_compact import article_row
+
+ROOT = Path(__file__).resolve().parent.parent
+OLD = date(2020, 1, 2)
+
+
+def small_archive(root: Path, runs: int = 3) -> None:
+    for run in range(runs):
+        writer = ArchiveWriter(root, f"20200102T00000{run}Z-0000000{run}")
+        writer.add("articles", OLD, article_row(run + 1, OLD))
+        writer.flush()
+
+
+def test_console_script_is_declared() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert project["project"]["scripts"] == {"newsarchive": "newsarchive.cli:main"}
+
+
+def test_parse_size() -> None:
+    assert parse_size("256MiB") == 256 * 1024 * 1024
+    assert parse_size("128MB") == 128_000_000
+    assert parse_size("1.5GiB") == 3 * 1024**3 // 2
+    assert parse_size("4096") == 4096
+    for bad in ("", "12 parsecs", "-1MB", "0"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            parse_size(bad)
+
+
+def test_compact_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "archive"
+    small_archive(root)
+    part = root / "articles" / f"published_date={OLD}"
+    assert main(["compact", "--archive", str(root), "--dry-run"]) == 0
+    assert "would merge 3 files" in capsys.readouterr().out
+    assert len(list(part.iterdir())) == 3 and not (root / STAGING_DIR).exists()
+
+    assert main(["compact", "--archive", str(root), "--target-bytes", "1MiB"]) == 0
+    out = capsys.readouterr().out
+    assert f"articles/published_date={OLD}: merged 3 files" in out and "3 rows" in out
+    [merged] = part.iterdir()
+    assert merged.name.startswith("part-compact-")
+    assert main(["compact", "--archive", str(root)]) == 0
+    assert "0 partition(s)" in capsys.readouterr().out
+
+
+def test_compact_command_while_another_runs(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    import fcntl
+
+    root = tmp_path / "archive"
+    small_archive(root)
+    (root / STAGING_DIR).mkdir()
+    fd = os.open(root / STAGING_DIR, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        assert main(["compact", "--archive", str(root)]) == EXIT_BUSY
+    finally:
+        os.close(fd)
+    assert "another compaction" in capsys.readouterr().err
+
+
+def test_report_command_as_installed(tmp_path: Path) -> None:
+    root, out = tmp_path / "archive", tmp_path / "report.html"
+    small_archive(root, runs=2)
+    script = Path(sys.executable).with_name("newsarchive")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "newsarchive.cli"]
+    result = subprocess.run([*command, "report", "--archive", str(root), "--out", str(out)],
+                            capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"wrote {out}: 2 articles, 0 duplicates, 0 run(s)\n"
+    html = out.read_text()
+    assert 'data-series="example.com" data-label="2020-01-02" data-value="2"' in html
+    # The archive was only read.
+    assert duckdb.execute(
+        f"select count(*) from read_parquet('{root}/articles/**/*.parquet')").fetchall() == [(2,)]
