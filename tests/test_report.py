@@ -176,7 +176,8 @@ def test_run_history_from_runs_dataset(tmp_path: Path) -> None:
     write_runs(tmp_path, runs_schema)
     page = parse(render(collect(tmp_path, now=NOW)))
     assert page.charts["chart-runs"] == [
-        ("articles", "r1", "3"), ("articles", "r2", "4"), ("duplicates", "r2", "4")]
+        ("articles", "r1", "3"), ("articles", "r2", "4"), ("duplicates", "r2", "4"),
+        ("failed run", "r2", "1")]
     assert page.charts["chart-run-duration"] == [("duration", "r1", "1"), ("duration", "r2", "1.5")]
     assert "failed (error_rate)" in page.text and "ok" in page.text
     assert "2 run(s) recorded, 1 of the last 2 failed." in page.text

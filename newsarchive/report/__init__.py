@@ -201,7 +201,8 @@ h1 { font-size: 1.6em; margin-bottom: 0; } h2 { margin-top: 2em; font-size: 1.2e
 table { border-collapse: collapse; width: 100%; font-size: .85em; margin-top: 8px; }
 th, td { text-align: left; padding: 4px 6px; border-bottom: 1px solid #eee;
          vertical-align: top; }
-th { background: #f6f6f6; } td.n { text-align: right; font-variant-numeric: tabular-nums; }
+th { background: #f6f6f6; } td.id { white-space: nowrap; font-size: .9em; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; }
 .failed { color: #b00020; font-weight: 600; } .ok { color: #1b7f3b; }
 svg.chart { max-width: 100%; height: auto; display: block; }
 .note { color: #666; font-size: .85em; }
@@ -233,14 +234,19 @@ def _runs_section(runs: list[dict[str, Any]]) -> list[str]:
         return [*out, '<p class="note">No runs recorded.</p>']
     shown = runs[-60:]
     ids = [str(r.get("run_id")) for r in shown]
+    out.append(f'<p class="note">Rows stored by each of the last {len(shown)} runs '
+               f"(UTC start time); failed runs are marked in red under the axis.</p>")
     out.append(bar_chart(
         "chart-runs", "Rows stored per run", ids,
         [("articles", [int(r.get("articles_stored") or 0) for r in shown]),
          ("duplicates", [int(r.get("duplicates_stored") or 0) for r in shown])],
-        axis_labels=[_ts(r.get("started_at"))[5:] for r in shown], height=240))
+        axis_labels=[_ts(r.get("started_at"))[5:] for r in shown], height=240,
+        flagged=[i for i, r in enumerate(shown) if r.get("status") == "failed"],
+        flag_name="failed run"))
     failed = [r for r in shown if r.get("status") == "failed"]
     out.append(f'<p class="note">{len(runs)} run(s) recorded, {len(failed)} of the last '
                f"{len(shown)} failed.</p>")
+    out.append('<p class="note">Duration of each run, minutes.</p>')
     out.append(bar_chart(
         "chart-run-duration", "Duration per run, minutes", ids,
         [("duration", [round(float(r.get("duration_seconds") or 0) / 60, 2) for r in shown])],
@@ -254,7 +260,8 @@ def _runs_section(runs: list[dict[str, Any]]) -> list[str]:
             status += f" ({r['failure']})"
         css = "failed" if r.get("status") == "failed" else "ok"
         out.append(
-            f"<tr><td>{escape(_ts(r.get('started_at')))}</td><td>{escape(str(r.get('run_id')))}"
+            f"<tr><td>{escape(_ts(r.get('started_at')))}</td>"
+            f"<td class=\"id\">{escape(str(r.get('run_id')))}"
             f"</td><td>{escape(str(r.get('spider') or ''))}</td>"
             f'<td class="{css}">{escape(status)}</td>'
             + "".join(f'<td class="n">{int(r.get(k) or 0):,}</td>' for k in

@@ -11,12 +11,14 @@ import math
 from collections.abc import Sequence
 from html import escape
 
-__all__ = ["PALETTE", "OTHER_COLOR", "bar_chart", "hbar_chart", "line_chart", "nice_max"]
+__all__ = ["FLAG_COLOR", "OTHER_COLOR", "PALETTE", "bar_chart", "hbar_chart", "line_chart",
+           "nice_max"]
 
 #: Series colours (colour-blind friendly, after Okabe & Ito), then grey for "other".
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
            "#000000")
 OTHER_COLOR = "#A0A0A0"
+FLAG_COLOR = "#B00020"
 _FONT = 'font-family="system-ui, sans-serif" font-size="11"'
 
 
@@ -39,7 +41,9 @@ def _num(value: float) -> str:
     return f"{value:.4g}" if abs(value) < 1e-3 else str(round(value, 4))
 
 
-def _fmt(value: float) -> str:
+def _fmt(value: float, unit: str = "") -> str:
+    if unit == "%":
+        return f"{value:.1f}"
     if float(value).is_integer():
         return f"{int(value):,}"
     return f"{value:,.1f}"
@@ -71,12 +75,20 @@ def _legend(series: Sequence[str], x: int, y: int, width: int) -> list[str]:
     return parts
 
 
+def _divisions(top: float) -> int:
+    """Grid divisions for an axis ending at ``top`` (a :func:`nice_max`): 4 for 2 × 10^k,
+    else 5, so that the ticks are round numbers (0, 5, 10 … 25; 0, 10 … 50)."""
+    lead = top / 10.0 ** math.floor(math.log10(top))
+    return 4 if abs(lead - 2.0) < 1e-9 else 5
+
+
 def _y_axis(left: int, top: int, plot_h: int, plot_w: int, y_max: float,
             unit: str = "") -> list[str]:
     parts = []
-    for i in range(5):
-        value = y_max * i / 4
-        y = top + plot_h - plot_h * i / 4
+    divisions = _divisions(y_max)
+    for i in range(divisions + 1):
+        value = y_max * i / divisions
+        y = top + plot_h - plot_h * i / divisions
         parts.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}" '
                      f'stroke="#e3e3e3"/>')
         parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" {_FONT} '
@@ -98,7 +110,8 @@ def _x_labels(labels: Sequence[str], left: int, step: float, y: int) -> list[str
 def bar_chart(chart_id: str, title: str, labels: Sequence[str],
               series: Sequence[tuple[str, Sequence[float]]], *, width: int = 900,
               height: int = 300, unit: str = "",
-              axis_labels: Sequence[str] | None = None) -> str:
+              axis_labels: Sequence[str] | None = None,
+              flagged: Sequence[int] = (), flag_name: str = "failed") -> str:
     """A vertical bar chart, stacked when there are several series.
 
     Args:
@@ -108,6 +121,8 @@ def bar_chart(chart_id: str, title: str, labels: Sequence[str],
         series: ``(name, values)`` pairs, values aligned with ``labels``; stacked bottom up
             in this order.
         axis_labels: shorter labels shown under the bars (default ``labels``).
+        flagged: indexes of bars marked with a red band under the axis (a mark of series
+            ``flag_name``, value 1), e.g. failed runs.
     """
     left, right, top, bottom = 56, 12, 14 + 16 * (1 + len(series) // 6), 28
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -117,8 +132,12 @@ def bar_chart(chart_id: str, title: str, labels: Sequence[str],
     bar_w = max(1.0, step * 0.8)
     parts = _open(chart_id, width, height, title)
     parts += _y_axis(left, top, plot_h, plot_w, y_max, unit)
-    if len(series) > 1:
+    if len(series) > 1 or flagged:
         parts += _legend([name for name, _ in series], left, 12, plot_w)
+    if flagged:
+        x = left + plot_w - 90
+        parts.append(f'<rect x="{x}" y="3" width="10" height="10" fill="{FLAG_COLOR}"/>')
+        parts.append(f'<text x="{x + 14}" y="12" {_FONT}>{escape(flag_name)}</text>')
     for i, label in enumerate(labels):
         base = 0.0
         x = left + step * i + (step - bar_w) / 2
@@ -135,6 +154,12 @@ def bar_chart(chart_id: str, title: str, labels: Sequence[str],
                 f"<title>{escape(label)} · {escape(name)}: {_fmt(value)}{unit}</title></rect>"
             )
             base += value
+        if i in flagged:
+            parts.append(
+                f'<rect x="{x:.1f}" y="{top + plot_h + 1}" width="{bar_w:.1f}" height="4" '
+                f'fill="{FLAG_COLOR}" data-series="{escape(flag_name)}" '
+                f'data-label="{escape(label)}" data-value="1">'
+                f"<title>{escape(label)}: {escape(flag_name)}</title></rect>")
     parts += _x_labels(axis_labels or labels, left, step, height - 10)
     parts.append("</svg>")
     return "\n".join(parts)
@@ -160,11 +185,11 @@ def hbar_chart(chart_id: str, title: str, items: Sequence[tuple[str, float]], *,
         parts.append(
             f'<rect x="{label_width}" y="{y}" width="{w:.1f}" height="{bar_height}" '
             f'fill="{color}" data-series="{escape(series)}" data-label="{escape(label)}" '
-            f'data-value="{_num(value)}"><title>{escape(label)}: {_fmt(value)}{unit}</title>'
+            f'data-value="{_num(value)}"><title>{escape(label)}: {_fmt(value, unit)}{unit}</title>'
             f"</rect>"
         )
         parts.append(f'<text x="{label_width + w + 6:.1f}" y="{y + bar_height * 0.7:.1f}" '
-                     f'{_FONT}>{_fmt(value)}{unit}</text>')
+                     f'{_FONT}>{_fmt(value, unit)}{unit}</text>')
     parts.append("</svg>")
     return "\n".join(parts)
 
@@ -199,7 +224,7 @@ def line_chart(chart_id: str, title: str, labels: Sequence[str],
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{color}" '
                 f'data-series="{escape(name)}" data-label="{escape(label)}" '
                 f'data-value="{_num(value)}"><title>{escape(label)} · {escape(name)}: '
-                f"{_fmt(value)}{unit}</title></circle>"
+                f"{_fmt(value, unit)}{unit}</title></circle>"
             )
         if len(segment) > 1:
             parts.append(f'<polyline points="{" ".join(segment)}" fill="none" '
