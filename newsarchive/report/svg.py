@@ -135,9 +135,9 @@ def bar_chart(chart_id: str, title: str, labels: Sequence[str],
     if len(series) > 1 or flagged:
         parts += _legend([name for name, _ in series], left, 12, plot_w)
     if flagged:
-        x = left + plot_w - 90
-        parts.append(f'<rect x="{x}" y="3" width="10" height="10" fill="{FLAG_COLOR}"/>')
-        parts.append(f'<text x="{x + 14}" y="12" {_FONT}>{escape(flag_name)}</text>')
+        lx = left + plot_w - 90
+        parts.append(f'<rect x="{lx}" y="3" width="10" height="10" fill="{FLAG_COLOR}"/>')
+        parts.append(f'<text x="{lx + 14}" y="12" {_FONT}>{escape(flag_name)}</text>')
     for i, label in enumerate(labels):
         base = 0.0
         x = left + step * i + (step - bar_w) / 2
