@@ -231,9 +231,17 @@ def fingerprint(body: str) -> Fingerprint:
     return Fingerprint(exact=exact_hash(body), shingles=shingle_hashes(body))
 
 
-def subtract(a: np.ndarray, others: Sequence[np.ndarray]) -> np.ndarray:
-    """Return the hashes of ``a`` found in none of ``others`` (sorted unique uint64)."""
+def subtract(a: np.ndarray, others: Sequence[np.ndarray], min_count: int = 1) -> np.ndarray:
+    """Return the hashes of ``a`` found in fewer than ``min_count`` of ``others``.
+
+    With ``min_count=1`` (the default) that is the hashes found in none of them. Each of
+    ``others`` must be unique (as :func:`shingle_hashes` returns). Sorted unique uint64.
+    """
     if not others or len(a) == 0:
         return a
-    union = np.unique(np.concatenate(list(others)))
-    return np.setdiff1d(a, union, assume_unique=True)
+    if min_count <= 1:
+        union = np.unique(np.concatenate(list(others)))
+        return np.setdiff1d(a, union, assume_unique=True)
+    values, counts = np.unique(np.concatenate(list(others)), return_counts=True)
+    common = values[counts >= min_count]
+    return np.setdiff1d(a, common, assume_unique=True)

@@ -43,6 +43,7 @@ __all__ = [
     "NEAR_CONTAINMENT",
     "SAME_SITE_CONTAINMENT",
     "SITE_SAMPLES",
+    "TEMPLATE_MIN_PAGES",
     "Decision",
     "Deduplicator",
 ]
@@ -74,6 +75,13 @@ MAX_CANDIDATES = 50
 #: Pages kept per site as template samples. Ten pages are enough to cover the template's
 #: variants (related-links lists rotate) while keeping a lookup to ten small blobs.
 SITE_SAMPLES = 10
+
+#: Pages (of different stories) of one site that must share a shingle before it counts as
+#: the site's template text. Template blocks (about-us paragraphs, most-read lists, share
+#: prompts) are on nearly every page; a sentence that one other page of the site happens
+#: to share (a live blog quoting a story's lead, a second copy's paragraph) is not
+#: template, and removing it blinded the site to those pages' copies.
+TEMPLATE_MIN_PAGES = 2
 
 _KINDS = ("new", "seen", "url", "exact", "near")
 
@@ -207,7 +215,7 @@ class Deduplicator:
         if len(shingles) < self.min_shingles or self.max_candidates == 0:
             return None
         own_samples = self._samples(article.domain)
-        query = fp.subtract(shingles, [s for _, s in own_samples])
+        query = _strip_template(shingles, own_samples, None)
         if len(query) < self.min_shingles:
             query = shingles
         keys = fp.band_keys(fp.signature(query))
@@ -241,9 +249,9 @@ class Deduplicator:
         """Containment of A and B after removing each one's site-template shingles."""
         if cand.site not in site_cache:
             site_cache[cand.site] = self._samples(cand.site)
-        a = fp.subtract(shingles, [s for c, s in site_cache[site] if c != cand.cluster_id])
-        b_all = fp.unpack_hashes(cand.shingles)
-        b = fp.subtract(b_all, [s for c, s in site_cache[cand.site] if c != cand.cluster_id])
+        a = _strip_template(shingles, site_cache[site], cand.cluster_id)
+        b = _strip_template(fp.unpack_hashes(cand.shingles), site_cache[cand.site],
+                            cand.cluster_id)
         if len(a) < self.min_shingles or len(b) < self.min_shingles:
             return 0.0
         return fp.containment(a, b)
@@ -289,7 +297,7 @@ class Deduplicator:
         shingles = fprint.shingles
         samples = self._samples(article.domain) if self.site_samples else []
         if decision.kind == "new" and len(shingles) >= self.min_shingles:
-            query = fp.subtract(shingles, [s for _, s in samples])
+            query = _strip_template(shingles, samples, None)
             if len(query) < self.min_shingles:
                 query = shingles
             entry = NearEntry(article.article_id, cluster, article.domain,
@@ -298,6 +306,25 @@ class Deduplicator:
         if self.site_samples and len(shingles):
             self.state.add_site_sample(article.domain, cluster, fp.pack_hashes(shingles),
                                        self.site_samples)
+
+
+def _strip_template(shingles: np.ndarray, samples: Sequence[tuple[str, np.ndarray]],
+                    exclude: str | None) -> np.ndarray:
+    """``shingles`` without the site's template text, as seen in its sampled pages.
+
+    Samples of the cluster ``exclude`` (the candidate's story) never count, and samples of
+    one cluster count once. A shingle is template text when :data:`TEMPLATE_MIN_PAGES`
+    of the other stories' pages hold it -- once the site has
+    :data:`TEMPLATE_MIN_PAGES` + 1 such stories sampled; before that, one page is enough.
+    """
+    per_cluster: dict[str, list[np.ndarray]] = {}
+    for cluster, hashes in samples:
+        if cluster != exclude:
+            per_cluster.setdefault(cluster, []).append(hashes)
+    others = [h[0] if len(h) == 1 else np.unique(np.concatenate(h))
+              for h in per_cluster.values()]
+    need = TEMPLATE_MIN_PAGES if len(others) > TEMPLATE_MIN_PAGES else 1
+    return fp.subtract(shingles, others, need)
 
 
 def _has_words(body: str) -> bool:
