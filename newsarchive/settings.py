@@ -50,6 +50,9 @@ RETRY_TIMES = 2
 # --- hardening (docs/robustness.md) ------------------------------------------------------
 #: No telnet console: Scrapy's only remote control (a Python shell on a TCP port).
 TELNETCONSOLE_ENABLED = False
+#: No remote control either: Scrapy >= 2.19 otherwise serves an HTTP endpoint on localhost
+#: that runs Python code sent to it (token-protected, but code execution all the same).
+REMOTE_CONTROL_ENABLED = False
 #: Bytes; news pages are far below these (10 MiB hard cap, warn at 2 MiB). The cap also
 #: applies while a gzip/deflate/br/zstd ``Content-Encoding`` is decompressed.
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024

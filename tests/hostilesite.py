@@ -15,6 +15,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -172,9 +173,12 @@ def probe(requests: list[dict[str, Any] | str], settings: dict[str, Any] | None 
     merged.update(settings or {})
     env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newsarchive.settings",
            "PYTHONPATH": str(ROOT)}
-    result = subprocess.run(
-        [sys.executable, "-c", _PROBE, json.dumps({"requests": specs, "settings": merged})],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+    with tempfile.TemporaryDirectory(prefix="probe-") as tmp:
+        merged.setdefault("NEWSARCHIVE_ARCHIVE", f"{tmp}/archive")
+        merged.setdefault("NEWSARCHIVE_STATE", f"{tmp}/state")
+        result = subprocess.run(
+            [sys.executable, "-c", _PROBE, json.dumps({"requests": specs, "settings": merged})],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
     assert result.returncode == 0, result.stderr[-4000:]
     data = json.loads(result.stdout.strip().splitlines()[-1])
     return ProbeResult(data["results"], data["stats"], result.stderr)

@@ -137,6 +137,7 @@ def test_cross_domain_redirect_drops_cookie_and_authorization() -> None:
 def test_hardened_defaults() -> None:
     settings = get_project_settings()
     assert settings.getbool("TELNETCONSOLE_ENABLED") is False
+    assert settings.getbool("REMOTE_CONTROL_ENABLED") is False
     handlers = settings.getdict("DOWNLOAD_HANDLERS")
     assert all(handlers[scheme] is None for scheme in ("file", "data", "ftp", "s3"))
     assert settings.getint("DOWNLOAD_MAXSIZE") == 10 * 1024 * 1024
@@ -149,7 +150,7 @@ def test_hardened_defaults() -> None:
     assert middlewares["scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware"] is None
 
 
-def test_no_telnet_console_in_a_crawl() -> None:
+def test_no_telnet_console_or_remote_control_in_a_crawl() -> None:
     result = probe([])
     assert "Telnet" not in result.log
-    assert "TelnetConsole" not in result.log
+    assert "Remote control" not in result.log and "remote_control" not in result.log
