@@ -21,7 +21,8 @@ the set's own metric (``../shared/README.md``):
   of ``\\w+`` tokens, F1 of the two, averaged over pages. Reference: ``trafilatura.extract``
   (default settings).
 * ``htmldate`` — publication-date accuracy: share of labelled pages whose ``YYYY-MM-DD``
-  equals the label. Ours is the UTC date of ``published_at``. Reference: ``htmldate.find_date``
+  equals the label. Ours is the calendar date of ``published_at`` in the offset the page
+  states (the day the page gives; the label's convention). Reference: ``htmldate.find_date``
   with ``extensive_search=True``.
 * ``trafilatura`` — snippet F1 over the whole set (a ``with`` snippet found in the body is a
   true positive, one not found a false negative; a ``without`` snippet found is a false

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -328,3 +328,88 @@ def test_listing_url_reason() -> None:
     assert listing_url_reason("https://forum.example.hu/Topic/showTopicList?t=9") == "forum-list"
     assert listing_url_reason("https://x.hu/archivum/page/2/") == "archive"
     assert listing_url_reason("https://x.com/news/2021/12/30/slug") is None
+
+
+# --- headline, bylines, time zones (issue 3) -------------------------------------------------
+def _simple(head: str = "", top: str = "", title: str = "Bridge vote") -> str:
+    return page(head, top, title=title)
+
+
+def test_heading_replaces_metadata_headline_with_unknown_suffix() -> None:
+    head = ('<meta property="og:title" '
+            'content="Council approves harbour bridge | Politics | 28.04.2023">')
+    article = extract_page(_simple(head), URL, crawled_at=CRAWLED)
+    assert article.title == "Council approves harbour bridge"
+
+
+def test_heading_that_is_only_part_of_the_headline_does_not_replace_it() -> None:
+    head = '<meta property="og:title" content="Harbour: Council approves harbour bridge">'
+    article = extract_page(_simple(head), URL, crawled_at=CRAWLED)
+    assert article.title == "Harbour: Council approves harbour bridge"
+
+
+def test_title_naming_only_the_site_gives_way_to_the_heading() -> None:
+    head = '<meta property="og:site_name" content="Harbour Diary">'
+    article = extract_page(_simple(head, title="Harbour Diary"), URL, crawled_at=CRAWLED)
+    assert article.title == "Council approves harbour bridge"
+
+
+def test_title_character_references_and_mojibake_resolved() -> None:
+    head = ld({"@type": "NewsArticle", "headline": "Mayor&#39;s &quot;yes&quot; to the sanciÃ³n"})
+    article = extract_page(_simple(head), URL, crawled_at=CRAWLED)
+    assert article.title == "Mayor's \"yes\" to the sanción"
+    head = '<meta property="og:title" content="Council&#8217;s harbour bridge">'
+    assert extract_page(_simple(head), URL, crawled_at=CRAWLED).title == (
+        "Council\u2019s harbour bridge")
+
+
+def test_jsonld_author_reference_in_graph() -> None:
+    head = ld({"@context": "https://schema.org", "@graph": [
+        {"@type": "NewsArticle", "headline": "Council approves harbour bridge",
+         "author": {"@id": "https://www.example.com/#/person/1"}},
+        {"@type": "Person", "@id": "https://www.example.com/#/person/1", "name": "Jane Roe"},
+    ]})
+    assert extract_page(_simple(head), URL, crawled_at=CRAWLED).authors == ["Jane Roe"]
+
+
+def test_site_organization_author_falls_through_to_meta() -> None:
+    head = ld({"@type": "NewsArticle", "author": {"@type": "Organization", "name": "Example News"},
+               "publisher": {"@type": "Organization", "name": "Example News"}})
+    head += '<meta name="author" content="Jane Roe">'
+    assert extract_page(_simple(head), URL, crawled_at=CRAWLED).authors == ["Jane Roe"]
+
+
+@pytest.mark.parametrize(("markup", "expected"), [
+    ('<span class="author vcard"><a class="url fn n" href="/u/jr">Jane Roe</a></span>',
+     ["Jane Roe"]),
+    ('<p class="meta">Posted by Konstantin</p>', ["Konstantin"]),
+    ('<div>Von Hans Meier und Eva Lang</div>', ["Hans Meier", "Eva Lang"]),
+    ('<a rel="author" href="/a">View all posts by Daniel Roe</a>', ["Daniel Roe"]),
+    ('<span itemprop="author" itemscope><span itemprop="name">Ola Nordmann</span></span>',
+     ["Ola Nordmann"]),
+    ('<div class="comments"><span class="comment-author">Troll</span></div>', []),
+])
+def test_bylines_in_markup(markup: str, expected: list[str]) -> None:
+    article = extract_page(_simple(top=markup), URL, crawled_at=CRAWLED)
+    assert article.authors == expected
+
+
+def test_author_cleaning_rules() -> None:
+    assert clean_authors(["Trine Jørgensen og Tôrtia Reimer"], None) == [
+        "Trine Jørgensen", "Tôrtia Reimer"]
+    assert clean_authors(["Elena Oberholzer (obe)", "Staff", "Redaktion"], None) == [
+        "Elena Oberholzer"]
+    assert clean_authors(["Deutsche Welle (www.dw.com)"], "Deutsche Welle") == []
+    assert clean_authors(["Professor at the Faculty of Social Studies of the University"],
+                         None) == []
+    assert clean_authors(["Publiziert am"], None) == []
+
+
+def test_published_keeps_the_pages_offset() -> None:
+    head = ld({"@type": "NewsArticle", "datePublished": "2023-11-08T21:30:00-05:00"})
+    article = extract_page(_simple(head), URL, crawled_at=CRAWLED.replace(year=2024))
+    assert article.published_at == datetime(2023, 11, 9, 2, 30, tzinfo=UTC)
+    assert article.published_at is not None
+    assert article.published_at.date().isoformat() == "2023-11-08"
+    parsed = parse_datetime("2023-11-08T21:30:00+01:00")
+    assert parsed is not None and parsed.utcoffset() == timedelta(hours=1)

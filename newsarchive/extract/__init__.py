@@ -22,10 +22,9 @@ from .dates import choose_modified, choose_published
 from .encoding import decode_html, repair_hungarian
 from .metadata import (
     PageMetadata,
-    clean_authors,
-    clean_title,
+    choose_authors,
+    choose_title,
     parse_html,
-    raw_authors,
     read_metadata,
     site_name,
 )
@@ -128,7 +127,9 @@ def extract_page(
         status: HTTP status, when known; outside 2xx the page is rejected.
 
     Returns:
-        The article, with ``body`` paragraphs joined by ``"\\n"`` and all times in UTC.
+        The article, with ``body`` paragraphs joined by ``"\\n"``. ``crawled_at`` is UTC;
+        ``published_at``/``modified_at`` keep the UTC offset the page states (the same
+        instant; the archive stores it as UTC), else UTC.
 
     Raises:
         NotAnArticle: for listings, error pages, non-HTML content, empty pages, and URLs
@@ -184,13 +185,8 @@ def _extract(
     canonical = _canonical(meta, url)
     domain = domain_of(canonical)
     site = site_name(meta)
-    title = None
-    for candidate in (meta.ld_text("headline"), meta.first("og:title", "twitter:title"),
-                      meta.h1, meta.html_title, hints.title if hints else None):
-        title = clean_title(candidate, site, domain)
-        if title:
-            break
-    authors = clean_authors(raw_authors(meta), site)
+    title = choose_title(meta, site, domain, hints.title if hints else None)
+    authors = choose_authors(meta, site)
     published, source = choose_published(meta, url, crawled, hints, html=root)
     description = meta.first("description", "og:description", "twitter:description") or (
         meta.ld_text("description")

@@ -14,7 +14,8 @@ only by the text search (and a ``<time>`` outside the article that is not marked
 publication time) that falls within :data:`BANNER_WINDOW` of the capture time is rejected as
 a "today" banner: many templates print the viewing day in the page header (see the project's
 seed page, "Thursday, July 7, 2022"), and htmldate picks it up when nothing better exists.
-All results are timezone-aware UTC; naive values are taken as UTC.
+All results are timezone-aware: in the offset the page states (the same instant as its UTC
+value, which is what the archive stores), or UTC; naive values are taken as UTC.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 from dateutil import parser as dateutil_parser
@@ -71,11 +72,12 @@ _DEFAULT = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def parse_datetime(value: Any) -> datetime | None:
-    """Parse a date string from metadata into an aware UTC datetime.
+    """Parse a date string from metadata into an aware datetime.
 
     Accepts ISO 8601 (with or without time and offset) and the free forms dateutil reads
-    ("Thu, 30 Dec 2021 22:15:00 GMT", "December 30, 2021"). Naive results are taken as
-    UTC. Returns None for anything unparseable, including bare years.
+    ("Thu, 30 Dec 2021 22:15:00 GMT", "December 30, 2021"). A stated UTC offset is kept
+    (as a fixed-offset ``timezone``); naive results are taken as UTC. Returns None for
+    anything unparseable, including bare years.
     """
     if isinstance(value, datetime):
         parsed: datetime | None = value
@@ -101,7 +103,10 @@ def parse_datetime(value: Any) -> datetime | None:
     try:
         if parsed.tzinfo is None or parsed.utcoffset() is None:
             return parsed.replace(tzinfo=UTC)
-        return parsed.astimezone(UTC)
+        parsed.astimezone(UTC)  # raises for instants out of range
+        # The page's own offset is kept: the instant is the same (the archive stores it as
+        # UTC), and the calendar day the page states stays readable for users and scoring.
+        return parsed.replace(tzinfo=timezone(parsed.utcoffset() or timedelta(0)))
     except (ValueError, OverflowError):
         return None
 

@@ -12,6 +12,7 @@ and the de-facto meta names of news CMSs (``author``, ``byl``, ``parsely-*``,
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -26,6 +27,8 @@ __all__ = [
     "ARTICLE_TYPES",
     "LISTING_TYPES",
     "PageMetadata",
+    "choose_authors",
+    "choose_title",
     "clean_authors",
     "clean_title",
     "parse_html",
@@ -50,14 +53,34 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
 _URLISH = re.compile(r"^(?:https?:|www\.|//)|\.(?:com|org|net|hu|de|uk)(?:/|$)", re.IGNORECASE)
-_BY = re.compile(r"^(?:by|von|par|por|írta|szerző)\s*:?\s+", re.IGNORECASE)
-_AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|\s&\s|\band\b|\bund\b|\bés\b|\bet\b|\by\b|\s\|\s)\s*",
-                           re.IGNORECASE)
+_BY = re.compile(r"^(?:(?:posted|written|published|text|story|reported)\s+by|by|von|text|"
+                 r"texte|par|por|di|door|av|af|autor|autorin|auteur|írta|szerző)\s*:?\s+",
+                 re.IGNORECASE)
+_AUTHOR_SPLIT = re.compile(
+    r"\s*(?:,|;|\s&\s|\s\|\s|\s(?:and|und|és|et|y|og|och|en|e|ve|i|и)\s)\s*", re.IGNORECASE)
+_MOJIBAKE = re.compile("[ÃÂ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e"
+                       "\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]")
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|»|«|/|:)\s+")
 
 
 def _norm(text: str | None) -> str:
     return _SPACE.sub(" ", text or "").strip()
+
+
+def _unescaped(text: str | None) -> str:
+    """Whitespace-normalized text with HTML character references resolved: CMSs often
+    escape twice, so ``&#8216;`` or ``&quot;`` reach JSON-LD and meta contents literally."""
+    text = _norm(text)
+    if "&" in text:
+        text = _norm(html.unescape(text))
+    if _MOJIBAKE.search(text):
+        # UTF-8 read as Latin-1/cp1252 ("sanciÃ³n"): undo when the bytes decode cleanly.
+        for codec in ("cp1252", "latin-1"):
+            try:
+                return text.encode(codec).decode("utf-8")
+            except UnicodeError:
+                continue
+    return text
 
 
 def _key(text: str) -> str:
@@ -95,6 +118,9 @@ class PageMetadata:
         og_type: ``og:type`` lower-cased, or None.
         html_lang: ``<html lang>`` / ``xml:lang``, or None.
         h1: text of the first ``<h1>``, or None.
+        headings: texts of the first few ``<h1>``/``<h2>`` elements, in page order.
+        bylines: byline texts from the markup (``itemprop=author``, ``rel=author``, elements
+            whose class names an author or byline), outside comment sections, in page order.
         html_title: text of ``<title>``, or None.
         time_values: ``(datetime attribute, trusted)`` of ``<time>`` elements in page order;
             *trusted* when the element is marked as the publication time (``itemprop`` /
@@ -109,8 +135,10 @@ class PageMetadata:
     og_type: str | None = None
     html_lang: str | None = None
     h1: str | None = None
+    headings: list[str] = field(default_factory=list)
     html_title: str | None = None
     time_values: list[tuple[str, bool]] = field(default_factory=list)
+    bylines: list[str] = field(default_factory=list)
     jsonld_nodes: list[dict[str, Any]] = field(default_factory=list)
 
     def first(self, *names: str) -> str | None:
@@ -243,6 +271,13 @@ def read_metadata(root: lxml.html.HtmlElement, base_url: str) -> PageMetadata:
     lang = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
     meta.html_lang = _norm(lang) or None
     meta.h1 = next((t for t in (_norm(h.text_content()) for h in root.iter("h1")) if t), None)
+    for heading in root.iter("h1", "h2"):
+        text = _norm(heading.text_content())
+        if text:
+            meta.headings.append(text)
+        if len(meta.headings) >= 6:
+            break
+    meta.bylines = _markup_bylines(root)
     title = root.find(".//title")
     meta.html_title = _norm(title.text_content()) or None if title is not None else None
     for element in root.iter("time"):
@@ -338,23 +373,33 @@ def _author_names(value: Any) -> Iterable[str]:
 def clean_authors(raw: Iterable[str], site: str | None) -> list[str]:
     """Normalize byline names.
 
-    Drops e-mail addresses, URLs, and names equal to the site name; removes a leading
-    "By"; splits ``"A and B"``, ``"A, B"``, ``"A & B"`` (also German ``und``, Hungarian
-    ``és``, French ``et``, Spanish ``y``); de-duplicates case-insensitively keeping the
-    first spelling and the page order.
+    Resolves HTML character references; drops e-mail addresses, URLs, parenthesised
+    additions (``"Jane Roe (jr)"``), names equal to, inside or containing the site name,
+    desk names (:data:`_NOT_A_NAME`: "Staff", "Redaktion", ...) and texts of more than
+    :data:`_MAX_NAME_WORDS` words (job titles, sentences); removes a leading "By"/"Von"/
+    "Par"/"Posted by"; splits ``"A and B"``, ``"A, B"``, ``"A & B"`` (also German ``und``,
+    Hungarian ``és``, French ``et``, Spanish ``y``, Nordic ``og``/``och``, Dutch ``en``,
+    Italian and Portuguese ``e``, Turkish ``ve``, Polish ``i``, Russian ``и``);
+    de-duplicates case-insensitively keeping the first spelling and the page order.
     """
     site_key = _key(site) if site else ""
     out: list[str] = []
     seen: set[str] = set()
     for value in raw:
-        value = _norm(_EMAIL.sub(" ", value))
+        value = _PARENS.sub("", _unescaped(_EMAIL.sub(" ", value)))
         if not value or _URLISH.search(value):
             continue
         value = _BY.sub("", value)
         for part in _AUTHOR_SPLIT.split(value):
-            name = _BY.sub("", part.strip(" .:-|·"))
+            name = _BY.sub("", part.strip(" .:-|·,"))
             key = _key(name)
             if not key or key == site_key or key in seen or len(name) > 80:
+                continue
+            if key in _NOT_A_NAME or len(name.split()) > _MAX_NAME_WORDS:
+                continue
+            if len(name.split()) > 1 and name.split()[-1] in _DATE_LEAD_WORDS:
+                continue
+            if site_key and len(key) >= 4 and (key in site_key or site_key in key):
                 continue
             if not any(ch.isalpha() for ch in name) or _URLISH.search(name):
                 continue
@@ -375,3 +420,169 @@ def raw_authors(meta: PageMetadata) -> list[str]:
         return from_ld
     return meta.all("author", "article:author", "byl", "parsely-author", "sailthru.author",
                     "dc.creator", "dcterms.creator")
+
+
+# --- headline choice -----------------------------------------------------------------------
+#: A heading agrees with a metadata headline when its letters make up this many of them.
+_MIN_HEADING_KEY = 8
+
+
+def choose_title(meta: PageMetadata, site: str | None, domain: str,
+                 hint: str | None = None) -> str | None:
+    """The headline, from JSON-LD ``headline``, ``og:title``/``twitter:title``, ``<title>``,
+    the page's ``<h1>``/``<h2>`` headings and the feed's title (``hint``).
+
+    Every candidate has HTML character references resolved and a site-name prefix or suffix
+    removed (:func:`clean_title`). The first metadata headline (JSON-LD, OpenGraph, Twitter,
+    else ``<title>``) is the headline, with two corrections from the headings shown on the
+    page (tried in page order, so a logo ``<h1>`` does not block the story's ``<h2>``):
+
+    * a heading whose letters begin the metadata headline and make up at least half of it
+      replaces it: the rest is a site, section or date suffix :func:`clean_title` could not
+      recognise (``"Story | Politics | 28.04.2023"`` vs ``<h1>Story</h1>``);
+    * a metadata headline that is only the site's name (blogs whose ``<title>`` names the
+      blog) gives way to the first heading.
+    """
+    names = {_key(n) for n in (site, domain.split(".")[0] if domain else None) if n}
+    names.discard("")
+    metadata = [clean_title(_unescaped(c), site, domain) for c in (
+        meta.ld_text("headline"), meta.first("og:title"), meta.first("twitter:title"),
+        meta.ld_text("name") if meta.article is not None else None, meta.html_title)]
+    primary = next((m for m in metadata if m), None)
+    headings = [h for h in (clean_title(_unescaped(x), site, domain) for x in meta.headings)
+                if h]
+    if primary:
+        key = _key(primary)
+        for heading in headings:
+            head = _key(heading)
+            if head == key:
+                return primary
+            if len(head) >= _MIN_HEADING_KEY and key.startswith(head) and 2 * len(head) >= len(
+                key
+            ):
+                return heading
+        if key not in names:
+            return primary
+    for heading in headings:
+        if _key(heading) not in names and len(_key(heading)) >= 3:
+            return heading
+    return primary or clean_title(_unescaped(hint), site, domain)
+
+
+# --- bylines in the markup ---------------------------------------------------------------
+_AUTHOR_CLASS = re.compile(r"(?:^|[-_])(?:author|authors|byline|autor|auteur|autore|writer)"
+                           r"(?:[-_]?name)?$|^(?:by|fn)$", re.IGNORECASE)
+_NOT_BYLINE_AREA = re.compile(r"comment|sidebar|widget|related|teaser|footer|reply",
+                              re.IGNORECASE)
+_MAX_NAME_WORDS = 6
+
+
+def _outside_comments(element: lxml.html.HtmlElement) -> bool:
+    in_article = any(a.tag == "article" for a in element.iterancestors())
+    for node in (element, *element.iterancestors()):
+        marker = f"{node.get('class') or ''} {node.get('id') or ''}"
+        if (node.tag in ("footer", "aside") and not in_article) or _NOT_BYLINE_AREA.search(
+            marker
+        ):
+            return False
+    return True
+
+
+#: A byline written out: "Posted by Jane Roe", "Von Hans Meier", "Par Jean Dupont".
+_TEXT_BYLINE = re.compile(
+    r"^(?i:posted\s+by|written\s+by|geschrieben\s+von|veröffentlicht\s+von|by|von|par|por|"
+    r"av|af|door|text|texte|autor|autorin|auteur|írta)\s*:?\s+(?=[A-ZÀ-ÞĀ-ž])"
+)
+#: Where a byline text runs on into a date, a separator or a link arrow.
+_BYLINE_TAIL = re.compile(r"\s+(?:[»|→·•]|[-–—]\s|(?:on|am|le|el|il|um|at)\s+.{0,30}\d).*$")
+#: A lead-in before the name: "View all posts by", "Zeige alle Beiträge von", "Beitragvon".
+_BYLINE_LEAD = re.compile(r"^(?:\S+\s+){0,4}?\S*?(?:by|von|par|por|door)\s*:?\s+",
+                          re.IGNORECASE)
+
+
+def _byline_text(text: str) -> str:
+    text = _BYLINE_TAIL.sub("", text)
+    return _BYLINE_LEAD.sub("", text, count=1) if _BYLINE_LEAD.match(text) else text
+
+
+def _markup_bylines(root: lxml.html.HtmlElement) -> list[str]:
+    """Byline texts from ``itemprop=author``, else ``rel=author`` links, else elements whose
+    class names an author/byline (``author``, ``post-author``, ``byline``, ``vcard fn``),
+    else short elements whose text is a written-out byline ("Posted by ...", "Von ...",
+    "Par ..."); outside comments, sidebars, related-story boxes and page footers."""
+    buckets: list[list[str]] = [[], [], [], []]
+    body = root.find("body")
+    for element in (body if body is not None else root).iter():
+        if not isinstance(element.tag, str) or element.tag in ("script", "style", "meta"):
+            continue
+        prop = (element.get("itemprop") or "").lower().split()
+        rel = (element.get("rel") or "").lower().split()
+        classes = (element.get("class") or "").split()
+        if "author" in prop or "creator" in prop:
+            names = [n for n in element.iter() if (n.get("itemprop") or "") == "name"]
+            target = names[0] if names else element
+            value = target.get("content") if target.tag == "meta" else target.text_content()
+            index = 0
+        elif element.tag == "a" and "author" in rel:
+            value, index = element.text_content(), 1
+        elif any(_AUTHOR_CLASS.search(c) for c in classes):
+            value, index = element.text_content(), 2
+        elif element.tag in ("p", "span", "div", "small", "address", "li", "em", "strong"):
+            value = element.text_content()
+            if len(value) > 120 or not _TEXT_BYLINE.match(_norm(value)):
+                continue
+            index = 3
+        else:
+            continue
+        text = _unescaped(value)
+        if text and len(text) <= 120 and _outside_comments(element):
+            text = _byline_text(text)
+            if text and len(text) <= 80:
+                buckets[index].append(text)
+    for bucket in buckets:
+        if bucket:
+            return bucket[:8]
+    return []
+
+
+#: Words standing for no person: desk and role names.
+_NOT_A_NAME = frozenset({
+    "staff", "redaktion", "redaction", "rédaction", "editor", "editors", "admin",
+    "administrator", "superuser", "unknown", "anonymous", "guest", "newsdesk", "desk",
+    "editorialstaff", "staffreporter", "staffwriter", "webredaktion", "onlineredaktion",
+    "redazione", "redacción", "redaccion", "szerkesztőség", "author", "authors", "autor",
+    "autorin", "auteur", "autore", "writer", "posted", "postedby", "collectif",
+})
+#: A trailing word that announces a date, not a name part ("Publiziert am").
+_DATE_LEAD_WORDS = frozenset({"am", "on", "le", "el", "il", "um", "at", "de"})
+_PARENS = re.compile(r"\s*[(\[][^)\]]{0,40}[)\]]")
+
+
+def choose_authors(meta: PageMetadata, site: str | None) -> list[str]:
+    """Byline names from the first source that yields any after cleaning: JSON-LD
+    ``author`` (``@id`` references resolved in the page's ``@graph``), then meta tags
+    (:func:`raw_authors`' list), then the markup (:attr:`PageMetadata.bylines`).
+    Organization-only authors equal to the site name fall through to the next source."""
+    by_id = {node["@id"]: node for node in meta.jsonld_nodes
+             if isinstance(node.get("@id"), str)}
+    from_ld = list(_author_names(_resolve(meta.ld("author"), by_id)))
+    sources = [from_ld,
+               meta.all("author", "article:author", "byl", "parsely-author",
+                        "sailthru.author", "dc.creator", "dcterms.creator"),
+               meta.bylines]
+    for raw in sources:
+        names = clean_authors(raw, site)
+        if names:
+            return names
+    return []
+
+
+def _resolve(value: Any, by_id: dict[str, dict[str, Any]], depth: int = 0) -> Any:
+    """Replace ``{"@id": ...}`` references (without a name) by the node they point at."""
+    if depth > 3:
+        return value
+    if isinstance(value, list):
+        return [_resolve(v, by_id, depth + 1) for v in value]
+    if isinstance(value, dict) and "name" not in value and isinstance(value.get("@id"), str):
+        return by_id.get(value["@id"], value)
+    return value
