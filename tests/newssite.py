@@ -68,6 +68,10 @@ What a crawl should produce (``EXPECTED_*`` below hold the exact values):
 * A second crawl with the same archive requests none of the article URLs again
   (``newsarchive/skipped_seen``), but re-reads every feed and sitemap.
 
+Order: WIRE_COPY is answered only once AP_STORY has been served (and 0.3 s more; at most
+5 s of waiting), so that a crawl always meets the original first and stores it, whatever
+the scheduling of the two hosts' requests.
+
 Conditional requests: every ``.xml`` file (feeds, sitemaps) is served with an ``ETag`` (a
 hash of its content) and ``Last-Modified`` (its mtime); a request whose ``If-None-Match``
 names the current ETag, or (without ``If-None-Match``) whose ``If-Modified-Since`` is not
@@ -84,13 +88,14 @@ import hashlib
 import html
 import json
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-__all__ = ["EXPECTED_ARTICLE_PAGES", "NewsSite", "news_site"]
+__all__ = ["EXPECTED_ARTICLE_PAGES", "NewsSite", "news_site", "write_news_warc"]
 
 HOST_A = "127.0.0.1"
 HOST_B = "localhost"
@@ -356,6 +361,68 @@ def _news_sitemap(name: str, items: list[tuple[str, str, str]]) -> str:
 """
 
 
+_VOCABULARY = (
+    "harbor council river budget school market storm railway museum bridge election court "
+    "farmers library stadium airport factory energy forest ocean mayor police hospital "
+    "teachers union highway tunnel festival orchestra theater garden village county "
+    "senator governor minister parliament inquiry report survey prices wages housing rent "
+    "drought flood wildfire earthquake vaccine clinic doctors nurses students campus "
+    "research telescope satellite rocket launch engineers startup investors shares bank "
+    "loans inflation exports imports harvest fishermen ferry port cargo trucks drivers "
+    "strike talks agreement treaty border refugees volunteers charity donors auction "
+    "painting gallery novel author poet singer band album concert tour league champions "
+    "coach players season injury transfer referee verdict jury judge lawyers appeal"
+)
+_WORDS = _VOCABULARY.split()
+
+
+def write_news_warc(path: Path, count: int, *, seed: int = 0, extra_records: bool = True,
+                    compress: bool = True) -> list[str]:
+    """Write a WARC of ``count`` distinct news articles (different bodies, three sites
+    ``news0.example``..``news2.example``) and return their URLs in file order.
+
+    With ``extra_records``, a section front (not an article) and a 404 response follow
+    the articles (neither is stored). Bodies are random words from a fixed vocabulary
+    (seeded), so no two articles are near-duplicates.
+    """
+    import io
+    import random
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    rng = random.Random(seed)
+    urls: list[str] = []
+    with open(path, "wb") as fh:
+        writer = WARCWriter(fh, gzip=compress)
+
+        def response(url: str, status: str, body: bytes, when: str) -> None:
+            http = StatusAndHeaders(status, [("Content-Type", "text/html; charset=utf-8")],
+                                    protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(
+                url, "response", payload=io.BytesIO(body), http_headers=http,
+                warc_headers_dict={"WARC-Date": when}))
+
+        for i in range(count):
+            host = f"news{i % 3}.example"
+            day = 1 + i % 28
+            url = f"https://{host}/2024/05/{day:02d}/story-{seed}-{i}.html"
+            paragraphs = [" ".join(rng.choice(_WORDS) for _ in range(45)).capitalize() + "."
+                          for _ in range(5)]
+            page = _Page(host, url, f"Story {i}: {' '.join(rng.choice(_WORDS) for _ in range(6))}",
+                         f"Reporter {i % 7}", f"2024-05-{day:02d}T10:00:00+00:00",
+                         f"Summary of story {i}.", paragraphs, "News", f"News {i % 3}")
+            html_text = _article_html(page, "")  # page.path is the whole URL
+            response(url, "200 OK", html_text.encode(), f"2024-05-{day:02d}T12:00:00Z")
+            urls.append(url)
+        if extra_records:
+            front = _section_html("Front page", [], "https://news0.example")
+            response("https://news0.example/", "200 OK", front.encode(), "2024-05-28T12:00:00Z")
+            response("https://news1.example/missing", "404 Not Found", b"<html>gone</html>",
+                     "2024-05-28T12:00:01Z")
+    return urls
+
+
 def write_site(root: Path, port: int) -> None:
     """Write both sites' files below ``root/<host>/`` for a server on ``port``."""
     base_a, base_b = f"http://{HOST_A}:{port}", f"http://{HOST_B}:{port}"
@@ -461,6 +528,10 @@ class _Handler(SimpleHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
+        if (self._host(), self.path.split("?", 1)[0]) == (HOST_B, WIRE_COPY):
+            served = self.server.ap_served  # type: ignore[attr-defined]
+            if served.wait(timeout=5):
+                time.sleep(0.3)
         file = Path(self.translate_path(self.path))
         if file.suffix == ".xml" and file.is_file():
             self._etag = '"' + hashlib.sha256(file.read_bytes()).hexdigest()[:20] + '"'
@@ -472,6 +543,12 @@ class _Handler(SimpleHTTPRequestHandler):
         # SimpleHTTPRequestHandler sends Last-Modified and answers If-Modified-Since (when
         # no If-None-Match is given) with 304 itself.
         super().do_GET()
+
+    def send_head(self) -> Any:
+        result = super().send_head()
+        if (self._host(), self.path.split("?", 1)[0]) == (HOST_A, AP_STORY):
+            self.server.ap_served.set()  # type: ignore[attr-defined]
+        return result
 
     def end_headers(self) -> None:
         if self._etag is not None:
@@ -533,6 +610,7 @@ def news_site(root: Path, sources_csv: Path | None = None) -> Iterator[NewsSite]
     server = ThreadingHTTPServer((HOST_A, 0), handler)
     server.requests = []  # type: ignore[attr-defined]
     server.responses = []  # type: ignore[attr-defined]
+    server.ap_served = threading.Event()  # type: ignore[attr-defined]
     port = server.server_address[1]
     write_site(root, port)
     csv_path = write_sources(sources_csv or root / "sources.csv", port)
