@@ -142,6 +142,8 @@ class Sighting:
         similarity: 1.0 for ``url`` and ``exact``; for ``near``, the shingle containment
             of the shorter body in the longer one (0..1).
         article_id: id of the copy's own normalized canonical URL.
+        word_count: number of ``\\w+`` tokens in the copy's cleaned body (None when not
+            known); the most complete copy of a story is the one with the most words.
     """
 
     url: str
@@ -154,3 +156,4 @@ class Sighting:
     article_id: str
     title: str | None = None
     published_at: datetime | None = None
+    word_count: int | None = None

@@ -66,6 +66,7 @@ class DedupPipeline:
             article_id=item.article_id,
             title=item.title,
             published_at=item.published_at,
+            word_count=item.word_count,
         )
         session.add_sighting(item, sighting, decision, fetched)
         return sighting

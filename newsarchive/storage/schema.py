@@ -26,7 +26,7 @@ __all__ = [
 ]
 
 #: Bumped when a column is added. Readers compare it with the file's metadata.
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 _TS = pa.timestamp("us", tz="UTC")
 _META = {b"newsarchive.schema_version": SCHEMA_VERSION.encode()}
@@ -68,6 +68,9 @@ DUPLICATES_SCHEMA = pa.schema(
         pa.field("similarity", pa.float32(), nullable=False),
         pa.field("cluster_id", pa.string(), nullable=False),
         pa.field("article_id", pa.string(), nullable=False),
+        # Added in schema 2: the copy's body length, so that the most complete copy of a
+        # story (stored row or sighting with the most words) is one query.
+        pa.field("word_count", pa.int32()),
     ],
     metadata=_META,
 )
