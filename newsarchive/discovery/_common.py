@@ -67,15 +67,55 @@ def safe_parser() -> etree.XMLParser:
     )
 
 
+# A DOCTYPE with or without an internal subset (entity declarations live there).
+_DOCTYPE = re.compile(rb"<!DOCTYPE(?:[^\[>]*\[.*?\]\s*>|[^>]*>)", re.DOTALL | re.IGNORECASE)
+# An ampersand that does not start one of the five predefined entities or a character
+# reference: either a bare "&" (sloppy query strings) or a reference to an entity that would
+# have to be declared in a DTD.
+_LOOSE_AMP = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});)")
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
+#: A reference to a named entity the document never got to define (kept as text by
+#: :func:`defuse_xml`): ``&name;``.
+UNRESOLVED_ENTITY = re.compile(r"&[A-Za-z_:][\w.:-]*;")
+
+
+def defuse_xml(body: bytes) -> bytes:
+    """Make an XML document entity-free before it is parsed.
+
+    The DOCTYPE is removed (sitemaps and feeds need none; it is where external entities
+    and "billion laughs" expansions are declared), and every ``&`` that does not start a
+    predefined entity (``&amp;`` ...) or a character reference is escaped, so that
+
+    * a bare ``&`` in a URL (``?a=1&b=2``, common in sitemaps) stays in the URL, and
+    * a reference to a custom entity (``&xxe;``) stays as literal text, which callers can
+      see and reject (:data:`UNRESOLVED_ENTITY`), instead of vanishing from the middle of
+      a URL or a title.
+
+    UTF-16 documents (recognised by their byte-order mark or NUL bytes at the start) are
+    re-encoded as UTF-8 first.
+    """
+    head = body[:4]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            encoding = "utf-16"
+        else:
+            encoding = "utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"
+        text = body.decode(encoding, errors="replace").lstrip("\ufeff")
+        body = _XML_DECL.sub("", text, count=1).encode("utf-8")
+    body = _DOCTYPE.sub(b"", body, count=1)
+    return _LOOSE_AMP.sub(b"&amp;", body)
+
+
 def parse_xml(body: bytes, base_url: str) -> etree._Element:
-    """Parse ``body`` (bytes, the XML declaration decides the encoding) into its root.
+    """Parse ``body`` (bytes, the XML declaration decides the encoding) into its root,
+    after :func:`defuse_xml`.
 
     Raises:
         DiscoveryError: empty body, not XML, or no root element.
     """
     if not body or not body.strip():
         raise DiscoveryError("empty body")
-    data = body.lstrip(b" \t\r\n")
+    data = defuse_xml(body.lstrip(b" \t\r\n"))
     try:
         root = etree.fromstring(data, safe_parser(), base_url=base_url or None)
     except (etree.XMLSyntaxError, ValueError) as exc:
@@ -155,6 +195,17 @@ def child_text(element: etree._Element, name: str) -> str | None:
     return text_of(child(element, name))
 
 
+def title_of(element: etree._Element | None, *, markup: bool = False) -> str | None:
+    """:func:`text_of` for human-readable text (titles): HTML character references are
+    decoded (feeds often double-escape them, ``&amp;nbsp;``) and references to entities
+    the document never defined (``&xxe;``) are removed."""
+    text = text_of(element, markup=markup)
+    if text is None or "&" not in text:
+        return text
+    text = UNRESOLVED_ENTITY.sub(" ", html.unescape(text))
+    return _WHITESPACE.sub(" ", text).strip() or None
+
+
 def absolute_http_url(link: str | None, base_url: str) -> str | None:
     """Resolve ``link`` against ``base_url``; return it if it is http(s) with a host.
 
@@ -166,8 +217,15 @@ def absolute_http_url(link: str | None, base_url: str) -> str | None:
     link = link.strip()
     if not link:
         return None
+    if "&" in link and UNRESOLVED_ENTITY.search(link):
+        # Part of this URL was an entity the document did not (or may not) define: the
+        # real URL is unknown, and guessing it (dropping the reference) would fetch a
+        # different page.
+        logger.info("URL %r ignored: it contains an unresolved entity reference", link)
+        return None
     try:
-        url = urljoin(base_url, link) if base_url else link
+        absolute = link[:8].lower().startswith(("http://", "https://"))
+        url = urljoin(base_url, link) if base_url and not absolute else link
         parts = urlsplit(url)
     except ValueError:
         return None

@@ -32,6 +32,7 @@ from newsarchive.discovery._common import (
     parse_date,
     parse_xml,
     text_of,
+    title_of,
 )
 
 __all__ = ["FeedEntry", "parse_feed"]
@@ -128,7 +129,7 @@ def _rss_item(item: etree._Element, base_url: str) -> FeedEntry | None:
         published = parse_date(child_text(item, name))
         if published is not None:
             break
-    return FeedEntry(url=url, published_at=published, title=child_text(item, "title"))
+    return FeedEntry(url=url, published_at=published, title=title_of(child(item, "title")))
 
 
 def _atom_entry(entry: etree._Element, base_url: str) -> FeedEntry | None:
@@ -153,4 +154,4 @@ def _atom_entry(entry: etree._Element, base_url: str) -> FeedEntry | None:
             break
     title_el = child(entry, "title")
     markup = title_el is not None and (title_el.get("type") or "").strip().lower() == "html"
-    return FeedEntry(url=url, published_at=published, title=text_of(title_el, markup=markup))
+    return FeedEntry(url=url, published_at=published, title=title_of(title_el, markup=markup))

@@ -19,6 +19,7 @@ parse.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -30,12 +31,12 @@ from newsarchive.discovery._common import (
     absolute_http_url,
     child,
     child_text,
-    children,
+    defuse_xml,
     localname,
     logger,
     maybe_gunzip,
     parse_date,
-    parse_xml,
+    title_of,
 )
 
 __all__ = [
@@ -116,53 +117,83 @@ def parse_sitemap(body: bytes, base_url: str, *,
         bad input.
     """
     try:
-        root = parse_xml(maybe_gunzip(body, max_size), base_url)
-        kind = localname(root)
-        if kind == "urlset":
-            return Sitemap(entries=_url_entries(root, base_url, max_urls))
-        if kind == "sitemapindex":
-            return Sitemap(sitemaps=_sitemap_refs(root, base_url, max_urls))
-        raise DiscoveryError(f"not a sitemap: root <{kind}>")
+        return _stream_sitemap(maybe_gunzip(body, max_size), base_url, max_urls)
     except DiscoveryError as exc:
         logger.warning("Sitemap %s ignored: %s", base_url, exc)
         return Sitemap(error=str(exc))
 
 
-def _url_entries(root: etree._Element, base_url: str, max_urls: int) -> list[SitemapEntry]:
-    entries: list[SitemapEntry] = []
+def _stream_sitemap(body: bytes, base_url: str, max_urls: int) -> Sitemap:
+    """Read a sitemap element by element (``iterparse``), dropping each ``<url>`` once it
+    is read, and stop after ``max_urls`` entries: memory stays proportional to the entries
+    kept, not to the document (a million-URL sitemap is not built as a tree)."""
+    if not body or not body.strip():
+        raise DiscoveryError("empty body")
+    data = defuse_xml(body.lstrip(b" \t\r\n"))
+    events = etree.iterparse(
+        io.BytesIO(data), events=("start", "end"), resolve_entities=False, no_network=True,
+        load_dtd=False, huge_tree=False, remove_comments=True, remove_pis=True, recover=True)
+    sitemap = Sitemap()
+    root: etree._Element | None = None
+    kind = ""
     seen: set[str] = set()
-    for element in children(root, "url"):
-        if len(entries) >= max_urls:
-            logger.warning("Sitemap %s: more than %d URLs, rest ignored", base_url, max_urls)
-            break
-        url = absolute_http_url(child_text(element, "loc"), base_url)
-        if url is None or url in seen:
-            continue
-        seen.add(url)
-        news = child(element, "news")
-        published = title = None
-        if news is not None:
-            published = parse_date(child_text(news, "publication_date"))
-            title = child_text(news, "title")
-        entries.append(SitemapEntry(url=url, lastmod=parse_date(child_text(element, "lastmod")),
-                                    published_at=published, title=title))
-    return entries
+    try:
+        for event, element in events:
+            if root is None:
+                root, kind = element, localname(element)
+                if kind not in ("urlset", "sitemapindex"):
+                    raise DiscoveryError(f"not a sitemap: root <{kind}>")
+                continue
+            if event != "end" or element.getparent() is not root:
+                continue
+            name = localname(element)
+            if name in ("url", "sitemap"):
+                count = len(sitemap.entries) + len(sitemap.sitemaps)
+                if count >= max_urls:
+                    logger.warning("Sitemap %s: more than %d entries, rest ignored",
+                                   base_url, max_urls)
+                    break
+                if kind == "urlset" and name == "url":
+                    entry = _url_entry(element, base_url)
+                    if entry is not None and entry.url not in seen:
+                        seen.add(entry.url)
+                        sitemap.entries.append(entry)
+                elif kind == "sitemapindex" and name == "sitemap":
+                    ref = _sitemap_ref(element, base_url)
+                    if ref is not None and ref.url not in seen:
+                        seen.add(ref.url)
+                        sitemap.sitemaps.append(ref)
+            element.clear()
+            while element.getprevious() is not None:
+                del root[0]
+    except etree.XMLSyntaxError as exc:
+        if root is None:
+            raise DiscoveryError(f"not XML: {exc}") from exc
+        logger.info("Sitemap %s: XML error after %d entries: %s", base_url,
+                    len(sitemap.entries) + len(sitemap.sitemaps), exc)
+    if root is None:
+        raise DiscoveryError("not XML: no root element")
+    return sitemap
 
 
-def _sitemap_refs(root: etree._Element, base_url: str, max_urls: int) -> list[SitemapRef]:
-    refs: list[SitemapRef] = []
-    seen: set[str] = set()
-    for element in children(root, "sitemap"):
-        if len(refs) >= max_urls:
-            logger.warning("Sitemap index %s: more than %d sitemaps, rest ignored",
-                           base_url, max_urls)
-            break
-        url = absolute_http_url(child_text(element, "loc"), base_url)
-        if url is None or url in seen:
-            continue
-        seen.add(url)
-        refs.append(SitemapRef(url=url, lastmod=parse_date(child_text(element, "lastmod"))))
-    return refs
+def _url_entry(element: etree._Element, base_url: str) -> SitemapEntry | None:
+    url = absolute_http_url(child_text(element, "loc"), base_url)
+    if url is None:
+        return None
+    news = child(element, "news")
+    published = title = None
+    if news is not None:
+        published = parse_date(child_text(news, "publication_date"))
+        title = title_of(child(news, "title"))
+    return SitemapEntry(url=url, lastmod=parse_date(child_text(element, "lastmod")),
+                        published_at=published, title=title)
+
+
+def _sitemap_ref(element: etree._Element, base_url: str) -> SitemapRef | None:
+    url = absolute_http_url(child_text(element, "loc"), base_url)
+    if url is None:
+        return None
+    return SitemapRef(url=url, lastmod=parse_date(child_text(element, "lastmod")))
 
 
 def sitemaps_from_robots(robots_txt: str, base_url: str) -> list[str]:
