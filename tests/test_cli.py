@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 import tomllib
@@ -92,3 +93,57 @@ def test_report_command_as_installed(tmp_path: Path) -> None:
     # The archive was only read.
     assert duckdb.execute(
         f"select count(*) from read_parquet('{root}/articles/**/*.parquet')").fetchall() == [(2,)]
+
+
+# -- "Running on a schedule" in README.md ---------------------------------------------------
+
+
+def schedule_section() -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index("## Running on a schedule\n")
+    end = text.index("\n## ", start + 1)
+    return text[start:end]
+
+
+def test_readme_schedule_commands_are_valid() -> None:
+    import shlex
+
+    import newsarchive.settings as settings
+    from newsarchive.cli import build_parser
+
+    section = schedule_section()
+    code = "\n".join(re.findall(r"```[a-z]*\n(.*?)```", section, flags=re.S))
+    commands = [line for line in code.splitlines()
+                if "newsarchive compact" in line or "newsarchive report" in line]
+    assert len(commands) >= 6
+    for line in commands:
+        for part in line.split("&&"):
+            found = re.search(r"\bnewsarchive ((?:compact|report)\b.*)", part)
+            if found is None:
+                continue
+            args = shlex.split(re.sub(r"\[[^]]*\]", "", found.group(1)))
+            args = args[:args.index("#")] if "#" in args else args
+            build_parser().parse_args(args)  # exits (SystemExit) on a bad option
+    crawls = [line for line in code.splitlines() if "scrapy crawl" in line]
+    assert crawls
+    for line in crawls:
+        assert re.search(r"scrapy crawl (news|warc) ", line)
+        for name in re.findall(r"-s (NEWSARCHIVE_\w+)=", line):
+            assert hasattr(settings, name), name
+    cron = [line for line in code.splitlines() if re.match(r"^[*/\d,]+ [*\d]+ \* \* \* ", line)]
+    assert len(cron) == 2 and all(r"date +\%F" in line for line in cron if "date" in line)
+    for unit in ("newsarchive-crawl.service", "newsarchive-crawl.timer",
+                 "newsarchive-maintenance.service", "SuccessExitStatus=75", "OnCalendar=",
+                 "scrapyd-deploy", "schedule.json"):
+        assert unit in section, unit
+
+
+def test_scrapyd_deploy_configuration() -> None:
+    import configparser
+
+    config = configparser.ConfigParser()
+    config.read(ROOT / "scrapy.cfg")
+    assert dict(config["deploy"]) == {"url": "http://localhost:6800/", "project": "newsarchive"}
+    assert config["settings"]["default"] == "newsarchive.settings"
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert project["project"]["entry-points"]["scrapy"] == {"settings": "newsarchive.settings"}

@@ -28,6 +28,7 @@ from newsarchive.storage.compact import (
     compact_archive,
     compacted_from,
 )
+from newsarchive.storage.schema import DUPLICATES_SCHEMA, SCHEMA_VERSION
 from newsarchive.storage.writer import ArchiveWriter, publish_lock
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,6 +73,7 @@ def duplicate_row(n: int, day: date) -> dict[str, Any]:
         "similarity": 0.5,
         "cluster_id": f"{n:032x}",
         "article_id": f"{n + 1000:032x}",
+        "word_count": 7,  # schema 2
     }
 
 
@@ -136,7 +138,7 @@ def test_compaction_merges_small_files_and_keeps_every_row(tmp_path: Path) -> No
     assert len(names(root / "articles" / f"published_date={RECENT}")) == 4  # still open
     merged = pq.ParquetFile(old_dir / "part-compact-C1-00001.parquet")
     assert merged.metadata.num_row_groups == 1
-    assert merged.schema_arrow.metadata[b"newsarchive.schema_version"] == b"1"
+    assert merged.schema_arrow.metadata[b"newsarchive.schema_version"] == SCHEMA_VERSION.encode()
     # Rows keep the order of the runs that wrote them.
     assert pq.read_table(old_dir / "part-compact-C1-00001.parquet",
                          columns=["word_count"]).column(0).to_pylist() == [
@@ -168,6 +170,26 @@ def test_target_bytes_splits_groups_and_a_last_lone_file_joins(tmp_path: Path) -
     ]
     assert compact_archive(root, today=TODAY, datasets=["articles"], target_bytes=2 * size + 1,
                            min_bytes=size + 1).partitions == []
+
+
+def test_files_of_an_older_schema_are_merged_into_the_current_one(tmp_path: Path) -> None:
+    root = tmp_path / "archive"
+    write_runs(root, {OLD: 1}, runs=1)
+    part = root / "duplicates" / f"published_date={OLD}"
+    # A file written before the last column was added (nullable, appended: DESIGN.md).
+    old_schema = pa.schema(list(DUPLICATES_SCHEMA)[:-1],
+                           metadata={b"newsarchive.schema_version": b"0"})
+    row = {k: v for k, v in duplicate_row(99, OLD).items() if k in old_schema.names}
+    pq.write_table(pa.Table.from_pylist([row], schema=old_schema),
+                   part / "part-20200101T000000Z-00000000-00001.parquet")
+    report = compact_archive(root, today=TODAY, datasets=["duplicates"], compaction_id="S")
+    assert [p.rows for p in report.partitions] == [2]
+    merged = pq.read_table(part / "part-compact-S-00001.parquet")
+    assert merged.schema.equals(DUPLICATES_SCHEMA, check_metadata=False)
+    last = DUPLICATES_SCHEMA.names[-1]
+    assert merged.column("url").to_pylist() == [
+        "https://copy.example.org/99", "https://copy.example.org/1"]
+    assert (last, merged.column(last).to_pylist()) == ("word_count", [None, 7])
 
 
 def test_concurrent_reader_never_sees_a_different_count(tmp_path: Path) -> None:
