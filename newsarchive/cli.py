@@ -43,6 +43,7 @@ def parse_size(text: str) -> int:
 
 def _compact(args: argparse.Namespace) -> int:
     from newsarchive.storage.compact import CompactionBusy, CompactionError, compact_archive
+    from newsarchive.storage.schema import PARTITION_KEYS
 
     try:
         report = compact_archive(
@@ -57,7 +58,8 @@ def _compact(args: argparse.Namespace) -> int:
         return 1
     verb = "would merge" if report.dry_run else "merged"
     for part in report.partitions:
-        print(f"{part.dataset}/published_date={part.day}: {verb} {len(part.merged)} files "
+        key = PARTITION_KEYS.get(part.dataset, "published_date")
+        print(f"{part.dataset}/{key}={part.day}: {verb} {len(part.merged)} files "
               f"({part.bytes_before:,} bytes) into {len(part.written) or '…'} "
               f"({part.bytes_after:,} bytes, {part.rows:,} rows)")
     print(f"compaction {report.compaction_id}: {len(report.partitions)} partition(s), "
@@ -95,8 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
                          metavar="SIZE", help="merge files up to this size (default: 256MiB)")
     compact.add_argument("--min-bytes", type=parse_size, default=None, metavar="SIZE",
                          help="files smaller than this are merged (default: half the target)")
-    compact.add_argument("--dataset", action="append", choices=["articles", "duplicates"],
-                         help="compact only this dataset (repeatable; default: both)")
+    compact.add_argument("--dataset", action="append", choices=["articles", "duplicates", "runs"],
+                         help="compact only this dataset (repeatable; default: all three)")
     compact.add_argument("--grace-seconds", type=float, default=600.0, metavar="S",
                          help="keep replaced files this long before a later run deletes "
                               "them (default: 600)")

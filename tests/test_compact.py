@@ -269,6 +269,37 @@ def test_writer_waits_while_compaction_swaps(tmp_path: Path) -> None:
     assert done.is_set() and len(list(tmp_path.rglob("*.parquet"))) == 1
 
 
+def test_runs_are_compacted_and_their_writer_takes_the_lock(tmp_path: Path) -> None:
+    from newsarchive.extensions.runrecord import publish_run
+    from newsarchive.report import collect
+    from newsarchive.storage.schema import RUNS_SCHEMA
+    from tests.test_report import run_row
+
+    root = tmp_path / "archive"
+    for i in range(3):
+        publish_run(root, run_row(RUNS_SCHEMA, f"20240506T0{i}0000Z-0000000{i}",
+                                  datetime(2024, 5, 6, i, tzinfo=UTC), "ok", None, i, 0, 1.0))
+    report = compact_archive(root, today=TODAY, compaction_id="R")
+    assert [(p.dataset, p.day, p.rows) for p in report.partitions] == [("runs", OLD, 3)]
+    assert names(root / "runs" / "run_date=2024-05-06") == ["part-compact-R-00001.parquet"]
+    runs = collect(root).runs
+    assert runs is not None and [r["articles_stored"] for r in runs] == [0, 1, 2]
+
+    done = threading.Event()
+    row = run_row(RUNS_SCHEMA, "late", datetime(2024, 5, 6, 9, tzinfo=UTC), "ok", None, 1, 0, 1.0)
+
+    def publish() -> None:
+        publish_run(root, row)
+        done.set()
+
+    with publish_lock(root, exclusive=True):
+        thread = threading.Thread(target=publish)
+        thread.start()
+        assert not done.wait(0.3)
+    thread.join(5)
+    assert done.is_set()
+
+
 def test_second_compaction_at_once_is_refused(tmp_path: Path) -> None:
     root = tmp_path / "archive"
     write_runs(root, {OLD: 1}, runs=2)

@@ -98,24 +98,29 @@ def write_archive(root: Path) -> None:
     writer.flush()
 
 
-def write_runs(root: Path, runs_schema: pa.Schema) -> None:
-    def run(run_id: str, started: datetime, status: str, failure: str | None, articles: int,
-            duplicates: int, seconds: float) -> dict[str, Any]:
-        row: dict[str, Any] = {}
-        for f in runs_schema:  # every column of the run record, zero/empty by default
-            if pa.types.is_integer(f.type) or pa.types.is_floating(f.type):
-                row[f.name] = 0
-            elif pa.types.is_list(f.type):
-                row[f.name] = []
-            else:
-                row[f.name] = None if f.nullable else ""
-        row.update(run_id=run_id, spider="news", started_at=started, finished_at=started,
-                   duration_seconds=seconds, status=status, failure=failure,
-                   articles_stored=articles, duplicates_stored=duplicates, pages_fetched=9)
-        return row
+def run_row(runs_schema: pa.Schema, run_id: str, started: datetime, status: str,
+            failure: str | None, articles: int, duplicates: int, seconds: float) -> dict[str, Any]:
+    """A row of ``runs/``: every column zero/empty, then the given values."""
+    row: dict[str, Any] = {}
+    for f in runs_schema:
+        if pa.types.is_integer(f.type) or pa.types.is_floating(f.type):
+            row[f.name] = 0
+        elif pa.types.is_list(f.type):
+            row[f.name] = []
+        else:
+            row[f.name] = None if f.nullable else ""
+    row.update(run_id=run_id, spider="news", started_at=started, finished_at=started,
+               duration_seconds=seconds, status=status, failure=failure,
+               articles_stored=articles, duplicates_stored=duplicates, pages_fetched=9)
+    return row
 
-    rows = [run("r1", datetime(2024, 6, 1, 6, tzinfo=UTC), "ok", None, 3, 0, 60.0),
-            run("r2", datetime(2024, 6, 1, 7, tzinfo=UTC), "failed", "error_rate", 4, 4, 90.0)]
+
+def write_runs(root: Path, runs_schema: pa.Schema) -> None:
+    rows = [
+        run_row(runs_schema, "r1", datetime(2024, 6, 1, 6, tzinfo=UTC), "ok", None, 3, 0, 60.0),
+        run_row(runs_schema, "r2", datetime(2024, 6, 1, 7, tzinfo=UTC), "failed", "error_rate",
+                4, 4, 90.0),
+    ]
     for row in rows:
         directory = root / "runs" / "run_date=2024-06-01"
         directory.mkdir(parents=True, exist_ok=True)

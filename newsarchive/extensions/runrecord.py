@@ -50,6 +50,7 @@ from newsarchive.extensions.outcome import (
 )
 from newsarchive.items import Article, RawPage, Sighting
 from newsarchive.storage.schema import RUNS_SCHEMA
+from newsarchive.storage.writer import publish_lock
 
 __all__ = ["RunRecordExtension", "judge", "publish_run", "site_of", "summarize"]
 
@@ -221,16 +222,19 @@ def publish_run(archive: str | os.PathLike[str], row: Mapping[str, Any]) -> Path
     name = f"part-{row['run_id']}"
     tmp, final = directory / f".{name}.parquet.inprogress", directory / f"{name}.parquet"
     table = pa.Table.from_pylist([dict(row)], schema=RUNS_SCHEMA)
-    try:
-        with open(tmp, "wb") as sink:
-            pq.write_table(table, sink, compression="zstd")
-            sink.flush()
-            os.fsync(sink.fileno())
-        os.replace(tmp, final)
-        _fsync_dir(directory)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    # Shared publish lock, like ArchiveWriter: compaction never swaps this directory
+    # while the file is being published (newsarchive.storage.compact).
+    with publish_lock(archive):
+        try:
+            with open(tmp, "wb") as sink:
+                pq.write_table(table, sink, compression="zstd")
+                sink.flush()
+                os.fsync(sink.fileno())
+            os.replace(tmp, final)
+            _fsync_dir(directory)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
     return final
 
 

@@ -1,8 +1,10 @@
 """Compaction: merge the small files of closed partitions into large ones, atomically.
 
-A crawl publishes one file per partition per flush, so after months an old partition holds
-hundreds of small files. :func:`compact_archive` rewrites the small files of each partition
-older than ``older_than_days`` into files of about ``target_bytes`` (default 256 MiB).
+A crawl publishes one file per partition per flush (and one ``runs/`` file per run), so
+after months an old partition holds hundreds of small files. :func:`compact_archive`
+rewrites the small files of each partition (``published_date=D`` of ``articles`` and
+``duplicates``, ``run_date=D`` of ``runs``) older than ``older_than_days`` into files of
+about ``target_bytes`` (default 256 MiB).
 
 How a reader never sees a row twice or misses one
 -------------------------------------------------
@@ -87,10 +89,11 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from newsarchive.storage.schema import DATASETS
+from newsarchive.storage.schema import DATASETS, PARTITION_KEYS
 from newsarchive.storage.writer import new_run_id, publish_lock
 
 __all__ = [
+    "COMPACTED_DATASETS",
     "COMPACTED_FROM_KEY",
     "STAGING_DIR",
     "CompactionBusy",
@@ -109,8 +112,9 @@ STAGING_DIR = ".compaction"
 #: Parquet key-value metadata key listing the crawl-written files a merged file holds.
 COMPACTED_FROM_KEY = b"newsarchive.compacted_from"
 _COMPACTION_ID_KEY = b"newsarchive.compaction_id"
-_PARTITION_RE = re.compile(r"^published_date=(\d{4}-\d{2}-\d{2})$")
 _MIB = 1024 * 1024
+#: Datasets compacted by default: their writers hold the shared publish lock.
+COMPACTED_DATASETS = ("articles", "duplicates", "runs")
 _COMPACT_PREFIX = "part-compact-"
 
 
@@ -351,8 +355,10 @@ def _partitions(root: Path, dataset: str, before: date) -> Iterator[tuple[date, 
     base = root / dataset
     if not base.is_dir():
         return
+    key = PARTITION_KEYS.get(dataset, "published_date")
+    pattern = re.compile(rf"^{re.escape(key)}=(\d{{4}}-\d{{2}}-\d{{2}})$")
     for part in sorted(base.iterdir()):
-        match = _PARTITION_RE.match(part.name)
+        match = pattern.match(part.name)
         if not match or not part.is_dir():
             continue
         try:
@@ -404,7 +410,7 @@ def compact_archive(
         older_than_days: compact partitions whose date is before today (UTC) minus this.
         target_bytes: maximum size of the files merged into one, bytes.
         min_bytes: files smaller than this are merged (default ``target_bytes // 2``).
-        datasets: dataset directories to compact (default: ``articles`` and ``duplicates``).
+        datasets: dataset directories to compact (default: :data:`COMPACTED_DATASETS`).
         grace_seconds: keep replaced files this long before a later compaction deletes
             them (for listings in progress during the swap).
         row_group_bytes: uncompressed size of one row group in merged files, bytes.
@@ -427,7 +433,7 @@ def compact_archive(
     if min_bytes is None:
         min_bytes = target_bytes // 2
     before = (today or datetime.now(UTC).date()) - timedelta(days=older_than_days)
-    names = list(datasets) if datasets is not None else ["articles", "duplicates"]
+    names = list(datasets) if datasets is not None else list(COMPACTED_DATASETS)
     if not base.is_dir():
         return report
     staging_root = base / STAGING_DIR
