@@ -4,6 +4,7 @@ entries older than NEWSARCHIVE_MAX_AGE_DAYS skipped."""
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -147,3 +148,27 @@ def test_live_crawls_skip_old_entries_by_default(tmp_path: Path) -> None:
     spider._articles_seen.clear()
     assert len(list(spider.parse_feed(response))) == 4
     ArchiveSession.for_crawler(crawler).close()
+
+
+def test_state_validators_are_pending_until_commit(tmp_path: Path) -> None:
+    url = "https://news.example/rss.xml"
+    with SQLiteState(tmp_path) as st:
+        assert st.get_validators(url) == (None, None)
+        st.set_validators(url, '"abc"', "Tue, 07 May 2024 02:15:00 GMT")
+        assert st.get_validators(url) == ('"abc"', "Tue, 07 May 2024 02:15:00 GMT")
+        st.rollback()
+        assert st.get_validators(url) == (None, None)
+        st.set_validators(url, '"abc"', None)
+        st.commit()
+    with SQLiteState(tmp_path) as st:
+        assert st.get_validators(url) == ('"abc"', None)
+        st.set_validators(url, None, None)  # forget
+        st.commit()
+        assert st.get_validators(url) == (None, None)
+    # A state made before validators existed gets the table when opened.
+    with sqlite3.connect(tmp_path / "state.sqlite3") as db:
+        db.execute("DROP TABLE validators")
+    with SQLiteState(tmp_path) as st:
+        st.set_validators(url, None, "Mon, 06 May 2024 11:42:00 GMT")
+        st.commit()
+        assert st.get_validators(url) == (None, "Mon, 06 May 2024 11:42:00 GMT")
