@@ -108,6 +108,21 @@ def _detect(data: bytes) -> str | None:
     return normalize_label(best.encoding) if best is not None else None
 
 
+#: A UTF-8 lead byte followed by continuation bytes (a non-ASCII character in UTF-8).
+_MULTIBYTE_UTF8 = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
+
+
+def _ascii_compatible(codec: str) -> bool:
+    """Whether ``codec`` is a single-byte, ASCII-compatible charset (Latin-x, cp125x,
+    KOI8), whose text is never also valid UTF-8 with non-ASCII letters by accident."""
+    try:
+        name = codecs.lookup(codec).name
+    except LookupError:
+        return False
+    return name.startswith(("iso8859", "cp125", "latin", "koi8", "mac-")) or name in (
+        "cp437", "cp850", "ascii")
+
+
 def decode_html(data: bytes | str, content_type: str | None = None) -> tuple[str, str]:
     """Decode an HTML document.
 
@@ -127,6 +142,15 @@ def decode_html(data: bytes | str, content_type: str | None = None) -> tuple[str
             return data[len(bom):].decode(codec, "replace"), codec
     for declared in (_http_charset(content_type), _meta_charset(data)):
         if declared:
+            if declared != "utf-8" and _MULTIBYTE_UTF8.search(data) and _ascii_compatible(
+                declared
+            ):
+                # A single-byte declaration on bytes that hold UTF-8 sequences and decode
+                # strictly as UTF-8: the declaration is stale (templates copied between
+                # sites); reading them as Latin-1/cp1252 would give "CrÃ³nica".
+                text = _strict(data, "utf-8")
+                if text is not None:
+                    return text, "utf-8"
             decoded = _strict(data, declared)
             if decoded is not None:
                 return decoded, declared

@@ -34,7 +34,9 @@ Decision (:func:`classify`):
    share < :data:`MAX_LINK_SHARE`, linked lines < 0.3               +1
    long main text (≥ :data:`LONG_BODY_WORDS`) in a clean layout     +0.5
    listing URL shape (tag, author, search, archive, /page/N, ...)  −4
-   link text share ≥ :data:`MAX_LINK_SHARE`                        −1
+   link text share ≥ :data:`MAX_LINK_SHARE` (not counted for pages  −1
+   with article markup, < :data:`SOME_TEASERS` headline links and a
+   main text of ≥ :data:`SHORT_BODY_WORDS` words: links = navigation)
    ≥ 30 % of the main text is verbatim link text                   −1
    no article markup (JSON-LD or ``og:type=article``), ≥
    :data:`SOME_TEASERS` headline links, main text < :data:`SHORT_BODY_WORDS`  −1.5
@@ -322,14 +324,19 @@ def article_score(signals: PageSignals) -> float:
         score += 1
     if s.url_slug:
         score += 1
-    clean = s.teasers < MANY_TEASERS and s.link_share < MAX_LINK_SHARE and s.linked_lines < 0.3
+    # Article markup, few headline links and a substantial main text: the links are the
+    # site's navigation (mega menus, footers full of links), not a list of stories.
+    menu_links = (s.ld_article or s.og_type == "article") and (
+        s.teasers < SOME_TEASERS and s.body_words >= SHORT_BODY_WORDS)
+    link_heavy = s.link_share >= MAX_LINK_SHARE and not menu_links
+    clean = s.teasers < MANY_TEASERS and not link_heavy and s.linked_lines < 0.3
     if clean:
         score += 1
         if s.body_words >= LONG_BODY_WORDS:
             score += 0.5
     if s.url_reason is not None:
         score -= 4
-    if s.link_share >= MAX_LINK_SHARE:
+    if link_heavy:
         score -= 1
     if s.linked_lines >= 0.3:
         score -= 1
