@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -299,3 +299,25 @@ def test_record_rejects_bad_decisions(state: SQLiteState) -> None:
         dedup.record(art, Decision("near", None, None, 0.5))
     with pytest.raises(ValueError):
         Deduplicator(state, near_containment=0.0)
+
+
+def test_sample_keys_preserve_containment() -> None:
+    full = fp.shingle_hashes("\n".join(STORY))
+    head = fp.shingle_hashes("\n".join(STORY[:2]))
+    keys_full, keys_head = fp.sample_keys(full), fp.sample_keys(head)
+    assert set(keys_head) <= set(keys_full)
+    assert keys_full == sorted(keys_full)
+    assert all(0 <= k < 2**63 for k in keys_full)
+    assert 0.05 < len(keys_full) / len(full) < 0.25
+
+
+def test_older_story_found_outside_the_window(tmp_path: Path) -> None:
+    state = SQLiteState(tmp_path)
+    dedup = Deduplicator(state, window_days=7)
+    old = make("https://first.example/2024/bridge", STORY)
+    old.published_at = NOW - timedelta(days=90)
+    dedup.record(old, dedup.decide(old))
+    copy = make("https://second.example/bridge-copy", STORY[:3])
+    decision = dedup.decide(copy)
+    assert decision.kind == "near" and decision.cluster_id == old.article_id
+    state.close()

@@ -102,3 +102,21 @@ def test_other_parameters_refuse_to_open(tmp_path: Path) -> None:
     db.close()
     with pytest.raises(ValueError, match="shingle_size"):
         SQLiteState(tmp_path)
+
+
+def test_near_candidates_time_window_and_min_hits(tmp_path: Path) -> None:
+    with SQLiteState(tmp_path) as st:
+        st.add_near(NearEntry("o" * 32, "o" * 32, "a.example", b"\x00" * 8, 100), [1, 2, 3])
+        st.add_near(NearEntry("n" * 32, "n" * 32, "b.example", b"\x01" * 8, 200), [1, 2])
+        st.add_near(NearEntry("m" * 32, "m" * 32, "c.example", b"\x02" * 8, 200), [1])
+        ids = [e.article_id for e in st.near_candidates([1, 2, 3], 10)]
+        assert ids == ["o" * 32, "n" * 32, "m" * 32]
+        recent = st.near_candidates([1, 2, 3], 10, since_day=150)
+        assert [e.article_id for e in recent] == ["n" * 32, "m" * 32]
+        assert recent[0].day == 200
+        old = st.near_candidates([1, 2, 3], 10, before_day=150)
+        assert [e.article_id for e in old] == ["o" * 32]
+        two = st.near_candidates([1, 2, 3], 10, min_hits=2)
+        assert [e.article_id for e in two] == ["o" * 32, "n" * 32]
+        # a key shared by many articles is read only up to per_key, newest first
+        assert len(st.near_candidates([1], 10, per_key=2)) == 2

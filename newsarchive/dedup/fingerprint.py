@@ -33,6 +33,8 @@ __all__ = [
     "MINHASH_SEED",
     "NUM_PERM",
     "ROWS",
+    "SAMPLE_BITS",
+    "SHINGLE_HASH",
     "SHINGLE_SIZE",
     "Fingerprint",
     "band_keys",
@@ -41,6 +43,7 @@ __all__ = [
     "fingerprint",
     "normalize_text",
     "pack_hashes",
+    "sample_keys",
     "shingle_hashes",
     "signature",
     "subtract",
@@ -110,10 +113,23 @@ def exact_hash(body: str) -> bytes:
     return hashlib.blake2b(normalize_text(body).encode("utf-8"), digest_size=16).digest()
 
 
-def _hash64(shingle: str) -> int:
-    return int.from_bytes(
-        hashlib.blake2b(shingle.encode("utf-8"), digest_size=8).digest(), "little"
-    )
+_WORD_HASHES: dict[str, int] = {}
+_WORD_CACHE_SIZE = 1 << 19
+
+
+def _word_hash(word: str) -> int:
+    value = int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(),
+                           "little")
+    if len(_WORD_HASHES) >= _WORD_CACHE_SIZE:
+        _WORD_HASHES.clear()
+    _WORD_HASHES[word] = value
+    return value
+
+
+#: Odd 64-bit multipliers of the shingle hash (fixed: hashes are stored in states).
+_ROLL = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xFF51AFD7ED558CCD)
+_MIX2 = np.uint64(0xC4CEB9FE1A85EC53)
 
 
 def shingle_hashes(text: str, size: int = SHINGLE_SIZE) -> np.ndarray:
@@ -122,9 +138,13 @@ def shingle_hashes(text: str, size: int = SHINGLE_SIZE) -> np.ndarray:
     Shingles run across paragraph breaks. A text of fewer than ``size`` words has no
     shingle (an empty array), so very short texts never look similar to anything.
 
+    Each word is hashed once (64-bit BLAKE2b, cached); a shingle's hash is a polynomial
+    of its words' hashes modulo 2**64 followed by the MurmurHash3 finaliser, computed for
+    all shingles at once with numpy. This is about ten times faster than hashing every
+    shingle's text, which matters at a million articles per day (``SHINGLE_HASH``).
+
     Returns:
-        a sorted ``numpy.uint64`` array without repeats (64-bit BLAKE2b of the shingle's
-        words joined by one space).
+        a sorted ``numpy.uint64`` array without repeats.
 
     Raises:
         ValueError: if ``size < 1``.
@@ -132,8 +152,45 @@ def shingle_hashes(text: str, size: int = SHINGLE_SIZE) -> np.ndarray:
     if size < 1:
         raise ValueError(f"shingle size must be positive, got {size}")
     ws = words(text)
-    hashes = {_hash64(" ".join(ws[i : i + size])) for i in range(len(ws) - size + 1)}
-    return np.array(sorted(hashes), dtype=np.uint64)
+    count = len(ws) - size + 1
+    if count <= 0:
+        return np.zeros(0, dtype=np.uint64)
+    get = _WORD_HASHES.get
+    wh = np.array([get(w) or _word_hash(w) for w in ws], dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        acc = wh[:count].copy()
+        for j in range(1, size):
+            acc = acc * _ROLL + wh[j : j + count]
+        acc ^= acc >> np.uint64(33)
+        acc *= _MIX1
+        acc ^= acc >> np.uint64(33)
+        acc *= _MIX2
+        acc ^= acc >> np.uint64(33)
+    return np.unique(acc)
+
+
+#: Version of the shingle hash above, stored with a state (hashes are not comparable
+#: across versions): 1 = BLAKE2b of the shingle text, 2 = word-hash polynomial.
+SHINGLE_HASH = 2
+
+
+#: A shingle is an index key when the low :data:`SAMPLE_BITS` bits of its hash are zero
+#: (one shingle in eight). Unlike MinHash, such a sample preserves containment: every
+#: sampled shingle of a copy that runs the first third of a story is a sampled shingle of
+#: the story, so the copy shares ``containment x shingles / 8`` keys with it on average
+#: (about 6 for a 100-shingle copy at containment 0.5; the chance of sharing none is
+#: e**-6 = 0.25 %). A 400-word article has about 50 keys instead of 128 band keys.
+SAMPLE_BITS = 3
+_SAMPLE_MASK = np.uint64((1 << SAMPLE_BITS) - 1)
+
+
+def sample_keys(hashes: np.ndarray) -> list[int]:
+    """Return the index keys of a shingle-hash set (see :data:`SAMPLE_BITS`): the sampled
+    hashes shifted right by one bit, so that they fit a signed 64-bit integer, in
+    ascending order."""
+    arr = np.asarray(hashes, dtype=np.uint64)
+    picked = arr[(arr & _SAMPLE_MASK) == 0] >> np.uint64(1)
+    return [int(k) for k in picked]
 
 
 def pack_hashes(hashes: np.ndarray) -> bytes:

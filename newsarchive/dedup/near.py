@@ -6,10 +6,12 @@ and records the outcome in an :class:`~newsarchive.state.base.ArchiveState`.
 
 Near-duplicates are found in two steps:
 
-1. **Candidates** from a persistent MinHash LSH index: the state keeps one row per
-   (band key, article) (``fingerprint.BANDS`` bands of ``fingerprint.ROWS`` rows), so
-   nothing is rebuilt at open; a query fetches the articles sharing at least one band
-   key, most shared bands first, at most ``max_candidates``.
+1. **Candidates** from a persistent index of sampled shingles: the state keeps one row
+   per (key, day, article) for about one shingle in eight
+   (:func:`~newsarchive.dedup.fingerprint.sample_keys`), so nothing is rebuilt at open;
+   a query fetches the articles sharing keys, most shared first, at most
+   ``max_candidates`` -- first among the articles of the last ``window_days`` days, and
+   only when none of those is a match, among the older ones.
 2. **Confirmation** by exact shingle containment ``|A ∩ B| / min(|A|, |B|)``, so a copy
    that runs only the first third of a story still matches it.
 
@@ -38,12 +40,14 @@ from newsarchive.items import Article
 from newsarchive.state.base import CANONICAL_KEY, ArchiveState, NearEntry, StoredRef
 
 __all__ = [
+    "MANY_KEYS",
     "MAX_CANDIDATES",
     "MIN_SHINGLES",
     "NEAR_CONTAINMENT",
     "SAME_SITE_CONTAINMENT",
     "SITE_SAMPLES",
     "TEMPLATE_MIN_PAGES",
+    "WINDOW_DAYS",
     "Decision",
     "Deduplicator",
 ]
@@ -75,6 +79,17 @@ MAX_CANDIDATES = 50
 #: Pages kept per site as template samples. Ten pages are enough to cover the template's
 #: variants (related-links lists rotate) while keeping a lookup to ten small blobs.
 SITE_SAMPLES = 10
+
+#: Days of the index searched first (the recent window). Syndicated copies run within
+#: hours or days of the original (synd-dev: all within 3 days); 30 days also covers
+#: follow-ups and late re-posts. Only when nothing in the window matches are older
+#: articles searched, from the same on-disk index.
+WINDOW_DAYS = 30
+
+#: A query with at least this many keys needs candidates sharing two of them: a true copy
+#: (containment >= 0.45) shares about 0.45 x 24 = 11 keys on average, while one shared
+#: key is often a stock phrase ("said in a statement on Tuesday").
+MANY_KEYS = 24
 
 #: Pages (of different stories) of one site that must share a shingle before it counts as
 #: the site's template text. Template blocks (about-us paragraphs, most-read lists, share
@@ -117,6 +132,7 @@ class Deduplicator:
         min_shingles: :data:`MIN_SHINGLES`.
         max_candidates: :data:`MAX_CANDIDATES`.
         site_samples: :data:`SITE_SAMPLES`.
+        window_days: :data:`WINDOW_DAYS`; None searches the whole index at once.
 
     Raises:
         ValueError: if a threshold is outside (0, 1] or a count is negative.
@@ -131,6 +147,7 @@ class Deduplicator:
         min_shingles: int = MIN_SHINGLES,
         max_candidates: int = MAX_CANDIDATES,
         site_samples: int = SITE_SAMPLES,
+        window_days: int | None = WINDOW_DAYS,
     ) -> None:
         for name, value in (("near_containment", near_containment),
                             ("same_site_containment", same_site_containment)):
@@ -144,6 +161,7 @@ class Deduplicator:
         self.min_shingles = min_shingles
         self.max_candidates = max_candidates
         self.site_samples = site_samples
+        self.window_days = window_days
         self._cache: tuple[str, fp.Fingerprint] | None = None
 
     # -- helpers ------------------------------------------------------------------------
@@ -218,16 +236,27 @@ class Deduplicator:
         query = _strip_template(shingles, own_samples, None)
         if len(query) < self.min_shingles:
             query = shingles
-        keys = fp.band_keys(fp.signature(query))
+        keys = fp.sample_keys(query)
+        min_hits = 2 if len(keys) >= MANY_KEYS else 1
+        day = _day(article)
         best: Decision | None = None
         site_cache: dict[str, list[tuple[str, np.ndarray]]] = {article.domain: own_samples}
-        for cand in self.state.near_candidates(keys, self.max_candidates):
-            if cand.article_id == article.article_id:
-                continue
-            score = self._score(article.domain, shingles, cand, site_cache)
-            threshold = self.threshold_for(article.domain, cand)
-            if score >= threshold and (best is None or score > best.similarity):
-                best = Decision("near", cand.article_id, cand.cluster_id, round(score, 6))
+        if self.window_days is None:
+            windows: list[dict[str, int | None]] = [{}]
+        else:
+            windows = [{"since_day": day - self.window_days},
+                       {"before_day": day - self.window_days}]
+        for window in windows:
+            for cand in self.state.near_candidates(keys, self.max_candidates,
+                                                   min_hits=min_hits, **window):
+                if cand.article_id == article.article_id:
+                    continue
+                score = self._score(article.domain, shingles, cand, site_cache)
+                threshold = self.threshold_for(article.domain, cand)
+                if score >= threshold and (best is None or score > best.similarity):
+                    best = Decision("near", cand.article_id, cand.cluster_id, round(score, 6))
+            if best is not None:
+                return best
         return best
 
     def similarity(self, article: Article, entry: NearEntry) -> float:
@@ -301,11 +330,17 @@ class Deduplicator:
             if len(query) < self.min_shingles:
                 query = shingles
             entry = NearEntry(article.article_id, cluster, article.domain,
-                              fp.pack_hashes(shingles))
-            self.state.add_near(entry, fp.band_keys(fp.signature(query)))
+                              fp.pack_hashes(shingles), _day(article))
+            self.state.add_near(entry, fp.sample_keys(query))
         if self.site_samples and len(shingles):
             self.state.add_site_sample(article.domain, cluster, fp.pack_hashes(shingles),
                                        self.site_samples)
+
+
+def _day(article: Article) -> int:
+    """The article's day (publication, else capture) as days since 1970-01-01."""
+    when = article.published_at or article.crawled_at
+    return int(when.timestamp() // 86400)
 
 
 def _strip_template(shingles: np.ndarray, samples: Sequence[tuple[str, np.ndarray]],

@@ -53,12 +53,15 @@ class NearEntry:
         site: its ``domain``.
         shingles: its shingle-hash set, packed by
             :func:`newsarchive.dedup.fingerprint.pack_hashes`.
+        day: its day (publication, else capture), as days since 1970-01-01; the index's
+            time window is counted in these days.
     """
 
     article_id: str
     cluster_id: str
     site: str
     shingles: bytes
+    day: int = 0
 
 
 @runtime_checkable
@@ -89,13 +92,18 @@ class ArchiveState(Protocol):
         """Record an exact body hash; a hash already known keeps its first record."""
         ...
 
-    def add_near(self, entry: NearEntry, band_keys: Sequence[int]) -> None:
-        """Add a stored article to the near-duplicate index under its LSH band keys."""
+    def add_near(self, entry: NearEntry, keys: Sequence[int]) -> None:
+        """Add a stored article to the near-duplicate index under its keys
+        (:func:`newsarchive.dedup.fingerprint.sample_keys`)."""
         ...
 
-    def near_candidates(self, band_keys: Sequence[int], limit: int) -> list[NearEntry]:
-        """Return at most ``limit`` indexed articles sharing a band key with the query,
-        most shared bands first (ties: earliest indexed first)."""
+    def near_candidates(self, keys: Sequence[int], limit: int, *,
+                        since_day: int | None = None,
+                        before_day: int | None = None,
+                        min_hits: int = 1) -> list[NearEntry]:
+        """Return at most ``limit`` indexed articles with ``since_day <= day <
+        before_day`` (None: unbounded) sharing at least ``min_hits`` keys with the query,
+        most shared keys first (ties: newest first)."""
         ...
 
     def add_site_sample(self, site: str, cluster_id: str, shingles: bytes, keep: int) -> None:

@@ -12,10 +12,13 @@ Tables (all keys are plain values so the layout maps 1:1 onto a key-value backen
     every normalized URL known (stored articles' and sightings').
 ``exact(digest -> article_id, cluster_id, stored)``
     exact body hashes.
-``near_docs(doc -> article_id, cluster_id, site, shingles)`` and
-``near_bands(band_key, doc)``
-    the persistent LSH index: one row per (band key, article); a query looks up its band
-    keys with the ``(band_key, doc)`` primary key and counts shared bands per article.
+``near_docs(doc -> article_id, cluster_id, site, day, shingles)`` and
+``near_keys(key, day, doc)``
+    the persistent near-duplicate index: one row per (sampled shingle key, article)
+    (:func:`newsarchive.dedup.fingerprint.sample_keys`, about one shingle in eight), with
+    the article's day (days since 1970-01-01) in the primary key ``(key, day, doc)``, so
+    that a lookup limited to a time window reads only that window's rows, newest first.
+    A key shared by very many articles (a stock phrase) is read only up to a limit.
     Nothing is loaded at open; shingle blobs are read only for the candidates.
 ``site_samples(site, seq -> cluster_id, shingles)``
     the last few pages of each site, used to recognise the site's template text.
@@ -40,12 +43,14 @@ from newsarchive.dedup import fingerprint as fp
 from newsarchive.dedup.urls import normalize_url
 from newsarchive.state.base import CANONICAL_KEY, NearEntry, StoredRef
 
-__all__ = ["SCHEMA_VERSION", "STATE_FILE", "SQLiteState"]
+__all__ = ["PER_KEY", "SCHEMA_VERSION", "STATE_FILE", "SQLiteState"]
 
 #: Name of the database file inside the state directory.
 STATE_FILE = "state.sqlite3"
+#: Most articles read per key by :meth:`SQLiteState.near_candidates`.
+PER_KEY = 64
 #: Layout version stored in ``meta``.
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -57,10 +62,10 @@ CREATE TABLE IF NOT EXISTS exact (
     stored INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS near_docs (
     doc INTEGER PRIMARY KEY, article_id TEXT NOT NULL UNIQUE, cluster_id TEXT NOT NULL,
-    site TEXT NOT NULL, shingles BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS near_bands (
-    band_key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (band_key, doc)
-) WITHOUT ROWID;
+    site TEXT NOT NULL, day INTEGER NOT NULL, shingles BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS near_keys (
+    key INTEGER NOT NULL, day INTEGER NOT NULL, doc INTEGER NOT NULL,
+    PRIMARY KEY (key, day, doc)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS site_samples (
     site TEXT NOT NULL, seq INTEGER NOT NULL, cluster_id TEXT NOT NULL,
     shingles BLOB NOT NULL, PRIMARY KEY (site, seq)) WITHOUT ROWID;
@@ -74,9 +79,8 @@ def _parameters() -> dict[str, str]:
     return {
         "schema_version": SCHEMA_VERSION,
         "shingle_size": str(fp.SHINGLE_SIZE),
-        "num_perm": str(fp.NUM_PERM),
-        "minhash_seed": str(fp.MINHASH_SEED),
-        "rows": str(fp.ROWS),
+        "shingle_hash": str(fp.SHINGLE_HASH),
+        "sample_bits": str(fp.SAMPLE_BITS),
     }
 
 
@@ -100,7 +104,7 @@ class SQLiteState:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         tables = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master")}
-        if not {"meta", "urls", "exact", "near_docs", "near_bands", "site_samples",
+        if not {"meta", "urls", "exact", "near_docs", "near_keys", "site_samples",
                 "indexed_files", "validators"} <= tables:
             self._db.executescript(_SCHEMA)
         stored = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
@@ -183,36 +187,55 @@ class SQLiteState:
 
     # -- near-duplicate index -----------------------------------------------------------
 
-    def add_near(self, entry: NearEntry, band_keys: Sequence[int]) -> None:
-        """Index a stored article under its band keys (an id already indexed is ignored)."""
+    def add_near(self, entry: NearEntry, keys: Sequence[int]) -> None:
+        """Index a stored article under its keys (an id already indexed is ignored)."""
         db = self._write()
         cur = db.execute(
-            "INSERT OR IGNORE INTO near_docs (article_id, cluster_id, site, shingles)"
-            " VALUES (?, ?, ?, ?)",
-            (entry.article_id, entry.cluster_id, entry.site, entry.shingles),
+            "INSERT OR IGNORE INTO near_docs (article_id, cluster_id, site, day, shingles)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (entry.article_id, entry.cluster_id, entry.site, entry.day, entry.shingles),
         )
         if cur.rowcount != 1:
             return
         doc = cur.lastrowid
         db.executemany(
-            "INSERT OR IGNORE INTO near_bands (band_key, doc) VALUES (?, ?)",
-            [(key, doc) for key in band_keys],
+            "INSERT OR IGNORE INTO near_keys (key, day, doc) VALUES (?, ?, ?)",
+            [(key, entry.day, doc) for key in dict.fromkeys(keys)],
         )
 
-    def near_candidates(self, band_keys: Sequence[int], limit: int) -> list[NearEntry]:
-        """Return up to ``limit`` indexed articles sharing a band key, most shared first."""
-        if not band_keys or limit <= 0:
+    def near_candidates(self, keys: Sequence[int], limit: int, *,
+                        since_day: int | None = None, before_day: int | None = None,
+                        min_hits: int = 1, per_key: int = PER_KEY) -> list[NearEntry]:
+        """Return up to ``limit`` indexed articles sharing a key, most shared keys first
+        (ties: newest first).
+
+        Only articles with ``since_day <= day < before_day`` count (either bound may be
+        None). Each key reads at most ``per_key`` articles, newest first, so that a
+        stock phrase shared by thousands of articles costs no more than a rare one.
+        Articles sharing fewer than ``min_hits`` keys are left out.
+        """
+        if not keys or limit <= 0:
             return []
-        keys = list(dict.fromkeys(band_keys))
-        marks = ",".join("?" * len(keys))
+        lo = -(1 << 62) if since_day is None else since_day
+        hi = 1 << 62 if before_day is None else before_day
+        hits: dict[int, int] = {}
+        newest: dict[int, int] = {}
+        query = ("SELECT doc, day FROM near_keys WHERE key = ? AND day >= ? AND day < ?"
+                 " ORDER BY day DESC LIMIT ?")
+        for key in dict.fromkeys(keys):
+            for doc, day in self._db.execute(query, (key, lo, hi, per_key)):
+                hits[doc] = hits.get(doc, 0) + 1
+                newest[doc] = day
+        best = [d for d, n in hits.items() if n >= min_hits]
+        if not best:
+            return []
+        best = sorted(best, key=lambda d: (-hits[d], -newest[d], d))[:limit]
+        marks = ",".join("?" * len(best))
         rows = self._db.execute(
-            f"SELECT d.article_id, d.cluster_id, d.site, d.shingles FROM"
-            f" (SELECT doc, COUNT(*) AS hits FROM near_bands WHERE band_key IN ({marks})"
-            f"  GROUP BY doc ORDER BY hits DESC, doc LIMIT ?) AS c"
-            f" JOIN near_docs AS d ON d.doc = c.doc ORDER BY c.hits DESC, c.doc",
-            (*keys, limit),
-        ).fetchall()
-        return [NearEntry(r[0], r[1], r[2], bytes(r[3])) for r in rows]
+            f"SELECT doc, article_id, cluster_id, site, shingles, day FROM near_docs"
+            f" WHERE doc IN ({marks})", best).fetchall()
+        by_doc = {r[0]: NearEntry(r[1], r[2], r[3], bytes(r[4]), r[5]) for r in rows}
+        return [by_doc[d] for d in best if d in by_doc]
 
     def add_site_sample(self, site: str, cluster_id: str, shingles: bytes, keep: int) -> None:
         """Add a template sample of ``site``; keep only its ``keep`` newest samples."""
