@@ -30,6 +30,7 @@ import pyarrow.parquet as pq
 from newsarchive.storage.schema import DATASETS
 
 __all__ = [
+    "MAX_PARTITION_DATE",
     "MIN_PARTITION_DATE",
     "ArchiveWriter",
     "PublishedFile",
@@ -38,13 +39,35 @@ __all__ = [
     "partition_date",
     "publish_lock",
     "remove_stale_inprogress",
+    "valid_text",
 ]
 
 #: Oldest date a partition may have. Online news starts in the 1990s; anything older taken
 #: from a page is a parsing error, and the article is filed under its capture date instead.
 MIN_PARTITION_DATE = date(1990, 1, 1)
+#: Latest date a partition may have: a guard for callers that do not go through
+#: :func:`partition_date` (which never goes past the capture day plus one).
+MAX_PARTITION_DATE = date(9999, 12, 30)
 _PARTITION_RE = re.compile(r"^published_date=(\d{4}-\d{2}-\d{2})$")
 _INPROGRESS_SUFFIX = ".parquet.inprogress"
+
+
+def valid_text(value: Any) -> Any:
+    """``value`` with every string in it made storable: Arrow strings must be valid UTF-8,
+    so lone surrogates (from JSON ``"\\ud800"`` escapes and the like) become U+FFFD, and
+    NUL characters, which many readers of Parquet text choke on, are removed. Lists are
+    cleaned item by item; other values are returned unchanged."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            value = value.replace("\x00", "")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            value = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        return value
+    if isinstance(value, list):
+        return [valid_text(item) for item in value]
+    return value
 
 
 def new_run_id(now: datetime | None = None) -> str:
@@ -179,11 +202,18 @@ class ArchiveWriter:
         Raises:
             KeyError: if ``dataset`` is not one of :data:`~newsarchive.storage.schema.DATASETS`.
             TypeError: if ``day`` is not a :class:`datetime.date`.
+            ValueError: if ``day`` is before :data:`MIN_PARTITION_DATE`.
+
+        String values are passed through :func:`valid_text` (valid UTF-8, no NUL).
         """
         if dataset not in DATASETS:
             raise KeyError(f"unknown dataset {dataset!r}")
         if not isinstance(day, date) or isinstance(day, datetime):
             raise TypeError(f"partition day must be a date, not {type(day).__name__}")
+        if not MIN_PARTITION_DATE <= day <= MAX_PARTITION_DATE:
+            raise ValueError(f"partition day {day} outside {MIN_PARTITION_DATE}..."
+                             f"{MAX_PARTITION_DATE}")
+        row = {name: valid_text(value) for name, value in row.items()}
         self._buffers.setdefault((dataset, day), []).append(row)
         self._buffered_bytes += _row_bytes(row)
 
