@@ -342,10 +342,23 @@ def test_heading_replaces_metadata_headline_with_unknown_suffix() -> None:
     assert article.title == "Council approves harbour bridge"
 
 
-def test_heading_that_is_only_part_of_the_headline_does_not_replace_it() -> None:
+def test_heading_inside_the_headline_does_not_replace_it() -> None:
+    head = ('<meta property="og:title" content="Harbour news: Council approves harbour bridge '
+            'plan for the old town">')
+    article = extract_page(_simple(head), URL, crawled_at=CRAWLED)
+    assert article.title == "Harbour news: Council approves harbour bridge plan for the old town"
+
+
+def test_kicker_in_front_of_the_heading_is_dropped() -> None:
     head = '<meta property="og:title" content="Harbour: Council approves harbour bridge">'
     article = extract_page(_simple(head), URL, crawled_at=CRAWLED)
-    assert article.title == "Harbour: Council approves harbour bridge"
+    assert article.title == "Council approves harbour bridge"
+
+
+def test_heading_in_capitals_is_taken_as_written() -> None:
+    head = '<meta property="og:title" content="COUNCIL APPROVES HARBOUR BRIDGE">'
+    article = extract_page(_simple(head), URL, crawled_at=CRAWLED)
+    assert article.title == "Council approves harbour bridge"
 
 
 def test_title_naming_only_the_site_gives_way_to_the_heading() -> None:

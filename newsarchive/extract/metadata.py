@@ -425,6 +425,10 @@ def raw_authors(meta: PageMetadata) -> list[str]:
 # --- headline choice -----------------------------------------------------------------------
 #: A heading agrees with a metadata headline when its letters make up this many of them.
 _MIN_HEADING_KEY = 8
+#: What follows a headline in a longer metadata title: a spaced separator.
+_SEPARATED = re.compile(r"^\s+(?:[|/:·»«,–—-]|::)\s")
+#: What ends a kicker ("Topic: ", "Topic - ") in front of a headline.
+_KICKER = re.compile(r"(?:\S:|\s[-–—|])\s+$")
 
 
 def choose_title(meta: PageMetadata, site: str | None, domain: str,
@@ -437,9 +441,14 @@ def choose_title(meta: PageMetadata, site: str | None, domain: str,
     else ``<title>``) is the headline, with two corrections from the headings shown on the
     page (tried in page order, so a logo ``<h1>`` does not block the story's ``<h2>``):
 
-    * a heading whose letters begin the metadata headline and make up at least half of it
-      replaces it: the rest is a site, section or date suffix :func:`clean_title` could not
-      recognise (``"Story | Politics | 28.04.2023"`` vs ``<h1>Story</h1>``);
+    * a heading that differs from it only in letter case is taken as written (the
+      spelling readers see);
+    * a heading whose letters begin the metadata headline replaces it when it makes up at
+      least half of it or is followed there by a spaced separator: the rest is a site,
+      section or date suffix :func:`clean_title` could not recognise (``"Story | Politics
+      | 28.04.2023"`` vs ``<h1>Story</h1>``);
+    * a heading that ends the metadata headline, makes up at least half of it, and is
+      preceded there by a kicker (``"Topic: "``, ``"Topic - "``) replaces it;
     * a metadata headline that is only the site's name (blogs whose ``<title>`` names the
       blog) gives way to the first heading.
     """
@@ -456,9 +465,16 @@ def choose_title(meta: PageMetadata, site: str | None, domain: str,
         for heading in headings:
             head = _key(heading)
             if head == key:
-                return primary
-            if len(head) >= _MIN_HEADING_KEY and key.startswith(head) and 2 * len(head) >= len(
-                key
+                return heading if heading.lower() == primary.lower() else primary
+            if len(head) < _MIN_HEADING_KEY:
+                continue
+            if key.startswith(head) and (2 * len(head) >= len(key) or _SEPARATED.match(
+                primary[len(heading):] if primary.lower().startswith(heading.lower()) else ""
+            )):
+                return heading
+            if key.endswith(head) and 2 * len(head) >= len(key) and _KICKER.search(
+                primary[: len(primary) - len(heading)] if primary.lower().endswith(
+                    heading.lower()) else ""
             ):
                 return heading
         if key not in names:
