@@ -36,7 +36,8 @@ the set's own metric (``../shared/README.md``):
   expect none), date (``YYYY-MM-DD`` of the label in its own UTC offset against ours
   in the same offset) and paragraph recall (share of expected paragraphs whose sequence of
   lower-cased ``\\w+`` tokens occurs in the body's, so that spacing and punctuation
-  differences of the fixtures do not count; averaged over pages). Reference: ``trafilatura.bare_extraction(with_metadata=True)``.
+  differences of the fixtures do not count; averaged over pages). Reference:
+  ``trafilatura.bare_extraction(with_metadata=True)``.
 * speed — pages per CPU-second (``time.process_time``, one core) of ``extract_article`` and
   of ``trafilatura.bare_extraction(with_metadata=True)`` over the pages of the trafilatura
   and fundus sets (where both run), and

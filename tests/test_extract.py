@@ -401,6 +401,13 @@ def test_site_organization_author_falls_through_to_meta() -> None:
     ('<span itemprop="author" itemscope><span itemprop="name">Ola Nordmann</span></span>',
      ["Ola Nordmann"]),
     ('<div class="comments"><span class="comment-author">Troll</span></div>', []),
+    ('<div class="entry-meta"><span class="byline">by <span class="author vcard">'
+     '<a class="url fn n" href="/a/x" title="View all posts by Ann Lee">Ann Lee</a>'
+     '</span></span></div>', ["Ann Lee"]),
+    ('<div class="page-meta--author">Posted on September 21, 2020 by Adi Tzlil</div>',
+     ["Adi Tzlil"]),
+    ('<div class="post-footer"><span class="post-author">Eingestellt von '
+     '<span class="fn">der Michel</span></span></div>', ["der Michel"]),
 ])
 def test_bylines_in_markup(markup: str, expected: list[str]) -> None:
     article = extract_page(_simple(top=markup), URL, crawled_at=CRAWLED)

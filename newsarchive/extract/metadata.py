@@ -488,18 +488,21 @@ def choose_title(meta: PageMetadata, site: str | None, domain: str,
 # --- bylines in the markup ---------------------------------------------------------------
 _AUTHOR_CLASS = re.compile(r"(?:^|[-_])(?:author|authors|byline|autor|auteur|autore|writer)"
                            r"(?:[-_]?name)?$|^(?:by|fn)$", re.IGNORECASE)
-_NOT_BYLINE_AREA = re.compile(r"comment|sidebar|widget|related|teaser|footer|reply",
-                              re.IGNORECASE)
+#: Class/id names of areas whose names are not the article's byline (comments, sidebars,
+#: related-story boxes, the page footer); matched at the start of a class token.
+_NOT_BYLINE_AREA = re.compile(r"(?:sidebar|related|teaser|reply|respond|(?:site-|page-)?footer$)")
 _MAX_NAME_WORDS = 6
 
 
 def _outside_comments(element: lxml.html.HtmlElement) -> bool:
     in_article = any(a.tag == "article" for a in element.iterancestors())
     for node in (element, *element.iterancestors()):
-        marker = f"{node.get('class') or ''} {node.get('id') or ''}"
-        if (node.tag in ("footer", "aside") and not in_article) or _NOT_BYLINE_AREA.search(
-            marker
-        ):
+        if node.tag in ("body", "html"):
+            break
+        if node.tag in ("footer", "aside") and not in_article:
+            return False
+        tokens = f"{node.get('class') or ''} {node.get('id') or ''}".lower().split()
+        if any(_NOT_BYLINE_AREA.match(t) or "comment" in t for t in tokens):
             return False
     return True
 
@@ -512,13 +515,13 @@ _TEXT_BYLINE = re.compile(
 #: Where a byline text runs on into a date, a separator or a link arrow.
 _BYLINE_TAIL = re.compile(r"\s+(?:[»|→·•]|[-–—]\s|(?:on|am|le|el|il|um|at)\s+.{0,30}\d).*$")
 #: A lead-in before the name: "View all posts by", "Zeige alle Beiträge von", "Beitragvon".
-_BYLINE_LEAD = re.compile(r"^(?:\S+\s+){0,4}?\S*?(?:by|von|par|por|door)\s*:?\s+",
+_BYLINE_LEAD = re.compile(r"^(?:\S+\s+){0,6}?(?:by|von|par|por|door|beitragvon)\s*:?\s+",
                           re.IGNORECASE)
 
 
 def _byline_text(text: str) -> str:
-    text = _BYLINE_TAIL.sub("", text)
-    return _BYLINE_LEAD.sub("", text, count=1) if _BYLINE_LEAD.match(text) else text
+    text = _BYLINE_LEAD.sub("", text, count=1)
+    return _BYLINE_TAIL.sub("", text)
 
 
 def _markup_bylines(root: lxml.html.HtmlElement) -> list[str]:
@@ -542,6 +545,9 @@ def _markup_bylines(root: lxml.html.HtmlElement) -> list[str]:
         elif element.tag == "a" and "author" in rel:
             value, index = element.text_content(), 1
         elif any(_AUTHOR_CLASS.search(c) for c in classes):
+            if any(_AUTHOR_CLASS.search(c) for d in element.iterdescendants()
+                   if isinstance(d.tag, str) for c in (d.get("class") or "").split()):
+                continue  # a wrapper ("byline") around the name's own element
             value, index = element.text_content(), 2
         elif element.tag in ("p", "span", "div", "small", "address", "li", "em", "strong"):
             value = element.text_content()
