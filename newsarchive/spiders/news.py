@@ -155,15 +155,12 @@ class NewsSpider(scrapy.Spider):
         days = self._setting_int("NEWSARCHIVE_MAX_AGE_DAYS", 0)
         return datetime.now(UTC) - timedelta(days=days) if days > 0 else None
 
-    def is_seen(self, url: str) -> bool:
-        """Whether the archive already holds ``url`` (``ArchiveSession.is_seen``).
-
-        The archive module is looked up lazily; while it does not exist (ImportError),
-        and for a spider not bound to a crawler (unit tests), every URL is unseen.
-        """
+    def _session(self) -> Any:
+        """The crawl's ``ArchiveSession``, or None for a spider not bound to a crawler (unit
+        tests) or while the archive module does not exist (ImportError)."""
         crawler = getattr(self, "crawler", None)
         if crawler is None:
-            return False
+            return None
         if self._archive is _UNSET:
             try:
                 module = importlib.import_module("newsarchive.archive")
@@ -172,12 +169,18 @@ class NewsSpider(scrapy.Spider):
                 self._archive = None
             else:
                 self._archive = module.ArchiveSession.for_crawler(crawler)
-        return bool(self._archive is not None and self._archive.is_seen(url))
+        return self._archive
+
+    def is_seen(self, url: str) -> bool:
+        """Whether the archive already holds ``url`` (``ArchiveSession.is_seen``); without
+        a session (see :meth:`_session`) every URL is unseen."""
+        session = self._session()
+        return bool(session is not None and session.is_seen(url))
 
     def _state(self) -> Any:
-        """The archive session's state, or None (no crawler / no archive module)."""
-        self.is_seen("http://localhost/")  # binds self._archive lazily
-        return self._archive.state if self._archive not in (None, _UNSET) else None
+        """The archive session's state, or None."""
+        session = self._session()
+        return session.state if session is not None else None
 
     # --- conditional requests --------------------------------------------------------
 
