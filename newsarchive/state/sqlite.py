@@ -43,7 +43,7 @@ from newsarchive.dedup import fingerprint as fp
 from newsarchive.dedup.urls import normalize_url
 from newsarchive.state.base import CANONICAL_KEY, NearEntry, StoredRef
 
-__all__ = ["PER_KEY", "SCHEMA_VERSION", "STATE_FILE", "SQLiteState"]
+__all__ = ["PER_KEY", "SCHEMA_VERSION", "STATE_FILE", "SQLiteState", "StateCorruptError"]
 
 #: Name of the database file inside the state directory.
 STATE_FILE = "state.sqlite3"
@@ -84,6 +84,11 @@ def _parameters() -> dict[str, str]:
     }
 
 
+class StateCorruptError(sqlite3.DatabaseError):
+    """The state file exists but is not a readable SQLite database; the message says how
+    to rebuild it (move it aside; the next run re-indexes the archive)."""
+
+
 class SQLiteState:
     """The embedded state, in ``<directory>/state.sqlite3``.
 
@@ -93,7 +98,8 @@ class SQLiteState:
     Raises:
         ValueError: if the existing file was built with another schema version or other
             fingerprint parameters.
-        sqlite3.DatabaseError: if the file is not a SQLite database.
+        StateCorruptError: (a ``sqlite3.DatabaseError``) if the file is not a SQLite
+            database.
     """
 
     def __init__(self, directory: str | Path) -> None:
@@ -101,9 +107,17 @@ class SQLiteState:
         self.directory.mkdir(parents=True, exist_ok=True)
         self.path = self.directory / STATE_FILE
         self._db = sqlite3.connect(self.path, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        tables = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master")}
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            tables = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master")}
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise StateCorruptError(
+                f"state {self.path} is damaged ({exc}). The archive is the record and the "
+                f"state is rebuilt from it: move the state directory aside "
+                f"(mv {self.directory} {self.directory}.broken) and run again."
+            ) from exc
         if not {"meta", "urls", "exact", "near_docs", "near_keys", "site_samples",
                 "indexed_files", "validators"} <= tables:
             self._db.executescript(_SCHEMA)
