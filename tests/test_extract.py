@@ -423,6 +423,11 @@ def test_author_cleaning_rules() -> None:
     assert clean_authors(["Professor at the Faculty of Social Studies of the University"],
                          None) == []
     assert clean_authors(["Publiziert am"], None) == []
+    assert clean_authors(["Joe S.", "Perry Bacon Jr.", "Rodolfo Costa.", "Author: Bo2man",
+                          "Foto: Ingo Schneider", "Williams Perdomo @wperdomod",
+                          "Grant Tinsley, PhD", "No Author"], None) == [
+        "Joe S.", "Perry Bacon Jr.", "Rodolfo Costa", "Bo2man", "Williams Perdomo",
+        "Grant Tinsley"]
 
 
 def test_published_keeps_the_pages_offset() -> None:

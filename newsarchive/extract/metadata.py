@@ -386,12 +386,12 @@ def clean_authors(raw: Iterable[str], site: str | None) -> list[str]:
     out: list[str] = []
     seen: set[str] = set()
     for value in raw:
-        value = _PARENS.sub("", _unescaped(_EMAIL.sub(" ", value)))
+        value = _HANDLE.sub("", _PARENS.sub("", _unescaped(_EMAIL.sub(" ", value))))
         if not value or _URLISH.search(value):
             continue
         value = _BY.sub("", value)
         for part in _AUTHOR_SPLIT.split(value):
-            name = _BY.sub("", part.strip(" .:-|·,"))
+            name = _name_part(part)
             key = _key(name)
             if not key or key == site_key or key in seen or len(name) > 80:
                 continue
@@ -561,9 +561,10 @@ def _markup_bylines(root: lxml.html.HtmlElement) -> list[str]:
             text = _byline_text(text)
             if text and len(text) <= 80:
                 buckets[index].append(text)
-    for bucket in buckets:
+    for index, bucket in enumerate(buckets):
         if bucket:
-            return bucket[:8]
+            # Class and text matches beyond the first are mostly teaser and box bylines.
+            return bucket[:8] if index < 2 else bucket[:1]
     return []
 
 
@@ -573,8 +574,31 @@ _NOT_A_NAME = frozenset({
     "administrator", "superuser", "unknown", "anonymous", "guest", "newsdesk", "desk",
     "editorialstaff", "staffreporter", "staffwriter", "webredaktion", "onlineredaktion",
     "redazione", "redacción", "redaccion", "szerkesztőség", "author", "authors", "autor",
-    "autorin", "auteur", "autore", "writer", "posted", "postedby", "collectif",
+    "autorin", "auteur", "autore", "writer", "posted", "postedby", "collectif", "noauthor",
+    "phd", "md", "msc", "mba", "rd", "dr", "prof",
 })
+#: Social-media handles after a name ("Jane Roe @janeroe").
+_HANDLE = re.compile(r"\s*@\w+")
+#: Labels in front of a name; credits for pictures are not bylines.
+_PICTURE_LABEL = re.compile(r"^(?:foto|fotos|photo|photos|bild|bilder|image|images|grafik|"
+                            r"illustration|quelle|source)\b", re.IGNORECASE)
+_LABEL = re.compile(r"^[^:]{1,25}:\s+")
+
+
+def _name_part(part: str) -> str:
+    """One name of a split byline: label ("Interview: ", "Author: ") and "By" removed,
+    trailing punctuation trimmed (a final period kept after an initial or "Jr.");
+    ``""`` for picture credits ("Foto: ...")."""
+    part = part.strip(" :-|·,")
+    if _PICTURE_LABEL.match(part):
+        return ""
+    part = _LABEL.sub("", part, count=1)
+    part = _BY.sub("", part).split("·")[0].strip(" :-|·,")
+    if part.endswith(".") and len(part.rsplit(None, 1)[-1]) > 3:
+        part = part.rstrip(".")
+    return part
+
+
 #: A trailing word that announces a date, not a name part ("Publiziert am").
 _DATE_LEAD_WORDS = frozenset({"am", "on", "le", "el", "il", "um", "at", "de"})
 _PARENS = re.compile(r"\s*[(\[][^)\]]{0,40}[)\]]")
