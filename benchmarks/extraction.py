@@ -214,6 +214,20 @@ def reference_htmldate(data: bytes, url: str) -> Result:
     return Result(published=moment)
 
 
+_LINK = re.compile(rb"""<(?:link[^>]*rel=["']canonical["'][^>]*href|meta[^>]*property=["']"""
+                   rb"""og:url["'][^>]*content)=["'](https?://[^"']+)""", re.IGNORECASE)
+
+
+def page_url(key: str, data: bytes, name: str) -> str:
+    """The URL to give the tools: the label's key when it is an http(s) URL, else (some
+    keys are ids such as ``hard::site.html``) the page's own canonical/``og:url``, else a
+    placeholder named after the file."""
+    if re.match(r"https?://", key):
+        return key
+    match = _LINK.search(data)
+    return match.group(1).decode("latin-1") if match else f"http://unknown.invalid/{name}"
+
+
 def read_gz(path: Path) -> bytes:
     if path.exists():
         return path.read_bytes()
@@ -274,12 +288,13 @@ def run_htmldate(folder: Path, args: argparse.Namespace, timer: Timer) -> None:
             continue
         data = read_gz(path)
         n += 1
-        got = ours(data, url, None)
+        link = page_url(url, data, item["file"])
+        got = ours(data, link, None)
         mine = date_in(got.published, None)
         hits += mine == item["date"]
         ref = ""
         if args.reference:
-            ref = date_in(reference_htmldate(data, url).published, None)
+            ref = date_in(reference_htmldate(data, link).published, None)
             ref_hits += ref == item["date"]
         if mine != item["date"]:
             fails.append((url, item["date"], mine, ref, got.note))
@@ -326,8 +341,9 @@ def run_trafilatura(folder: Path, args: argparse.Namespace, timer: Timer) -> Non
             continue
         data = read_gz(path)
         n += 1
-        got = timer.run("ours", ours, data, url, None)
-        ref = timer.run("reference", reference_bare, data, url) if args.reference \
+        link = page_url(url, data, item["file"])
+        got = timer.run("ours", ours, data, link, None)
+        ref = timer.run("reference", reference_bare, data, link) if args.reference \
             else Result()
         missing, extra = snip.add(got.body, item)
         ref_snip.add(ref.body, item)
