@@ -426,3 +426,14 @@ def test_crawl_after_compaction_reads_no_rows_and_adds_none(tmp_path: Path) -> N
     assert session.reconcile() == 9
     assert all(session.is_seen(make_article(n, OLD).url) for n in (1, 3, 8))
     session.close()
+
+
+def test_staging_killed_while_writing_its_first_file_is_removed(tmp_path: Path) -> None:
+    root = tmp_path / "archive"
+    write_runs(root, {OLD: 1}, runs=2)
+    staging = root / STAGING_DIR / "K" / "articles" / f"published_date={OLD}"
+    staging.mkdir(parents=True)
+    (staging / ".part-compact-K-00001.parquet.inprogress").write_bytes(b"PAR1")
+    report = compact_archive(root, today=TODAY, datasets=["articles"])  # default grace
+    assert report.removed_staging == 1 and len(report.partitions) == 1
+    assert [p.name for p in (root / STAGING_DIR).iterdir()] == [report.compaction_id]

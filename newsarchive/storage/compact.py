@@ -378,7 +378,10 @@ def _remove_leftovers(staging_root: Path, grace_seconds: float) -> int:
         cid = run_dir.name
         for dataset_dir in sorted(p for p in run_dir.iterdir() if p.is_dir()):
             for part in sorted(p for p in dataset_dir.iterdir() if p.is_dir()):
-                unfinished = any(part.glob(f"part-compact-{cid}-*.parquet"))
+                # Only a staging directory holds this compaction's own files (finished
+                # or, hidden, being written); a replaced partition never does.
+                unfinished = any(part.glob(f"part-compact-{cid}-*.parquet")) or any(
+                    part.glob(f".part-compact-{cid}-*.parquet.inprogress"))
                 if unfinished or now - part.stat().st_mtime >= grace_seconds:
                     shutil.rmtree(part)
                     removed += 1
