@@ -117,7 +117,7 @@ def test_readme_schedule_commands_are_valid() -> None:
                 if "newsarchive compact" in line or "newsarchive report" in line]
     assert len(commands) >= 6
     for line in commands:
-        for part in line.split("&&"):
+        for part in re.split(r"&&|;", line):
             found = re.search(r"\bnewsarchive ((?:compact|report)\b.*)", part)
             if found is None:
                 continue
