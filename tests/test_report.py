@@ -156,6 +156,9 @@ def test_report_charts_show_the_archive(tmp_path: Path) -> None:
         == [("Bridge collapses after barge strike", "a.com", "AP", ["x.com", "y.com", "z.com"]),
             ("Storm warning", "c.org", "AP", ["x.com"])]
     assert "x.com, y.com, z.com" in page.text
+    # One flush: one file per partition (articles: 05-04, 05-06; duplicates: the same).
+    assert [row[:3] + row[4:] for row in data.storage] == [
+        ("articles", 2, 2, 2), ("duplicates", 2, 2, 2)]
     # Totals: 7 articles, 4 sightings (4/11 = 36.4%), 3 of 7 from a wire service.
     for card in ("7", "4", "36.4%", "42.9%", "3", "2024-05-04 … 2024-05-06"):
         assert card in page.text

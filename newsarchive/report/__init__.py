@@ -6,8 +6,8 @@ fonts or styles from the network, so it opens from disk in any browser and can b
 
 Sections: totals; articles per day by site; share of duplicates and of wire copy per day;
 wire services; sightings by kind of match; share of copies by site; the most republished
-stories with their outlets; and the run history from ``runs/`` (left out when the archive
-has no ``runs/`` yet).
+stories with their outlets; the archive's files (how many are small); and the run history
+from ``runs/`` (left out when the archive has no ``runs/`` yet).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import duckdb
 
 from newsarchive.report.svg import OTHER_COLOR, PALETTE, bar_chart, hbar_chart, line_chart
 
-__all__ = ["ReportData", "collect", "render", "write_report"]
+__all__ = ["SMALL_FILE_BYTES", "ReportData", "collect", "render", "write_report"]
 
 
 @dataclass
@@ -46,6 +46,8 @@ class ReportData:
         republished: the most republished stories: dicts with ``title``, ``domain``,
             ``wire_source``, ``published_at``, ``copies``, ``outlets``.
         runs: rows of ``runs/`` (oldest first), or None when there is no run record.
+        storage: per dataset ``(name, partitions, files, bytes, small files)``; small
+            files are those under :data:`SMALL_FILE_BYTES`, which compaction merges.
     """
 
     archive: str
@@ -66,6 +68,7 @@ class ReportData:
     site_copies: list[tuple[str, int, int]] = field(default_factory=list)
     republished: list[dict[str, Any]] = field(default_factory=list)
     runs: list[dict[str, Any]] | None = None
+    storage: list[tuple[str, int, int, int, int]] = field(default_factory=list)
 
     @property
     def duplicate_share(self) -> float | None:
@@ -77,6 +80,31 @@ class ReportData:
     def wire_share(self) -> float | None:
         """Stored articles with a wire service / stored articles."""
         return self.wire_articles / self.articles if self.articles else None
+
+
+#: Files under this size count as small (the default ``--min-bytes`` of compaction).
+SMALL_FILE_BYTES = 128 * 1024 * 1024
+
+
+def _storage(root: Path) -> list[tuple[str, int, int, int, int]]:
+    out = []
+    for dataset in ("articles", "duplicates", "runs"):
+        base = root / dataset
+        if not base.is_dir():
+            continue
+        partitions, files, size, small = 0, 0, 0, 0
+        for part in base.iterdir():
+            if not part.is_dir() or part.name.startswith((".", "_")):
+                continue
+            partitions += 1
+            for path in part.glob("*.parquet"):
+                if path.name.startswith("."):
+                    continue
+                length = path.stat().st_size
+                files, size = files + 1, size + length
+                small += length < SMALL_FILE_BYTES
+        out.append((dataset, partitions, files, size, small))
+    return out
 
 
 def _has_files(root: Path, dataset: str) -> bool:
@@ -175,6 +203,7 @@ def collect(archive: str | os.PathLike[str], *, days: int = 90, top: int = 10,
                 "published_at": published, "copies": int(copies),
                 "outlets": sorted(outlets),
             })
+    data.storage = _storage(root)
     if _has_files(root, "runs"):
         data.runs = [dict(zip(names, row, strict=True)) for names, row in _run_rows(con, root)]
     return data
@@ -347,6 +376,16 @@ def render(data: ReportData) -> str:
             out.append("</table>")
         else:
             out.append('<p class="note">No story was found more than once.</p>')
+    if data.storage:
+        out.append("<h2>Archive files</h2><p class=\"note\">Small files (under 128 MiB) of "
+                   "closed partitions are merged by <code>newsarchive compact</code>.</p>")
+        out.append("<table><tr><th>dataset</th><th>partitions</th><th>files</th>"
+                   "<th>MB</th><th>small files</th></tr>")
+        for name, partitions, files, size, small in data.storage:
+            out.append(f"<tr><td>{escape(name)}</td><td class=\"n\">{partitions:,}</td>"
+                       f"<td class=\"n\">{files:,}</td><td class=\"n\">{size / 1e6:,.1f}</td>"
+                       f"<td class=\"n\">{small:,}</td></tr>")
+        out.append("</table>")
     if data.runs is not None:
         out += _runs_section(data.runs)
     else:
