@@ -437,3 +437,21 @@ def test_staging_killed_while_writing_its_first_file_is_removed(tmp_path: Path) 
     report = compact_archive(root, today=TODAY, datasets=["articles"])  # default grace
     assert report.removed_staging == 1 and len(report.partitions) == 1
     assert [p.name for p in (root / STAGING_DIR).iterdir()] == [report.compaction_id]
+
+
+def test_large_files_are_kept_as_they_are(tmp_path: Path) -> None:
+    root = tmp_path / "archive"
+    last = write_runs(root, {OLD: 1}, runs=3)
+    writer = ArchiveWriter(root, "20240601T090000Z-0000000b")
+    for n in range(last + 1, last + 51):
+        writer.add("articles", OLD, article_row(n, OLD))
+    [big] = writer.flush()
+    inode = big.path.stat().st_ino
+    rows = snapshot(root)
+    report = compact_archive(root, today=TODAY, datasets=["articles"], compaction_id="L",
+                             min_bytes=big.bytes)
+    [part] = report.partitions
+    assert len(part.merged) == 3 and part.rows == 3
+    assert names(big.path.parent) == [big.path.name, "part-compact-L-00001.parquet"]
+    assert big.path.stat().st_ino == inode  # the same file, linked into the new directory
+    assert snapshot(root) == rows
