@@ -151,7 +151,10 @@ def shingle_hashes(text: str, size: int = SHINGLE_SIZE) -> np.ndarray:
     """
     if size < 1:
         raise ValueError(f"shingle size must be positive, got {size}")
-    ws = words(text)
+    return _shingles_of_words(words(text), size)
+
+
+def _shingles_of_words(ws: list[str], size: int) -> np.ndarray:
     count = len(ws) - size + 1
     if count <= 0:
         return np.zeros(0, dtype=np.uint64)
@@ -284,8 +287,10 @@ class Fingerprint:
 
 
 def fingerprint(body: str) -> Fingerprint:
-    """Return the :class:`Fingerprint` of ``body``."""
-    return Fingerprint(exact=exact_hash(body), shingles=shingle_hashes(body))
+    """Return the :class:`Fingerprint` of ``body`` (its words are computed once)."""
+    ws = words(body)
+    exact = hashlib.blake2b(" ".join(ws).encode("utf-8"), digest_size=16).digest()
+    return Fingerprint(exact=exact, shingles=_shingles_of_words(ws, SHINGLE_SIZE))
 
 
 def subtract(a: np.ndarray, others: Sequence[np.ndarray], min_count: int = 1) -> np.ndarray:

@@ -40,6 +40,7 @@ from newsarchive.items import Article
 from newsarchive.state.base import CANONICAL_KEY, ArchiveState, NearEntry, StoredRef
 
 __all__ = [
+    "KEY_SHARE",
     "MANY_KEYS",
     "MAX_CANDIDATES",
     "MIN_SHINGLES",
@@ -91,12 +92,20 @@ WINDOW_DAYS = 30
 #: key is often a stock phrase ("said in a statement on Tuesday").
 MANY_KEYS = 24
 
+#: Least share of the keys a candidate must have in common with the query (of the
+#: smaller key set) to be verified. A copy at the 0.45 containment threshold shares 45 %
+#: of its keys on average; 12 % leaves a wide margin for sampling noise while skipping
+#: candidates that share only a stock phrase or two.
+KEY_SHARE = 0.12
+
 #: Pages (of different stories) of one site that must share a shingle before it counts as
 #: the site's template text. Template blocks (about-us paragraphs, most-read lists, share
 #: prompts) are on nearly every page; a sentence that one other page of the site happens
 #: to share (a live blog quoting a story's lead, a second copy's paragraph) is not
 #: template, and removing it blinded the site to those pages' copies.
 TEMPLATE_MIN_PAGES = 2
+
+_CACHED_SITES = 2000
 
 _KINDS = ("new", "seen", "url", "exact", "near")
 
@@ -163,6 +172,10 @@ class Deduplicator:
         self.site_samples = site_samples
         self.window_days = window_days
         self._cache: tuple[str, fp.Fingerprint] | None = None
+        self._template_cache: dict[tuple[str, str | None], np.ndarray] = {}
+        self._sample_cache: dict[str, list[tuple[str, np.ndarray]]] = {}
+        self._stripped: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._url_cache: tuple[str, tuple[str, ...], list[str]] | None = None
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -173,9 +186,18 @@ class Deduplicator:
         self._cache = (article.body, result)
         return result
 
+    def _urls(self, article: Article, fetched_urls: Sequence[str]) -> list[str]:
+        """Normalized url + fetched URLs (in that order, no repeats, invalid ones skipped);
+        remembered for the last article (decide, then record)."""
+        key = (article.url, tuple(fetched_urls))
+        if self._url_cache is not None and self._url_cache[:2] == key:
+            return list(self._url_cache[2])
+        out = self._normalized_urls(article, fetched_urls)
+        self._url_cache = (key[0], key[1], out)
+        return list(out)
+
     @staticmethod
-    def _urls(article: Article, fetched_urls: Sequence[str]) -> list[str]:
-        """Normalized url + fetched URLs (in that order, no repeats, invalid ones skipped)."""
+    def _normalized_urls(article: Article, fetched_urls: Sequence[str]) -> list[str]:
         out: list[str] = []
         for url in (article.url, *fetched_urls):
             try:
@@ -194,7 +216,16 @@ class Deduplicator:
             return None
 
     def _samples(self, site: str) -> list[tuple[str, np.ndarray]]:
-        return [(c, fp.unpack_hashes(b)) for c, b in self.state.site_samples(site)]
+        """The site's template samples, unpacked; remembered until :meth:`record` adds
+        one to the site (this object is the state's only writer during a run)."""
+        got = self._sample_cache.get(site)
+        if got is None:
+            if len(self._sample_cache) >= _CACHED_SITES:
+                self._sample_cache.clear()
+                self._template_cache.clear()
+            got = [(c, fp.unpack_hashes(b)) for c, b in self.state.site_samples(site)]
+            self._sample_cache[site] = got
+        return got
 
     # -- decide -------------------------------------------------------------------------
 
@@ -232,8 +263,10 @@ class Deduplicator:
     def _near(self, article: Article, shingles: np.ndarray) -> Decision | None:
         if len(shingles) < self.min_shingles or self.max_candidates == 0:
             return None
+        self._stripped = None
         own_samples = self._samples(article.domain)
-        query = _strip_template(shingles, own_samples, None)
+        query = np.setdiff1d(shingles, self._template(article.domain, own_samples, None),
+                             assume_unique=True)
         if len(query) < self.min_shingles:
             query = shingles
         keys = fp.sample_keys(query)
@@ -251,6 +284,9 @@ class Deduplicator:
                                                    min_hits=min_hits, **window):
                 if cand.article_id == article.article_id:
                     continue
+                cand_keys = (len(cand.shingles) // 8) >> fp.SAMPLE_BITS
+                if cand.hits and cand.hits < KEY_SHARE * min(len(keys), cand_keys):
+                    continue  # shares too few keys to reach the threshold
                 score = self._score(article.domain, shingles, cand, site_cache)
                 threshold = self.threshold_for(article.domain, cand)
                 if score >= threshold and (best is None or score > best.similarity):
@@ -278,12 +314,27 @@ class Deduplicator:
         """Containment of A and B after removing each one's site-template shingles."""
         if cand.site not in site_cache:
             site_cache[cand.site] = self._samples(cand.site)
-        a = _strip_template(shingles, site_cache[site], cand.cluster_id)
-        b = _strip_template(fp.unpack_hashes(cand.shingles), site_cache[cand.site],
-                            cand.cluster_id)
+        template = self._template(site, site_cache[site], cand.cluster_id)
+        cached = self._stripped
+        if cached is None or cached[0] is not template or cached[1] is not shingles:
+            cached = (template, shingles, np.setdiff1d(shingles, template, assume_unique=True))
+            self._stripped = cached
+        a = cached[2]
+        b_all = fp.unpack_hashes(cand.shingles)
+        b = np.setdiff1d(b_all, self._template(cand.site, site_cache[cand.site],
+                                               cand.cluster_id), assume_unique=True)
         if len(a) < self.min_shingles or len(b) < self.min_shingles:
             return 0.0
         return fp.containment(a, b)
+
+    def _template(self, site: str, samples: Sequence[tuple[str, np.ndarray]],
+                  exclude: str | None) -> np.ndarray:
+        """:func:`_template_hashes`, remembered for the article being decided (the answer
+        only depends on ``exclude`` when that cluster has samples on the site)."""
+        key = (site, exclude if any(c == exclude for c, _ in samples) else None)
+        if self._template_cache.get(key) is None:
+            self._template_cache[key] = _template_hashes(samples, key[1])
+        return self._template_cache[key]
 
     # -- record -------------------------------------------------------------------------
 
@@ -326,7 +377,8 @@ class Deduplicator:
         shingles = fprint.shingles
         samples = self._samples(article.domain) if self.site_samples else []
         if decision.kind == "new" and len(shingles) >= self.min_shingles:
-            query = _strip_template(shingles, samples, None)
+            query = np.setdiff1d(shingles, self._template(article.domain, samples, None),
+                                 assume_unique=True)
             if len(query) < self.min_shingles:
                 query = shingles
             entry = NearEntry(article.article_id, cluster, article.domain,
@@ -335,6 +387,9 @@ class Deduplicator:
         if self.site_samples and len(shingles):
             self.state.add_site_sample(article.domain, cluster, fp.pack_hashes(shingles),
                                        self.site_samples)
+            self._sample_cache.pop(article.domain, None)
+            for key in [k for k in self._template_cache if k[0] == article.domain]:
+                del self._template_cache[key]
 
 
 def _day(article: Article) -> int:
@@ -343,9 +398,9 @@ def _day(article: Article) -> int:
     return int(when.timestamp() // 86400)
 
 
-def _strip_template(shingles: np.ndarray, samples: Sequence[tuple[str, np.ndarray]],
-                    exclude: str | None) -> np.ndarray:
-    """``shingles`` without the site's template text, as seen in its sampled pages.
+def _template_hashes(samples: Sequence[tuple[str, np.ndarray]],
+                     exclude: str | None) -> np.ndarray:
+    """The site's template text as seen in its sampled pages (sorted unique uint64).
 
     Samples of the cluster ``exclude`` (the candidate's story) never count, and samples of
     one cluster count once. A shingle is template text when :data:`TEMPLATE_MIN_PAGES`
@@ -356,10 +411,19 @@ def _strip_template(shingles: np.ndarray, samples: Sequence[tuple[str, np.ndarra
     for cluster, hashes in samples:
         if cluster != exclude:
             per_cluster.setdefault(cluster, []).append(hashes)
+    if not per_cluster:
+        return np.zeros(0, dtype=np.uint64)
     others = [h[0] if len(h) == 1 else np.unique(np.concatenate(h))
               for h in per_cluster.values()]
+    values, counts = np.unique(np.concatenate(others), return_counts=True)
     need = TEMPLATE_MIN_PAGES if len(others) > TEMPLATE_MIN_PAGES else 1
-    return fp.subtract(shingles, others, need)
+    return values[counts >= need]
+
+
+def _strip_template(shingles: np.ndarray, samples: Sequence[tuple[str, np.ndarray]],
+                    exclude: str | None) -> np.ndarray:
+    """``shingles`` without the site's template text (:func:`_template_hashes`)."""
+    return np.setdiff1d(shingles, _template_hashes(samples, exclude), assume_unique=True)
 
 
 def _has_words(body: str) -> bool:

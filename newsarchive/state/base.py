@@ -16,7 +16,7 @@ except for :meth:`is_seen`, which normalizes itself.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -55,6 +55,7 @@ class NearEntry:
             :func:`newsarchive.dedup.fingerprint.pack_hashes`.
         day: its day (publication, else capture), as days since 1970-01-01; the index's
             time window is counted in these days.
+        hits: in a query's answer, how many of the query's keys it shares (not compared).
     """
 
     article_id: str
@@ -62,6 +63,7 @@ class NearEntry:
     site: str
     shingles: bytes
     day: int = 0
+    hits: int = field(default=0, compare=False)
 
 
 @runtime_checkable

@@ -234,10 +234,14 @@ class SQLiteState:
         hi = 1 << 62 if before_day is None else before_day
         hits: dict[int, int] = {}
         newest: dict[int, int] = {}
-        query = ("SELECT doc, day FROM near_keys WHERE key = ? AND day >= ? AND day < ?"
-                 " ORDER BY day DESC LIMIT ?")
-        for key in dict.fromkeys(keys):
-            for doc, day in self._db.execute(query, (key, lo, hi, per_key)):
+        one = ("SELECT * FROM (SELECT doc, day FROM near_keys WHERE key = ? AND day >= ?"
+               " AND day < ? ORDER BY day DESC LIMIT ?)")
+        unique = list(dict.fromkeys(keys))
+        for start in range(0, len(unique), 100):  # one statement per 100 keys
+            part = unique[start:start + 100]
+            sql = " UNION ALL ".join([one] * len(part))
+            params = [v for key in part for v in (key, lo, hi, per_key)]
+            for doc, day in self._db.execute(sql, params):
                 hits[doc] = hits.get(doc, 0) + 1
                 newest[doc] = day
         best = [d for d, n in hits.items() if n >= min_hits]
@@ -248,7 +252,8 @@ class SQLiteState:
         rows = self._db.execute(
             f"SELECT doc, article_id, cluster_id, site, shingles, day FROM near_docs"
             f" WHERE doc IN ({marks})", best).fetchall()
-        by_doc = {r[0]: NearEntry(r[1], r[2], r[3], bytes(r[4]), r[5]) for r in rows}
+        by_doc = {r[0]: NearEntry(r[1], r[2], r[3], bytes(r[4]), r[5], hits[r[0]])
+                  for r in rows}
         return [by_doc[d] for d in best if d in by_doc]
 
     def add_site_sample(self, site: str, cluster_id: str, shingles: bytes, keep: int) -> None:
