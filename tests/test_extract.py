@@ -438,3 +438,11 @@ def test_published_keeps_the_pages_offset() -> None:
     assert article.published_at.date().isoformat() == "2023-11-08"
     parsed = parse_datetime("2023-11-08T21:30:00+01:00")
     assert parsed is not None and parsed.utcoffset() == timedelta(hours=1)
+
+
+def test_chinese_and_japanese_text_counts_words_without_spaces() -> None:
+    from newsarchive.extract.pagetype import count_words
+
+    assert count_words("two words") == 2
+    assert count_words("子どもへの体罰を禁止する法律ができる") == 9
+    assert count_words("한국 뉴스 기사입니다") == 3

@@ -159,7 +159,7 @@ class PageSignals:
         teasers: headline links (``h1``–``h4`` holding an ``<a href>``) plus ``<article>``
             elements that contain a heading and a link.
         link_share: share of the visible body text inside ``<a>`` (0..1).
-        body_words: ``\\w+`` tokens in the extracted main text.
+        body_words: words in the extracted main text (:func:`count_words`).
         linked_lines: share of the main text's characters in lines that are, verbatim, the
             text of a link on the page (headline teasers that the extractor kept).
         headline: the page's own headline is shown as an unlinked heading (``h1``–``h3``
@@ -187,6 +187,18 @@ class PageSignals:
 
 
 _WORD = re.compile(r"\w+")
+#: Chinese and Japanese characters: these scripts put no spaces between words.
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def count_words(text: str) -> int:
+    """``\\w+`` tokens, where a run of CJK characters counts one word per two characters
+    (the average length of a Chinese or Japanese word), so that thresholds in words hold
+    for text without spaces."""
+    cjk = len(_CJK.findall(text))
+    if not cjk:
+        return len(_WORD.findall(text))
+    return len(_WORD.findall(_CJK.sub(" ", text))) + cjk // 2
 _INVISIBLE = {"script", "style", "noscript", "template", "svg", "head"}
 
 
@@ -301,7 +313,7 @@ def page_signals(
         url_reason=listing_url_reason(url),
         teasers=teasers,
         link_share=link_share,
-        body_words=len(_WORD.findall(body)),
+        body_words=count_words(body),
         linked_lines=linked_lines,
         headline=headline,
         url_slug=url_has_slug(url),
