@@ -68,6 +68,9 @@ DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
 #: (loopback, link-local, private, ...). Empty: only public addresses. The tests allow
 #: their local server, e.g. ``-s NEWSARCHIVE_ALLOW_PRIVATE_HOSTS=127.0.0.1,localhost``.
 NEWSARCHIVE_ALLOW_PRIVATE_HOSTS: list[str] = []
+#: The resolver used for connections applies the same rule to the address actually
+#: connected to (a second line of defence, against DNS rebinding).
+TWISTED_DNS_RESOLVER = "newsarchive.middlewares.resolver.PublicOnlyResolver"
 DOWNLOADER_MIDDLEWARES = {
     # First of all: refuse non-http(s) URLs and non-public addresses (SSRF).
     "newsarchive.middlewares.HostFilterMiddleware": 50,

@@ -118,6 +118,7 @@ class Probe(scrapy.Spider):
     async def start(self):
         for i, r in enumerate(spec["requests"]):
             yield scrapy.Request(r["url"], headers=r.get("headers") or {},
+                                 cookies=r.get("cookies") or {},
                                  meta={**(r.get("meta") or {}), "probe": i},
                                  callback=self.ok, errback=self.bad, dont_filter=True)
 

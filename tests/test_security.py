@@ -70,6 +70,23 @@ def test_loopback_refused_by_default_on_a_live_crawl() -> None:
     assert "NEWSARCHIVE_ALLOW_PRIVATE_HOSTS" in result.log
 
 
+def test_resolver_refuses_non_public_answers_behind_the_middleware() -> None:
+    # With the middleware switched off, the resolver still refuses to connect to loopback
+    # (a DNS answer that changes between the middleware's lookup and the connection).
+    off = {"DOWNLOADER_MIDDLEWARES": {"newsarchive.middlewares.HostFilterMiddleware": None},
+           "ROBOTSTXT_OBEY": False}
+    with hostile_server({"/page": _page}) as server:
+        refused = probe([server.url("/page", "localhost"), server.url("/page")], off,
+                        allow_loopback=False)
+        assert server.log == []
+        allowed = probe([server.url("/page", "localhost")],
+                        {**off, "NEWSARCHIVE_ALLOW_PRIVATE_HOSTS": ["localhost"]},
+                        allow_loopback=False)
+        assert len(server.log) == 1
+    assert [r.get("error") for r in refused.results] == ["CannotResolveHostError"] * 2
+    assert allowed.results[0]["status"] == 200
+
+
 def test_other_schemes_refused_and_their_handlers_off() -> None:
     result = probe(["file:///etc/passwd", "data:text/html,<p>x</p>", "ftp://127.0.0.1:1/x",
                     "s3://bucket/key"])
@@ -112,7 +129,8 @@ def test_redirects_and_meta_refresh_to_internal_addresses_refused() -> None:
 
 
 def test_cross_domain_redirect_drops_cookie_and_authorization() -> None:
-    secret = {"Cookie": "session=s3cret", "Authorization": "Bearer s3cret"}
+    secret: dict[str, object] = {"headers": {"Authorization": "Bearer s3cret"},
+                                 "cookies": {"session": "s3cret"}}
     routes: dict[str, Route] = {"/landing": _page,
                                 "/robots.txt": lambda h: respond(h, 404, b"")}
     with hostile_server(routes) as server:
@@ -120,18 +138,23 @@ def test_cross_domain_redirect_drops_cookie_and_authorization() -> None:
         routes["/same"] = _redirect(server.url("/landing"))
         routes["/set"] = lambda h: respond(h, 302, b"", headers={
             "Set-Cookie": "jar=secret; Path=/", "Location": server.url("/landing", "localhost")})
-        result = probe([{"url": server.url("/cross"), "headers": secret},
-                        {"url": server.url("/same"), "headers": secret},
-                        server.url("/set")])
+        # One cookie jar per request, so that the three do not share cookies.
+        result = probe([{"url": server.url("/cross"), **secret, "meta": {"cookiejar": 1}},
+                        {"url": server.url("/same"), **secret, "meta": {"cookiejar": 2}},
+                        {"url": server.url("/set"), "meta": {"cookiejar": 3}}])
         landings = [e for e in server.log if e["path"] == "/landing"]
+        [first_hop] = [e["headers"] for e in server.log if e["path"] == "/cross"]
     assert all("status" in r for r in result.results)
     cross = [e["headers"] for e in landings if e["host"].startswith("localhost")]
     same = [e["headers"] for e in landings if e["host"].startswith("127.0.0.1")]
     assert len(cross) == 2 and len(same) == 1
     for headers in cross:
         assert "cookie" not in headers and "authorization" not in headers
-    # Same host: the request keeps them (the check above is not vacuous).
-    assert same[0]["authorization"] == "Bearer s3cret" and "cookie" in same[0]
+    # The checks above are not vacuous: the first hop carried both, and a same-host
+    # redirect keeps Authorization.
+    assert first_hop["cookie"] == "session=s3cret"
+    assert first_hop["authorization"] == "Bearer s3cret"
+    assert same[0]["authorization"] == "Bearer s3cret" and same[0]["cookie"] == "session=s3cret"
 
 
 def test_hardened_defaults() -> None:
@@ -148,6 +171,7 @@ def test_hardened_defaults() -> None:
     middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
     assert middlewares["newsarchive.middlewares.HostFilterMiddleware"] == 50
     assert middlewares["scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware"] is None
+    assert settings["TWISTED_DNS_RESOLVER"].endswith("PublicOnlyResolver")
 
 
 def test_no_telnet_console_or_remote_control_in_a_crawl() -> None:
