@@ -446,3 +446,9 @@ def test_chinese_and_japanese_text_counts_words_without_spaces() -> None:
     assert count_words("two words") == 2
     assert count_words("子どもへの体罰を禁止する法律ができる") == 9
     assert count_words("한국 뉴스 기사입니다") == 3
+
+
+def test_blog_prefix_before_the_heading_is_dropped() -> None:
+    head = '<meta property="og:title" content="Blog Archive » Council approves harbour bridge">'
+    article = extract_page(_simple(head), URL, crawled_at=CRAWLED)
+    assert article.title == "Council approves harbour bridge"

@@ -118,7 +118,7 @@ class PageMetadata:
         og_type: ``og:type`` lower-cased, or None.
         html_lang: ``<html lang>`` / ``xml:lang``, or None.
         h1: text of the first ``<h1>``, or None.
-        headings: texts of the first few ``<h1>``/``<h2>`` elements, in page order.
+        headings: texts of the first few ``<h1>``–``<h3>`` elements, in page order.
         bylines: byline texts from the markup (``itemprop=author``, ``rel=author``, elements
             whose class names an author or byline), outside comment sections, in page order.
         html_title: text of ``<title>``, or None.
@@ -271,11 +271,11 @@ def read_metadata(root: lxml.html.HtmlElement, base_url: str) -> PageMetadata:
     lang = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
     meta.html_lang = _norm(lang) or None
     meta.h1 = next((t for t in (_norm(h.text_content()) for h in root.iter("h1")) if t), None)
-    for heading in root.iter("h1", "h2"):
+    for heading in root.iter("h1", "h2", "h3"):
         text = _norm(heading.text_content())
         if text:
             meta.headings.append(text)
-        if len(meta.headings) >= 6:
+        if len(meta.headings) >= 8:
             break
     meta.bylines = _markup_bylines(root)
     title = root.find(".//title")
@@ -428,13 +428,13 @@ _MIN_HEADING_KEY = 8
 #: What follows a headline in a longer metadata title: a spaced separator.
 _SEPARATED = re.compile(r"^\s+(?:[|/:·»«,–—-]|::)\s")
 #: What ends a kicker ("Topic: ", "Topic - ") in front of a headline.
-_KICKER = re.compile(r"(?:\S:|\s[-–—|])\s+$")
+_KICKER = re.compile(r"(?:\S:|\s[-–—|»›/:])\s+$")
 
 
 def choose_title(meta: PageMetadata, site: str | None, domain: str,
                  hint: str | None = None) -> str | None:
     """The headline, from JSON-LD ``headline``, ``og:title``/``twitter:title``, ``<title>``,
-    the page's ``<h1>``/``<h2>`` headings and the feed's title (``hint``).
+    the page's ``<h1>``–``<h3>`` headings and the feed's title (``hint``).
 
     Every candidate has HTML character references resolved and a site-name prefix or suffix
     removed (:func:`clean_title`). The first metadata headline (JSON-LD, OpenGraph, Twitter,
