@@ -118,5 +118,12 @@ def test_near_candidates_time_window_and_min_hits(tmp_path: Path) -> None:
         assert [e.article_id for e in old] == ["o" * 32]
         two = st.near_candidates([1, 2, 3], 10, min_hits=2)
         assert [e.article_id for e in two] == ["o" * 32, "n" * 32]
-        # a key shared by many articles is read only up to per_key, newest first
-        assert len(st.near_candidates([1], 10, per_key=2)) == 2
+        # a key shared by per_key articles is a stock phrase: remembered, and skipped
+        # while the query has enough other keys (a short query still looks it up)
+        assert len(st.near_candidates([1], 10, per_key=4)) == 3
+        assert len(st.near_candidates([1], 10, per_key=3)) == 3
+        rare = list(range(10, 18))
+        st.add_near(NearEntry("p" * 32, "p" * 32, "d.example", b"\x03" * 8, 200), rare)
+        got = st.near_candidates([1, *rare], 10)
+        assert [e.article_id for e in got] == ["p" * 32]
+        assert got[0].hits == 8

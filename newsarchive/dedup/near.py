@@ -10,8 +10,8 @@ Near-duplicates are found in two steps:
    per (key, day, article) for about one shingle in eight
    (:func:`~newsarchive.dedup.fingerprint.sample_keys`), so nothing is rebuilt at open;
    a query fetches the articles sharing keys, most shared first, at most
-   ``max_candidates`` -- first among the articles of the last ``window_days`` days, and
-   only when none of those is a match, among the older ones.
+   ``max_candidates``; those of the last ``window_days`` days are verified first, older
+   ones only when none of those is a match.
 2. **Confirmation** by exact shingle containment ``|A ∩ B| / min(|A|, |B|)``, so a copy
    that runs only the first third of a story still matches it.
 
@@ -274,14 +274,17 @@ class Deduplicator:
         day = _day(article)
         best: Decision | None = None
         site_cache: dict[str, list[tuple[str, np.ndarray]]] = {article.domain: own_samples}
+        # One pass over the index (each key's postings newest first); the articles of
+        # the time window are verified first, older ones only when none of those matches.
+        cands = self.state.near_candidates(keys, self.max_candidates, min_hits=min_hits,
+                                           min_share=KEY_SHARE)
         if self.window_days is None:
-            windows: list[dict[str, int | None]] = [{}]
+            groups = [cands]
         else:
-            windows = [{"since_day": day - self.window_days},
-                       {"before_day": day - self.window_days}]
-        for window in windows:
-            for cand in self.state.near_candidates(keys, self.max_candidates,
-                                                   min_hits=min_hits, **window):
+            since = day - self.window_days
+            groups = [[c for c in cands if c.day >= since], [c for c in cands if c.day < since]]
+        for group in groups:
+            for cand in group:
                 if cand.article_id == article.article_id:
                     continue
                 cand_keys = (len(cand.shingles) // 8) >> fp.SAMPLE_BITS

@@ -102,10 +102,12 @@ class ArchiveState(Protocol):
     def near_candidates(self, keys: Sequence[int], limit: int, *,
                         since_day: int | None = None,
                         before_day: int | None = None,
-                        min_hits: int = 1) -> list[NearEntry]:
+                        min_hits: int = 1, min_share: float = 0.0) -> list[NearEntry]:
         """Return at most ``limit`` indexed articles with ``since_day <= day <
         before_day`` (None: unbounded) sharing at least ``min_hits`` keys with the query,
-        most shared keys first (ties: newest first)."""
+        most shared keys first (ties: newest first), and at least ``min_share`` of the
+        smaller key set (the query's or the article's, estimated as its shingles >>
+        ``SAMPLE_BITS``)."""
         ...
 
     def add_site_sample(self, site: str, cluster_id: str, shingles: bytes, keep: int) -> None:

@@ -47,8 +47,17 @@ __all__ = ["PER_KEY", "SCHEMA_VERSION", "STATE_FILE", "SQLiteState", "StateCorru
 
 #: Name of the database file inside the state directory.
 STATE_FILE = "state.sqlite3"
+#: SQLite page cache, KiB (64 MiB: 67 bytes per article at a million indexed articles).
+CACHE_KIB = 65536
+#: Largest memory map of the state file (bytes); only pages read are resident.
+MMAP_BYTES = 1 << 34
+#: Most stock-phrase keys remembered (8 bytes each in a set, about 70 bytes with Python's
+#: overhead: 7 MB at most).
+MAX_HUBS = 100_000
+#: Fewest keys that are not stock phrases a query needs before stock phrases are skipped.
+MIN_RARE_KEYS = 8
 #: Most articles read per key by :meth:`SQLiteState.near_candidates`.
-PER_KEY = 64
+PER_KEY = 32
 #: Layout version stored in ``meta``.
 SCHEMA_VERSION = "2"
 
@@ -106,10 +115,16 @@ class SQLiteState:
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.path = self.directory / STATE_FILE
+        self._hubs: set[int] = set()
         self._db = sqlite3.connect(self.path, isolation_level=None)
         try:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
+            # Page cache for the index's upper B-tree levels and hot keys (default 2 MB).
+            self._db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+            # Read the file through a memory map (no copy per page read); pages are
+            # loaded on use, so opening stays instant whatever the index's size.
+            self._db.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
             tables = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master")}
         except sqlite3.DatabaseError as exc:
             self._db.close()
@@ -219,14 +234,19 @@ class SQLiteState:
 
     def near_candidates(self, keys: Sequence[int], limit: int, *,
                         since_day: int | None = None, before_day: int | None = None,
-                        min_hits: int = 1, per_key: int = PER_KEY) -> list[NearEntry]:
+                        min_hits: int = 1, min_share: float = 0.0,
+                        per_key: int = PER_KEY) -> list[NearEntry]:
         """Return up to ``limit`` indexed articles sharing a key, most shared keys first
         (ties: newest first).
 
         Only articles with ``since_day <= day < before_day`` count (either bound may be
         None). Each key reads at most ``per_key`` articles, newest first, so that a
-        stock phrase shared by thousands of articles costs no more than a rare one.
-        Articles sharing fewer than ``min_hits`` keys are left out.
+        stock phrase shared by thousands of articles costs no more than a rare one; a key
+        that reaches ``per_key`` articles (in an unbounded query) is remembered as a stock
+        phrase and skipped from then on.
+        Articles sharing fewer than ``min_hits`` keys, or less than ``min_share`` of the
+        smaller key set (the query's, or the article's, estimated from its shingle count
+        and :data:`~newsarchive.dedup.fingerprint.SAMPLE_BITS`), are left out.
         """
         if not keys or limit <= 0:
             return []
@@ -234,20 +254,40 @@ class SQLiteState:
         hi = 1 << 62 if before_day is None else before_day
         hits: dict[int, int] = {}
         newest: dict[int, int] = {}
-        one = ("SELECT * FROM (SELECT doc, day FROM near_keys WHERE key = ? AND day >= ?"
-               " AND day < ? ORDER BY day DESC LIMIT ?)")
+        query = ("SELECT doc, day FROM near_keys WHERE key = ? AND day >= ? AND day < ?"
+                 " ORDER BY day DESC LIMIT ?")
         unique = list(dict.fromkeys(keys))
-        for start in range(0, len(unique), 100):  # one statement per 100 keys
-            part = unique[start:start + 100]
-            sql = " UNION ALL ".join([one] * len(part))
-            params = [v for key in part for v in (key, lo, hi, per_key)]
-            for doc, day in self._db.execute(sql, params):
+        rare = [k for k in unique if k not in self._hubs]
+        # Stock-phrase keys are skipped while enough other keys remain; a text made mostly
+        # of stock phrases still looks them up (newest articles first).
+        todo = rare if len(rare) >= MIN_RARE_KEYS else unique
+        used = 0
+        for key in todo:
+            rows = self._db.execute(query, (key, lo, hi, per_key)).fetchall()
+            if (len(rows) >= per_key and since_day is None and before_day is None
+                    and key not in self._hubs and len(self._hubs) < MAX_HUBS):
+                # A key that ``per_key`` stored stories share is a stock phrase: it finds
+                # no copy, so later queries skip it (remembered while the state is open).
+                self._hubs.add(key)
+                if todo is rare:
+                    continue
+            used += 1
+            for doc, day in rows:
                 hits[doc] = hits.get(doc, 0) + 1
                 newest[doc] = day
         best = [d for d, n in hits.items() if n >= min_hits]
         if not best:
             return []
         best = sorted(best, key=lambda d: (-hits[d], -newest[d], d))[:limit]
+        if min_share > 0:
+            # length() of a blob is read from the record header: no blob is loaded here.
+            marks = ",".join("?" * len(best))
+            sizes = dict(self._db.execute(
+                f"SELECT doc, length(shingles) FROM near_docs WHERE doc IN ({marks})", best))
+            best = [d for d in best if hits[d] >= min_share * min(
+                used, (sizes.get(d, 0) // 8) >> fp.SAMPLE_BITS)]
+            if not best:
+                return []
         marks = ",".join("?" * len(best))
         rows = self._db.execute(
             f"SELECT doc, article_id, cluster_id, site, shingles, day FROM near_docs"
