@@ -15,10 +15,8 @@ start, indexes them.
 
 from __future__ import annotations
 
-import functools
 import logging
 import time
-from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -89,9 +87,6 @@ class ArchiveSession:
         self.stats = stats
         self._last_flush = time.monotonic()
         self._closed = False
-        #: Called (once) with the exception when publishing fails; the crawler's session
-        #: stops the crawl with reason ``write_error``.
-        self.on_write_error: Callable[[BaseException], None] | None = None
 
     # -- construction ---------------------------------------------------------------------
     @classmethod
@@ -110,7 +105,6 @@ class ArchiveSession:
                 row_group_bytes=settings.getint("NEWSARCHIVE_ROW_GROUP_BYTES", 64 * 1024 * 1024),
                 stats=crawler.stats,
             )
-            session.on_write_error = functools.partial(_stop_crawl, crawler)
             session.reconcile()
             setattr(crawler, _SESSION_ATTR, session)
         return session
@@ -168,9 +162,6 @@ class ArchiveSession:
         except OSError as exc:
             self._inc("write_errors")
             logger.error("cannot publish archive files: %r; the state is not committed", exc)
-            callback, self.on_write_error = self.on_write_error, None
-            if callback is not None:
-                callback(exc)
             raise
         for item in published:
             self.state.mark_file_indexed(self._relative(item.path))
@@ -269,17 +260,6 @@ class ArchiveSession:
             self.dedup.record(article, decision)
             count += 1
         return count
-
-
-def _stop_crawl(crawler: Crawler, exc: BaseException) -> None:
-    """Close the crawler's spider with reason ``write_error`` (nothing more can be stored)."""
-    engine = getattr(crawler, "engine", None)
-    if engine is None or not getattr(engine, "running", False):
-        return
-    from twisted.internet import defer
-
-    d = defer.ensureDeferred(engine.close_spider_async(reason="write_error"))
-    d.addErrback(lambda failure: logger.error("closing the spider failed: %s", failure))
 
 
 def _article_from_row(row: dict[str, Any]) -> Article:

@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from newsarchive.extensions.runrecord import format_summary, judge, publish_run, summarize
+from newsarchive.state import SQLiteState
 from newsarchive.storage.schema import DATASETS, PARTITION_KEYS, RUNS_SCHEMA, SCHEMA_VERSION
 from tests.newssite import write_news_warc
 
@@ -216,13 +217,16 @@ def test_unreachable_sources_fail_the_run(tmp_path: Path) -> None:
 
 def test_write_error_fails_the_run(tmp_path: Path) -> None:
     archive, state, warc = tmp_path / "archive", tmp_path / "state", tmp_path / "in.warc.gz"
-    write_news_warc(warc, 2, extra_records=False)
+    write_news_warc(warc, 3, extra_records=False)
     archive.mkdir()
     (archive / "articles").write_text("not a directory")  # publishing articles fails
-    result = _crawl("warc", "-a", f"paths={warc}", archive=archive, state=state)
+    result = _crawl("warc", "-a", f"paths={warc}", "-s", "NEWSARCHIVE_FLUSH_BYTES=1",
+                    archive=archive, state=state)
     assert result.returncode == 1, result.stderr[-3000:]
     [run] = _runs(archive)
-    assert (run["status"], run["failure"], run["articles_stored"], run["files_written"]) == (
-        "failed", "write_error", 2, 0)
-    assert {"kind": "write", "count": 1} in run["errors_by_kind"]
+    assert (run["status"], run["failure"], run["files_written"]) == (
+        "failed", "write_error", 0)
+    assert [e["kind"] for e in run["errors_by_kind"]] == ["write"]
     assert "cannot publish archive files" in result.stderr
+    with SQLiteState(state) as st:  # nothing was committed as seen
+        assert not st.is_seen("https://news0.example/2024/05/01/story-0-0.html")
