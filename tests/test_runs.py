@@ -9,13 +9,28 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
+import scrapy
+from scrapy.exceptions import NotConfigured
+from scrapy.settings import Settings
 
-from newsarchive.extensions.runrecord import format_summary, judge, publish_run, summarize
+from newsarchive.extensions.lock import RunLockExtension
+from newsarchive.extensions.outcome import is_archive_run
+from newsarchive.extensions.runrecord import (
+    RunRecordExtension,
+    format_summary,
+    judge,
+    publish_run,
+    summarize,
+)
+from newsarchive.spiders.news import NewsSpider
+from newsarchive.spiders.warc import WarcSpider
 from newsarchive.state import SQLiteState
 from newsarchive.storage.schema import DATASETS, PARTITION_KEYS, RUNS_SCHEMA, SCHEMA_VERSION
 from tests.newssite import write_news_warc
@@ -230,3 +245,17 @@ def test_write_error_fails_the_run(tmp_path: Path) -> None:
     assert "cannot publish archive files" in result.stderr
     with SQLiteState(state) as st:  # nothing was committed as seen
         assert not st.is_seen("https://news0.example/2024/05/01/story-0-0.html")
+
+
+def test_only_archive_runs_are_locked_and_recorded() -> None:
+    def crawler(spidercls: type, **settings: Any) -> Any:
+        return SimpleNamespace(spidercls=spidercls, settings=Settings(settings))
+
+    assert is_archive_run(crawler(NewsSpider)) and is_archive_run(crawler(WarcSpider))
+    for ext in (RunRecordExtension, RunLockExtension):
+        with pytest.raises(NotConfigured, match="not an archive run"):
+            ext.from_crawler(crawler(scrapy.Spider))  # scrapy shell, fetch, test spiders
+    with pytest.raises(NotConfigured, match="NEWSARCHIVE_RUNS_ENABLED is off"):
+        RunRecordExtension.from_crawler(crawler(NewsSpider, NEWSARCHIVE_RUNS_ENABLED=False))
+    with pytest.raises(NotConfigured, match="NEWSARCHIVE_LOCK_ENABLED is off"):
+        RunLockExtension.from_crawler(crawler(WarcSpider, NEWSARCHIVE_LOCK_ENABLED=False))

@@ -35,7 +35,13 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from newsarchive.extensions.outcome import EXIT_LOCKED, RunOutcome, run_id_for, set_outcome
+from newsarchive.extensions.outcome import (
+    EXIT_LOCKED,
+    RunOutcome,
+    is_archive_run,
+    run_id_for,
+    set_outcome,
+)
 
 __all__ = ["LOCK_FILE", "RunLock", "RunLockExtension", "RunLocked"]
 
@@ -148,6 +154,8 @@ class RunLockExtension:
         settings = crawler.settings
         if not settings.getbool("NEWSARCHIVE_LOCK_ENABLED", True):
             raise NotConfigured("NEWSARCHIVE_LOCK_ENABLED is off")
+        if not is_archive_run(crawler):
+            raise NotConfigured("not an archive run (spider without archive_run = True)")
         lock = RunLock(settings.get("NEWSARCHIVE_STATE", "data/state"))
         spider = getattr(crawler, "spider", None)
         info = {

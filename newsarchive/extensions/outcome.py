@@ -20,8 +20,8 @@ from scrapy.crawler import Crawler
 
 from newsarchive.storage.writer import new_run_id
 
-__all__ = ["EXIT_FAILED", "EXIT_LOCKED", "EXIT_OK", "RunOutcome", "get_outcome", "run_id_for",
-           "set_outcome"]
+__all__ = ["EXIT_FAILED", "EXIT_LOCKED", "EXIT_OK", "RunOutcome", "get_outcome",
+           "is_archive_run", "run_id_for", "set_outcome"]
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -48,6 +48,14 @@ class RunOutcome:
     failure: str | None
     exit_code: int
     message: str
+
+
+def is_archive_run(crawler: Crawler) -> bool:
+    """Whether the crawler's spider is a run of the archive (its class says
+    ``archive_run = True``, as the ``news`` and ``warc`` spiders do). Other crawls of the
+    project (``scrapy shell``, ``scrapy fetch``, test spiders) take no lock and write no
+    run record."""
+    return bool(getattr(crawler.spidercls, "archive_run", False))
 
 
 def run_id_for(crawler: Crawler) -> str:

@@ -45,6 +45,7 @@ from newsarchive.extensions.outcome import (
     EXIT_FAILED,
     EXIT_OK,
     RunOutcome,
+    is_archive_run,
     run_id_for,
     set_outcome,
 )
@@ -253,6 +254,8 @@ class RunRecordExtension:
     def from_crawler(cls, crawler: Crawler) -> RunRecordExtension:
         if not crawler.settings.getbool("NEWSARCHIVE_RUNS_ENABLED", True):
             raise NotConfigured("NEWSARCHIVE_RUNS_ENABLED is off")
+        if not is_archive_run(crawler):
+            raise NotConfigured("not an archive run (spider without archive_run = True)")
         ext = cls(crawler)
         crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(ext.item_dropped, signal=signals.item_dropped)

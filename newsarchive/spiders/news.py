@@ -123,6 +123,8 @@ class NewsSpider(scrapy.Spider):
     """
 
     name = "news"
+    #: A run of the archive: run lock, run record and exit status (newsarchive.extensions).
+    archive_run = True
 
     def __init__(self, sources: str | None = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -251,6 +251,8 @@ class WarcSpider(scrapy.Spider):
     """
 
     name = "warc"
+    #: A run of the archive: run lock, run record and exit status (newsarchive.extensions).
+    archive_run = True
     custom_settings = {"ROBOTSTXT_OBEY": False}
 
     def __init__(self, paths: str = "", *args: Any, **kwargs: Any) -> None:
