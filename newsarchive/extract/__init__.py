@@ -177,7 +177,7 @@ def _extract(
     if root is None:
         raise NotAnArticle("empty", "no document")
     meta = read_metadata(root, url)
-    body = extract_text(text, url)
+    body = extract_text(root, url)
     reason = classify(page_signals(root, meta, url, body))
     if reason is not None:
         raise NotAnArticle(reason)

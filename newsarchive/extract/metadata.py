@@ -120,7 +120,9 @@ class PageMetadata:
         h1: text of the first ``<h1>``, or None.
         headings: texts of the first few ``<h1>``–``<h3>`` elements, in page order.
         bylines: byline texts from the markup (``itemprop=author``, ``rel=author``, elements
-            whose class names an author or byline), outside comment sections, in page order.
+            whose class names an author or byline), outside comment sections, in page order;
+            None until :func:`choose_authors` needs them (read from ``root``).
+        root: the parsed document the metadata was read from.
         html_title: text of ``<title>``, or None.
         time_values: ``(datetime attribute, trusted)`` of ``<time>`` elements in page order;
             *trusted* when the element is marked as the publication time (``itemprop`` /
@@ -138,7 +140,8 @@ class PageMetadata:
     headings: list[str] = field(default_factory=list)
     html_title: str | None = None
     time_values: list[tuple[str, bool]] = field(default_factory=list)
-    bylines: list[str] = field(default_factory=list)
+    bylines: list[str] | None = None
+    root: Any = field(default=None, repr=False)
     jsonld_nodes: list[dict[str, Any]] = field(default_factory=list)
 
     def first(self, *names: str) -> str | None:
@@ -277,7 +280,7 @@ def read_metadata(root: lxml.html.HtmlElement, base_url: str) -> PageMetadata:
             meta.headings.append(text)
         if len(meta.headings) >= 8:
             break
-    meta.bylines = _markup_bylines(root)
+    meta.root = root
     title = root.find(".//title")
     meta.html_title = _norm(title.text_content()) or None if title is not None else None
     for element in root.iter("time"):
@@ -512,6 +515,10 @@ _TEXT_BYLINE = re.compile(
     r"^(?i:posted\s+by|written\s+by|geschrieben\s+von|veröffentlicht\s+von|by|von|par|por|"
     r"av|af|door|text|texte|autor|autorin|auteur|írta)\s*:?\s+(?=[A-ZÀ-ÞĀ-ž])"
 )
+_TEXT_BYLINE_LEAD = re.compile(
+    r"(?i:posted|written|geschrieben|veröffentlicht|by|von|par|por|av|af|door|text|texte|"
+    r"autor|autorin|auteur|írta)\b"
+)
 #: Where a byline text runs on into a date, a separator or a link arrow.
 _BYLINE_TAIL = re.compile(r"\s+(?:[»|→·•]|[-–—]\s|(?:on|am|le|el|il|um|at)\s+.{0,30}\d).*$")
 #: A lead-in before the name: "View all posts by", "Zeige alle Beiträge von", "Beitragvon".
@@ -550,6 +557,10 @@ def _markup_bylines(root: lxml.html.HtmlElement) -> list[str]:
                 continue  # a wrapper ("byline") around the name's own element
             value, index = element.text_content(), 2
         elif element.tag in ("p", "span", "div", "small", "address", "li", "em", "strong"):
+            own = (element.text or "").lstrip()
+            # The lead-in word is the element's own text; only then is its whole text built.
+            if not own or len(own) > 120 or not _TEXT_BYLINE_LEAD.match(own):
+                continue
             value = element.text_content()
             if len(value) > 120 or not _TEXT_BYLINE.match(_norm(value)):
                 continue
@@ -612,15 +623,14 @@ def choose_authors(meta: PageMetadata, site: str | None) -> list[str]:
     by_id = {node["@id"]: node for node in meta.jsonld_nodes
              if isinstance(node.get("@id"), str)}
     from_ld = list(_author_names(_resolve(meta.ld("author"), by_id)))
-    sources = [from_ld,
-               meta.all("author", "article:author", "byl", "parsely-author",
-                        "sailthru.author", "dc.creator", "dcterms.creator"),
-               meta.bylines]
-    for raw in sources:
+    for raw in (from_ld, meta.all("author", "article:author", "byl", "parsely-author",
+                                  "sailthru.author", "dc.creator", "dcterms.creator")):
         names = clean_authors(raw, site)
         if names:
             return names
-    return []
+    if meta.bylines is None:
+        meta.bylines = _markup_bylines(meta.root) if meta.root is not None else []
+    return clean_authors(meta.bylines, site)
 
 
 def _resolve(value: Any, by_id: dict[str, dict[str, Any]], depth: int = 0) -> Any:

@@ -19,6 +19,7 @@ is run and kept if it is longer.
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 from typing import Any
@@ -38,6 +39,10 @@ logging.getLogger("htmldate").setLevel(logging.CRITICAL)
 def _run(document: Any, url: str | None, **options: Any) -> str:
     import trafilatura
 
+    if not isinstance(document, str):
+        # trafilatura prunes the tree it is given: work on a copy, which is much cheaper
+        # than parsing the page again.
+        document = copy.deepcopy(document)
     try:
         text = trafilatura.extract(
             document, url=url, include_comments=False, include_images=False,
@@ -53,11 +58,13 @@ def _tidy(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def extract_text(document: str, url: str | None = None) -> str:
+def extract_text(document: str | Any, url: str | None = None) -> str:
     """Return the main text of a decoded HTML document.
 
     Args:
-        document: the page as text (already decoded).
+        document: the page as text (already decoded), or its lxml tree (from
+            :func:`~newsarchive.extract.metadata.parse_html`; left unchanged) so that the
+            page is parsed once.
         url: the page URL (trafilatura uses it for site-specific rules).
 
     Returns:
