@@ -110,6 +110,7 @@ def test_second_run_exits_at_once_and_a_killed_run_leaves_no_lock(
                    f"holds {lock_file}; this run exits without doing anything")
         assert f"newsarchive: {message}" in second.stderr
         assert "Spider opened" not in second.stderr
+        assert "Traceback" not in second.stderr  # one clear message, no stack
         assert not (archive / "articles").exists()  # the second run wrote nothing
         assert first.poll() is None  # and did not disturb the first
 

@@ -18,13 +18,35 @@ then exits with the outcome recorded by the project's extensions
 from __future__ import annotations
 
 import argparse
+import asyncio
+import logging
 import sys
+from typing import Any
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 
+from newsarchive.extensions.lock import RunLocked
 from newsarchive.extensions.outcome import EXIT_FAILED, get_outcome
 
 __all__ = ["Command"]
+
+logger = logging.getLogger(__name__)
+
+
+def _quiet_when_locked(running: Any) -> None:
+    """A run refused by the lock has said so in one line: keep its exception (an
+    asyncio task's or a Deferred's) from being logged again as a traceback."""
+    if isinstance(running, asyncio.Future):
+        def done(task: asyncio.Future[Any]) -> None:
+            if task.cancelled():
+                return
+            exc = task.exception()  # retrieved: asyncio does not log it
+            if exc is not None and not isinstance(exc, RunLocked):
+                logger.error("crawl failed", exc_info=exc)
+
+        running.add_done_callback(done)
+    elif hasattr(running, "addErrback"):
+        running.addErrback(lambda failure: None if failure.check(RunLocked) else failure)
 
 
 class Command(ScrapyCrawlCommand):
@@ -39,7 +61,8 @@ class Command(ScrapyCrawlCommand):
             return
         assert self.crawler_process is not None
         crawler = self._create_crawler(args[0])
-        self.crawler_process.crawl(crawler, **opts.spargs)
+        running = self.crawler_process.crawl(crawler, **opts.spargs)
+        _quiet_when_locked(running)
         self.crawler_process.start()
         outcome = get_outcome(crawler)
         if outcome is not None:
