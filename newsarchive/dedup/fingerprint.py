@@ -99,6 +99,8 @@ def words(text: str) -> list[str]:
     maximal run of ``\\w`` characters, so punctuation and whitespace never matter
     ("don’t" and "don't" both give ``["don", "t"]``).
     """
+    if text.isascii():  # NFKC and the table change no ASCII word; casefold is lower
+        return _WORD.findall(text.lower())
     text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE).casefold()
     return _WORD.findall(text)
 

@@ -176,6 +176,7 @@ class Deduplicator:
         self._sample_cache: dict[str, list[tuple[str, np.ndarray]]] = {}
         self._stripped: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._url_cache: tuple[str, tuple[str, ...], list[str]] | None = None
+        self._canonical_cache: tuple[str, str | None] | None = None
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -208,12 +209,17 @@ class Deduplicator:
                 out.append(norm)
         return out
 
-    @staticmethod
-    def _canonical(article: Article) -> str | None:
+    def _canonical(self, article: Article) -> str | None:
+        """Normalized canonical URL (remembered for the last article: decide, record)."""
+        raw = article.canonical_url or article.url
+        if self._canonical_cache is not None and self._canonical_cache[0] == raw:
+            return self._canonical_cache[1]
         try:
-            return normalize_url(article.canonical_url or article.url)
+            norm: str | None = normalize_url(raw)
         except ValueError:
-            return None
+            norm = None
+        self._canonical_cache = (raw, norm)
+        return norm
 
     def _samples(self, site: str) -> list[tuple[str, np.ndarray]]:
         """The site's template samples, unpacked; remembered until :meth:`record` adds
