@@ -283,6 +283,8 @@ def run_htmldate(folder: Path, args: argparse.Namespace, timer: Timer) -> None:
     n = 0
     fails = []
     for url, item in list(labels.items())[: args.limit]:
+        if not item.get("date"):
+            continue  # unlabelled page
         path = next((folder / sub / item["file"] for sub in ("eval", "test_set", "cache", ".")
                      if (folder / sub / (item["file"] + ".gz")).exists()
                      or (folder / sub / item["file"]).exists()), None)
