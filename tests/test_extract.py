@@ -401,6 +401,9 @@ def test_site_organization_author_falls_through_to_meta() -> None:
     ('<span itemprop="author" itemscope><span itemprop="name">Ola Nordmann</span></span>',
      ["Ola Nordmann"]),
     ('<div class="comments"><span class="comment-author">Troll</span></div>', []),
+    ('<p>Von Berlin aus fuhr der Zug nach Hamburg weiter.</p>', []),
+    ('<p>Von Ursula von der Leyen und Jose de la Cruz</p>',
+     ["Ursula von der Leyen", "Jose de la Cruz"]),
     ('<div class="entry-meta"><span class="byline">by <span class="author vcard">'
      '<a class="url fn n" href="/a/x" title="View all posts by Ann Lee">Ann Lee</a>'
      '</span></span></div>', ["Ann Lee"]),

@@ -526,6 +526,24 @@ _BYLINE_LEAD = re.compile(r"^(?:\S+\s+){0,6}?(?:by|von|par|por|door|beitragvon)\
                           re.IGNORECASE)
 
 
+#: Lower-case words that belong to names ("Ursula von der Leyen", "Jose de la Cruz").
+_PARTICLES = frozenset({"von", "van", "der", "den", "de", "del", "della", "da", "di", "du",
+                        "la", "le", "bin", "ibn", "al", "el", "y", "zu", "ten", "ter"})
+
+
+def _names_only(text: str) -> bool:
+    """Whether a written-out byline is only names: at most four words per name, each
+    capitalised or a name particle, so that a sentence beginning "Von Berlin aus ..." is
+    not taken for a byline."""
+    for name in _AUTHOR_SPLIT.split(text):
+        words = name.split()
+        if not words or len(words) > 4:
+            return False
+        if any(not (w[0].isupper() or w in _PARTICLES) for w in words):
+            return False
+    return True
+
+
 def _byline_text(text: str) -> str:
     text = _BYLINE_LEAD.sub("", text, count=1)
     return _BYLINE_TAIL.sub("", text)
@@ -570,7 +588,7 @@ def _markup_bylines(root: lxml.html.HtmlElement) -> list[str]:
         text = _unescaped(value)
         if text and len(text) <= 120 and _outside_comments(element):
             text = _byline_text(text)
-            if text and len(text) <= 80:
+            if text and len(text) <= 80 and (index < 3 or _names_only(text)):
                 buckets[index].append(text)
     for index, bucket in enumerate(buckets):
         if bucket:
