@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import Any
 
 import scrapy
+from scrapy import signals
 from warcio.archiveiterator import ArchiveIterator
 
 from newsarchive.discovery import parse_date
@@ -239,6 +240,13 @@ def _page_of(record: Any, inc: Callable[[str], None], max_payload: int) -> RawPa
                    crawled_at=crawled_at, hints=DiscoveryHints(), redirect_urls=[])
 
 
+def _check_scraper_closing(scraper: Any) -> None:
+    """Let a closing scraper finish once it is idle (see ``WarcSpider._watch_closing``)."""
+    slot = scraper.slot
+    if slot is not None and slot.closing is not None and not slot.closing.called:
+        scraper._check_if_closing()
+
+
 class WarcSpider(scrapy.Spider):
     """Yield :class:`RawPage` items from WARC files, without network access.
 
@@ -260,6 +268,29 @@ class WarcSpider(scrapy.Spider):
         self.paths = expand_paths(paths)
         self.progress = WarcProgress(files=len(self.paths),
                                      total_bytes=sum(_size(p) for p in self.paths))
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> WarcSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._watch_closing, signal=signals.spider_opened)
+        crawler.signals.connect(spider._stop_watching, signal=signals.spider_closed)
+        return spider
+
+    def _watch_closing(self) -> None:
+        # Scrapy 2.19 re-checks "is the scraper idle?" after items that came from a
+        # response, not after items yielded by start(). An item still in the pipelines
+        # when the spider starts closing (Ctrl-C, CLOSESPIDER_*) leaves the close waiting
+        # forever and the buffered rows unwritten. Re-check twice a second.
+        from twisted.internet import task
+
+        scraper = self.crawler.engine.scraper
+        self._closing_watch = task.LoopingCall(_check_scraper_closing, scraper)
+        self._closing_watch.start(0.5, now=False)
+
+    def _stop_watching(self) -> None:
+        watch = getattr(self, "_closing_watch", None)
+        if watch is not None and watch.running:
+            watch.stop()
 
     def _count(self, name: str, value: int = 1) -> None:
         crawler = getattr(self, "crawler", None)
