@@ -37,7 +37,8 @@ USER_AGENT = "newsarchive/0.1 (+https://github.com/newsarchive/newsarchive)"
 ROBOTSTXT_OBEY = True
 #: Seconds between requests to the same site when it gives no Crawl-delay.
 DOWNLOAD_DELAY = 1.0
-RANDOMIZE_DOWNLOAD_DELAY = True
+#: Each delay is drawn from DOWNLOAD_DELAY × [1 − j, 1 + j] (Scrapy ≥ 2.19).
+DOWNLOAD_DELAY_JITTER = 0.5
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 AUTOTHROTTLE_ENABLED = True

@@ -12,7 +12,8 @@ then exits with the outcome recorded by the project's extensions
   ``NEWSARCHIVE_MAX_ERROR_RATE``, a write error, or it was stopped (SIGTERM/Ctrl-C) —
   the reason is the run's ``failure`` in ``runs/`` and the last lines of the log;
 * 75 (``EX_TEMPFAIL``): another run holds the state's lock; this one did nothing;
-* 2: usage error (Scrapy's).
+* 2: usage error: Scrapy's, or a bad spider argument (no WARC file matches ``-a paths``,
+  an unreadable or invalid sources file), reported in one line without a traceback.
 """
 
 from __future__ import annotations
@@ -33,20 +34,30 @@ __all__ = ["Command"]
 logger = logging.getLogger(__name__)
 
 
-def _quiet_when_locked(running: Any) -> None:
+def _quiet_when_locked(running: Any, usage_errors: list[str]) -> None:
     """A run refused by the lock has said so in one line: keep its exception (an
-    asyncio task's or a Deferred's) from being logged again as a traceback."""
+    asyncio task's or a Deferred's) from being logged again as a traceback. A spider
+    argument error (``ValueError`` from the spider's ``__init__``: no WARC file matches,
+    a bad sources file) is one line too, collected in ``usage_errors``."""
     if isinstance(running, asyncio.Future):
         def done(task: asyncio.Future[Any]) -> None:
             if task.cancelled():
                 return
             exc = task.exception()  # retrieved: asyncio does not log it
-            if exc is not None and not isinstance(exc, RunLocked):
+            if isinstance(exc, ValueError):
+                usage_errors.append(str(exc))
+            elif exc is not None and not isinstance(exc, RunLocked):
                 logger.error("crawl failed", exc_info=exc)
 
         running.add_done_callback(done)
     elif hasattr(running, "addErrback"):
-        running.addErrback(lambda failure: None if failure.check(RunLocked) else failure)
+        def errback(failure: Any) -> Any:
+            if failure.check(ValueError):
+                usage_errors.append(str(failure.value))
+                return None
+            return None if failure.check(RunLocked) else failure
+
+        running.addErrback(errback)
 
 
 class Command(ScrapyCrawlCommand):
@@ -62,10 +73,15 @@ class Command(ScrapyCrawlCommand):
         assert self.crawler_process is not None
         crawler = self._create_crawler(args[0])
         running = self.crawler_process.crawl(crawler, **opts.spargs)
-        _quiet_when_locked(running)
+        usage_errors: list[str] = []
+        _quiet_when_locked(running, usage_errors)
         self.crawler_process.start()
         outcome = get_outcome(crawler)
-        if outcome is not None:
+        if usage_errors and (outcome is None or outcome.exit_code):
+            for message in usage_errors:
+                print(f"newsarchive: {message}", file=sys.stderr)
+            self.exitcode = 2
+        elif outcome is not None:
             self.exitcode = outcome.exit_code
             if outcome.exit_code:
                 print(f"newsarchive: {outcome.message}", file=sys.stderr)

@@ -129,6 +129,8 @@ class NewsSpider(scrapy.Spider):
     def __init__(self, sources: str | None = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.sources_path = sources
+        if sources is not None:
+            load_sources(sources)  # a bad file is a usage error before anything starts
         self._sitemaps_seen: set[str] = set()
         self._articles_seen: set[str] = set()
         self._archive: Any = _UNSET

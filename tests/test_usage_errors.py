@@ -1,0 +1,35 @@
+"""Bad spider arguments: one clear line, no traceback, exit status 2 (a usage error)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["warc", "-a", "paths={tmp}/none-*.warc.gz"], "warc spider: no file matches"),
+        (["news", "-a", "sources={tmp}/missing.csv"], "missing.csv: cannot read"),
+        (["news", "-a", "sources={tmp}/bad.csv"], "bad.csv:"),
+    ],
+)
+def test_bad_arguments_are_usage_errors(tmp_path: Path, arguments: list[str], message: str) -> None:
+    (tmp_path / "bad.csv").write_text("name,homepage\nExample,https://example.com/\n")
+    command = [sys.executable, "-m", "scrapy", "crawl",
+               *[a.format(tmp=tmp_path) for a in arguments],
+               "-s", f"NEWSARCHIVE_ARCHIVE={tmp_path / 'archive'}",
+               "-s", f"NEWSARCHIVE_STATE={tmp_path / 'state'}"]  # fmt: skip
+    result = subprocess.run(command, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("newsarchive: ") and message in last
+    assert not (tmp_path / "archive").exists()  # nothing was started
