@@ -45,6 +45,8 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+#: robots.txt ``Crawl-delay`` is honoured per site, up to this many seconds.
+NEWSARCHIVE_MAX_CRAWL_DELAY = 60.0
 DOWNLOAD_TIMEOUT = 30
 RETRY_TIMES = 2
 
@@ -78,6 +80,8 @@ DOWNLOADER_MIDDLEWARES = {
     # robots.txt with RFC 9309 error handling (5xx / unreachable: disallow all).
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "newsarchive.middlewares.RobotsTxtMiddleware": 100,
+    # Each site's robots.txt Crawl-delay as the floor of its download slot's delay.
+    "newsarchive.middlewares.CrawlDelayMiddleware": 110,
 }
 #: TLS: Scrapy's default context factory is kept, which does NOT verify server
 #: certificates (a crawler reads public pages and sends no secrets; many news sites have
@@ -96,6 +100,9 @@ ITEM_PIPELINES = {
 #: (``newsarchive/commands/crawl.py``).
 COMMANDS_MODULE = "newsarchive.commands"
 EXTENSIONS = {
+    # AutoThrottle that never goes below a site's robots.txt Crawl-delay.
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "newsarchive.middlewares.PoliteAutoThrottle": 0,
     "newsarchive.extensions.lock.RunLockExtension": 0,
     "newsarchive.extensions.runrecord.RunRecordExtension": 10,
     "newsarchive.extensions.progress.WarcProgressExtension": 20,

@@ -26,8 +26,11 @@ from typing import TYPE_CHECKING
 
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware as _ScrapyRobots
 from scrapy.exceptions import IgnoreRequest
+from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler
 from twisted.internet.defer import Deferred
+
+from newsarchive.middlewares.crawldelay import crawl_delays
 
 if TYPE_CHECKING:
     from scrapy.http import Request, Response
@@ -72,6 +75,26 @@ class RobotsTxtMiddleware(_ScrapyRobots):
             if len(body) < len(response.body):
                 self._inc("truncated")
         await super()._parse_robots(response.replace(body=body), netloc, request)
+        self._record_crawl_delay(netloc, request)
+
+    def _record_crawl_delay(self, netloc: str, request: Request) -> None:
+        """Put the site's ``Crawl-delay`` for our user agent into the crawl's table
+        (:func:`~newsarchive.middlewares.crawldelay.crawl_delays`), capped."""
+        parser = self._parsers.get(netloc)
+        if parser is None or isinstance(parser, Deferred) or not hasattr(parser, "crawl_delay"):
+            return
+        agent = self._robotstxt_useragent or request.headers.get(
+            b"User-Agent", self._default_useragent
+        )
+        try:
+            delay = parser.crawl_delay(agent)
+        except Exception:  # a parser's oddity must not stop the crawl
+            return
+        if delay and delay > 0:
+            cap = self.crawler.settings.getfloat("NEWSARCHIVE_MAX_CRAWL_DELAY", 60.0)
+            host = urlparse_cached(request).hostname or netloc
+            crawl_delays(self.crawler)[host] = min(float(delay), cap)
+            self._stats.set_value(f"newsarchive/crawl_delay/{host}", min(float(delay), cap))
 
     def _robots_error(self, exc: Exception, netloc: str) -> None:
         if isinstance(exc, IgnoreRequest):
