@@ -83,8 +83,10 @@ class RobotsTxtMiddleware(_ScrapyRobots):
         parser = self._parsers.get(netloc)
         if parser is None or isinstance(parser, Deferred) or not hasattr(parser, "crawl_delay"):
             return
-        agent = self._robotstxt_useragent or request.headers.get(
-            b"User-Agent", self._default_useragent
+        agent = (
+            self._robotstxt_useragent
+            or request.headers.get(b"User-Agent")
+            or self._default_useragent
         )
         try:
             delay = parser.crawl_delay(agent)
