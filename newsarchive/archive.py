@@ -27,6 +27,7 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
 from newsarchive.dedup import Decision, Deduplicator
+from newsarchive.dedup.urls import normalize_url
 from newsarchive.extensions.outcome import run_id_for
 from newsarchive.items import Article, Sighting
 from newsarchive.state import ArchiveState, SQLiteState
@@ -115,9 +116,22 @@ class ArchiveSession:
 
     # -- queries ----------------------------------------------------------------------------
     def is_seen(self, url: str) -> bool:
-        """Whether ``url`` (any form; normalized here) is already archived or pending."""
+        """Whether ``url`` (any form; normalized here) is already archived or pending,
+        as a fetched URL or as the canonical URL of an archived page. The live spider
+        asks this: such a URL need not be fetched."""
         try:
             return self.state.is_seen(url)
+        except ValueError:
+            return False
+
+    def is_fetched(self, url: str) -> bool:
+        """Whether ``url`` itself was fetched (or read from a WARC) and archived before.
+
+        Narrower than :meth:`is_seen`: a URL known only as another page's canonical URL
+        is not fetched, so a WARC import still reads it and records its sighting.
+        """
+        try:
+            return self.state.get_url(normalize_url(url)) is not None
         except ValueError:
             return False
 

@@ -303,7 +303,9 @@ class WarcSpider(scrapy.Spider):
             return False
         from newsarchive.archive import ArchiveSession  # the session of this crawl
 
-        return ArchiveSession.for_crawler(crawler).is_seen(url)
+        # A record costs nothing to "fetch": only URLs read before are skipped, not the
+        # canonical URLs of archived pages (reading one records its sighting).
+        return ArchiveSession.for_crawler(crawler).is_fetched(url)
 
     async def start(self) -> AsyncIterator[Any]:
         """Yield the pages of every file in order, one record at a time."""
