@@ -6,7 +6,8 @@ lets the article through to be stored or replaces it with a :class:`Sighting` of
 already stored story. The Parquet writer stores articles under ``articles/`` and sightings
 under ``duplicates/``.
 
-All datetimes are timezone-aware and in UTC.
+All datetimes are timezone-aware; capture times are UTC, publication and modification
+times keep the offset the page gives. The archive stores every one as UTC.
 """
 
 from __future__ import annotations
@@ -79,10 +80,12 @@ class Article:
         site_name: publisher name (JSON-LD ``publisher.name``, ``og:site_name``), or None.
         title: headline.
         authors: byline names, in page order, no duplicates.
-        published_at: publication time, UTC, or None when unknown.
+        published_at: publication time, timezone-aware, or None when unknown. It keeps
+            the UTC offset the page states (the same instant; the archive stores it as
+            UTC and partitions by its UTC date).
         date_source: where ``published_at`` came from: ``jsonld``, ``meta``, ``time``,
             ``feed``, ``sitemap``, ``url``, ``text``; None when unknown.
-        modified_at: last modification time, UTC, or None.
+        modified_at: last modification time, timezone-aware like ``published_at``, or None.
         crawled_at: capture time, UTC.
         language: ISO 639-1 code, or None.
         description: summary from metadata (``description``, ``og:description``), or None.
