@@ -11,6 +11,7 @@ cleaning and de-duplication steps fill them.
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -31,12 +32,41 @@ from .metadata import (
 from .pagetype import NotAnArticle, classify, page_signals
 from .text import extract_text
 
-__all__ = ["NotAnArticle", "detect_language", "extract_page"]
+__all__ = ["MAX_TAG_CHARS", "NotAnArticle", "detect_language", "extract_page", "shrink_giant_tags"]
 
 _WORD = re.compile(r"\w+")
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "text/xml", "application/xml",
                "text/plain", "application/octet-stream", "")
 _LANG = re.compile(r"^([a-zA-Z]{2,3})(?:[-_].*)?$")
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+#: A start tag longer than this (characters) is reduced to its bare name. Real pages stay
+#: far below (the longest tags are inline SVG paths and data: URIs of a few KB); libxml2's
+#: HTML parser checks attributes for duplicates in quadratic time, so one tag with 100,000
+#: attributes would otherwise hold a page for minutes.
+MAX_TAG_CHARS = 65536
+_TAG_NAME = re.compile(r"<([a-zA-Z][\w:-]{0,30})")
+
+
+def shrink_giant_tags(text: str) -> str:
+    """Replace every start tag longer than :data:`MAX_TAG_CHARS` by ``<name>``.
+
+    One pass over the text (split at ``>``), so hostile input cannot make it slow.
+    """
+    if len(text) <= MAX_TAG_CHARS:
+        return text
+    pieces = text.split(">")
+    changed = False
+    for index, piece in enumerate(pieces):
+        if len(piece) <= MAX_TAG_CHARS:
+            continue
+        opening = piece.rfind("<")
+        if opening < 0 or len(piece) - opening <= MAX_TAG_CHARS:
+            continue
+        name = _TAG_NAME.match(piece, opening)
+        if name:
+            pieces[index] = piece[:opening] + "<" + name.group(1)
+            changed = True
+    return ">".join(pieces) if changed else text
 _LOOKS_HTML = re.compile(rb"<(?:!doctype|html|head|body|p|div|article|title)\b", re.IGNORECASE)
 
 
@@ -166,13 +196,16 @@ def _extract(
         raise NotAnArticle("not-html", media)
     if isinstance(html, bytes | bytearray):
         data = bytes(html)
-        if media not in ("text/html", "application/xhtml+xml") and not _LOOKS_HTML.search(
-            data[:65536]
+        if (
+            media not in ("text/html", "application/xhtml+xml")
+            and not _LOOKS_HTML.search(data[:65536])
+            and not data.startswith(_UTF16_BOMS)
         ):
             raise NotAnArticle("not-html", media or "no markup")
     else:
         data = html  # type: ignore[assignment]
     text, _codec = decode_html(data, content_type)
+    text = shrink_giant_tags(text)
     root = parse_html(text)
     if root is None:
         raise NotAnArticle("empty", "no document")

@@ -51,15 +51,18 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 )
 
 
-def normalize_label(label: str) -> str | None:
+def normalize_label(label: str, *, in_meta: bool = True) -> str | None:
     """Return the Python codec name for an encoding label as a browser reads it.
 
     Args:
         label: an encoding label as written in a header or ``<meta>`` (any case).
+        in_meta: the label comes from ``<meta>`` (default) rather than the HTTP header.
 
     Returns:
         A codec name accepted by :func:`codecs.lookup`, or None for an unknown label.
-        UTF-16 labels in ``<meta>`` are treated as UTF-8, as the standard says.
+        UTF-16 labels in ``<meta>`` are treated as UTF-8, as the standard says (a
+        document that can be prescanned for ASCII ``<meta>`` is not UTF-16); in the HTTP
+        header they stand.
     """
     name = label.strip().strip("\"'").lower()
     if not name:
@@ -69,7 +72,7 @@ def normalize_label(label: str) -> str | None:
         codec = codecs.lookup(name).name
     except LookupError:
         return None
-    if codec.startswith("utf-16") or codec.startswith("utf-32"):
+    if codec.startswith("utf-32") or (in_meta and codec.startswith("utf-16")):
         return "utf-8"
     return codec
 
@@ -78,7 +81,9 @@ def _http_charset(content_type: str | None) -> str | None:
     if not content_type:
         return None
     match = _CHARSET_PARAM.search(content_type.encode("latin-1", "replace"))
-    return normalize_label(match.group(1).decode("ascii", "replace")) if match else None
+    if not match:
+        return None
+    return normalize_label(match.group(1).decode("ascii", "replace"), in_meta=False)
 
 
 def _meta_charset(data: bytes) -> str | None:

@@ -218,11 +218,13 @@ def _load_json(text: str) -> Any:
     text = text.strip().removeprefix("//<![CDATA[").removesuffix("//]]>").strip()
     try:
         return json.loads(text, strict=False)
+    except RecursionError:  # hostile nesting: ignore the block, keep the page
+        return None
     except ValueError:
         # Common breakage: trailing commas, raw newlines already allowed by strict=False.
         try:
             return json.loads(re.sub(r",\s*([}\]])", r"\1", text), strict=False)
-        except ValueError:
+        except (ValueError, RecursionError):
             return None
 
 

@@ -1,0 +1,54 @@
+"""Extraction on hostile markup: giant tags, UTF-16 pages, JSON-LD nesting bombs."""
+
+from __future__ import annotations
+
+import codecs
+import time
+
+from newsarchive import extract_article
+from newsarchive.extract import MAX_TAG_CHARS, shrink_giant_tags
+
+URL = "https://example.com/news/harbour-bridge-vote"
+SENTENCE = "The council voted on the harbour bridge on Tuesday night after a long debate. "
+
+
+def page(head: str = "", p_attrs: str = "") -> str:
+    return (f"<html lang='en'><head><title>Harbour bridge vote</title>{head}</head><body>"
+            f"<article><h1>Harbour bridge vote</h1><p{p_attrs}>{SENTENCE * 10}</p>"
+            f"</article></body></html>")
+
+
+def test_shrink_giant_tags() -> None:
+    giant = "<p " + "x" * (MAX_TAG_CHARS + 10) + ">"
+    assert shrink_giant_tags(f"<div>{giant}text</p></div>") == "<div><p>text</p></div>"
+    normal = "<div class='a'>" + "y" * (MAX_TAG_CHARS * 2) + "</div>"
+    assert shrink_giant_tags(normal) is normal
+    # No ">" at all: still one pass, unchanged.
+    assert shrink_giant_tags("<a " * 100_000) == "<a " * 100_000
+
+
+def test_tag_with_200000_attributes_is_fast() -> None:
+    attrs = " " + " ".join(f'a{i}="x"' for i in range(200_000))
+    started = time.monotonic()
+    article = extract_article(page(p_attrs=attrs), URL)
+    assert time.monotonic() - started < 20  # minutes without shrink_giant_tags
+    assert article.body == SENTENCE.strip() + " " + (SENTENCE * 9).strip()
+    assert article.title == "Harbour bridge vote"
+
+
+def test_utf16_pages_with_bom_or_http_label() -> None:
+    html = page().replace("harbour bridge", "Árvíztűrő híd")
+    for data, headers in (
+        (codecs.BOM_UTF16_LE + html.encode("utf-16-le"), None),
+        (codecs.BOM_UTF16_BE + html.encode("utf-16-be"), None),
+        (html.encode("utf-16-le"), {"content-type": "text/html; charset=utf-16le"}),
+    ):
+        article = extract_article(data, URL, headers=headers)
+        assert article.body.startswith("The council voted on the Árvíztűrő híd on Tuesday")
+
+
+def test_json_ld_nesting_bomb_is_ignored_not_the_page() -> None:
+    bomb = "<script type='application/ld+json'>" + "[" * 100_000 + "]" * 100_000 + "</script>"
+    article = extract_article(page(head=bomb), URL)
+    assert article.title == "Harbour bridge vote"
+    assert article.word_count == 140
