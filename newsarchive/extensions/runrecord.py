@@ -36,7 +36,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
@@ -51,7 +50,7 @@ from newsarchive.extensions.outcome import (
 )
 from newsarchive.items import Article, RawPage, Sighting
 from newsarchive.storage.schema import RUNS_SCHEMA
-from newsarchive.storage.writer import publish_lock
+from newsarchive.storage.writer import publish_table
 
 __all__ = ["RunRecordExtension", "judge", "publish_run", "site_of", "summarize"]
 
@@ -199,14 +198,6 @@ def format_summary(row: Mapping[str, Any], max_sites: int = 20) -> str:
     return "\n".join(lines)
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def publish_run(archive: str | os.PathLike[str], row: Mapping[str, Any]) -> Path:
     """Publish one run row as ``runs/run_date=<UTC day of started_at>/part-<run_id>.parquet``.
 
@@ -219,24 +210,9 @@ def publish_run(archive: str | os.PathLike[str], row: Mapping[str, Any]) -> Path
     started: datetime = row["started_at"]
     day: date = started.astimezone(UTC).date()
     directory = Path(archive) / "runs" / f"run_date={day.isoformat()}"
-    directory.mkdir(parents=True, exist_ok=True)
-    name = f"part-{row['run_id']}"
-    tmp, final = directory / f".{name}.parquet.inprogress", directory / f"{name}.parquet"
     table = pa.Table.from_pylist([dict(row)], schema=RUNS_SCHEMA)
-    # Shared publish lock, like ArchiveWriter: compaction never swaps this directory
-    # while the file is being published (newsarchive.storage.compact).
-    with publish_lock(archive):
-        try:
-            with open(tmp, "wb") as sink:
-                pq.write_table(table, sink, compression="zstd")
-                sink.flush()
-                os.fsync(sink.fileno())
-            os.replace(tmp, final)
-            _fsync_dir(directory)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-    return final
+    return publish_table(archive, directory, f"part-{row['run_id']}", table,
+                         compression="zstd")
 
 
 class RunRecordExtension:

@@ -90,7 +90,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from newsarchive.storage.schema import DATASETS, PARTITION_KEYS
-from newsarchive.storage.writer import new_run_id, publish_lock
+from newsarchive.storage.writer import fsync_dir, new_run_id, publish_lock
 
 __all__ = [
     "COMPACTED_DATASETS",
@@ -214,14 +214,6 @@ def exchange_directories(a: str | os.PathLike[str], b: str | os.PathLike[str]) -
                 f"directory exchange ({os.strerror(code)})"
             )
         raise OSError(code, os.strerror(code), os.fspath(a), None, os.fspath(b))
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 @contextmanager
@@ -498,7 +490,7 @@ def _compact_partition(
     for name in sorted(files):
         if name not in merged:
             os.link(part / name, staging / name)
-    _fsync_dir(staging)
+    fsync_dir(staging)
     if hook is not None:
         hook("staged", part)
     carried: list[str] = []
@@ -511,11 +503,11 @@ def _compact_partition(
             os.link(part / name, staging / name)
             carried.append(name)
         if carried:
-            _fsync_dir(staging)
+            fsync_dir(staging)
         os.utime(part)  # the replaced directory's age counts from the swap
         exchange_directories(staging, part)
-        _fsync_dir(part.parent)
-        _fsync_dir(staging.parent)
+        fsync_dir(part.parent)
+        fsync_dir(staging.parent)
     if hook is not None:
         hook("swapped", part)
     after = sum((part / n).stat().st_size for n in written)

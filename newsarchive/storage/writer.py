@@ -34,10 +34,12 @@ __all__ = [
     "MIN_PARTITION_DATE",
     "ArchiveWriter",
     "PublishedFile",
+    "fsync_dir",
     "iter_archive_files",
     "new_run_id",
     "partition_date",
     "publish_lock",
+    "publish_table",
     "remove_stale_inprogress",
     "valid_text",
 ]
@@ -118,12 +120,61 @@ class PublishedFile:
     bytes: int
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_dir(path: Path) -> None:
+    """fsync a directory, so that a rename or a new entry in it survives a crash.
+
+    Raises:
+        OSError: if the directory cannot be opened or synced.
+    """
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def publish_table(
+    root: str | os.PathLike[str],
+    directory: Path,
+    name: str,
+    table: pa.Table,
+    **write_options: Any,
+) -> Path:
+    """Publish ``table`` atomically as ``directory/<name>.parquet`` inside the archive.
+
+    Written as the hidden ``.<name>.parquet.inprogress``, fsynced, renamed, and the
+    directory fsynced, all under the archive's shared :func:`publish_lock` (compaction
+    never swaps the directory mid-publish).
+
+    Args:
+        root: the archive root (holder of the publish lock).
+        directory: the partition directory (created if missing).
+        name: the file's name without ``.parquet``.
+        table: the rows.
+        write_options: passed to :func:`pyarrow.parquet.write_table` (compression,
+            row_group_size, ...).
+
+    Returns:
+        The final path.
+
+    Raises:
+        OSError: if writing fails; the hidden temporary is removed, nothing is published.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    tmp = directory / f".{name}{_INPROGRESS_SUFFIX}"
+    final = directory / f"{name}.parquet"
+    with publish_lock(root):
+        try:
+            with open(tmp, "wb") as sink:
+                pq.write_table(table, sink, **write_options)
+                sink.flush()
+                os.fsync(sink.fileno())
+            os.replace(tmp, final)
+            fsync_dir(directory)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+    return final
 
 
 @contextmanager
@@ -243,33 +294,18 @@ class ArchiveWriter:
 
     def _publish(self, dataset: str, day: date, table: pa.Table) -> Path:
         directory = self.root / dataset / f"published_date={day.isoformat()}"
-        directory.mkdir(parents=True, exist_ok=True)
         self._seq += 1
-        name = f"part-{self.run_id}-{self._seq:05d}"
-        tmp = directory / f".{name}{_INPROGRESS_SUFFIX}"
-        final = directory / f"{name}.parquet"
         avg_row = max(1, table.nbytes // max(1, table.num_rows))
-        rows_per_group = max(1, self.row_group_bytes // avg_row)
-        # Shared publish lock: compaction never swaps this directory mid-publish.
-        with publish_lock(self.root):
-            try:
-                with open(tmp, "wb") as sink:
-                    pq.write_table(
-                        table,
-                        sink,
-                        compression=self.compression,
-                        row_group_size=rows_per_group,
-                        use_dictionary=True,
-                        write_statistics=True,
-                    )
-                    sink.flush()
-                    os.fsync(sink.fileno())
-                os.replace(tmp, final)
-                _fsync_dir(directory)
-            except BaseException:
-                tmp.unlink(missing_ok=True)
-                raise
-        return final
+        return publish_table(
+            self.root,
+            directory,
+            f"part-{self.run_id}-{self._seq:05d}",
+            table,
+            compression=self.compression,
+            row_group_size=max(1, self.row_group_bytes // avg_row),
+            use_dictionary=True,
+            write_statistics=True,
+        )
 
 
 def iter_archive_files(root: str | os.PathLike[str], dataset: str) -> Iterator[tuple[date, Path]]:
