@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -19,7 +20,7 @@ ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 
 def test_sigint_during_warc_import_stops_and_publishes(tmp_path: Path) -> None:
     archive, state, warc = tmp_path / "archive", tmp_path / "state", tmp_path / "in.warc.gz"
-    urls = write_news_warc(warc, 400, extra_records=False)
+    urls = write_news_warc(warc, 3000, extra_records=False)
     command = [sys.executable, "-m", "scrapy", "crawl", "warc", "-a", f"paths={warc}",
                "-s", f"NEWSARCHIVE_ARCHIVE={archive}", "-s", f"NEWSARCHIVE_STATE={state}",
                "-s", "LOG_LEVEL=INFO"]  # fmt: skip
@@ -30,7 +31,9 @@ def test_sigint_during_warc_import_stops_and_publishes(tmp_path: Path) -> None:
         for line in process.stderr:  # wait until records are being read
             if "Reading " in line:
                 break
-        time.sleep(2.0)
+        # Keep reading the log, so a full pipe never blocks the crawl.
+        threading.Thread(target=process.stderr.read, daemon=True).start()
+        time.sleep(1.0)
         assert process.poll() is None, "the import ended before it could be interrupted"
         process.send_signal(signal.SIGINT)
         # Scrapy 2.19 alone waits forever here for an item yielded by start() (see
