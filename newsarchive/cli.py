@@ -16,6 +16,7 @@ import logging
 import re
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 __all__ = ["main", "parse_size"]
 
@@ -122,7 +123,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; return its exit status."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not Path(args.archive).is_dir():
+        # A mistyped path under cron must not pass as "an empty archive".
+        parser.error(f"no archive at {args.archive!r} (the directory does not exist)")
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     status: int = args.func(args)

@@ -147,3 +147,14 @@ def test_scrapyd_deploy_configuration() -> None:
     assert config["settings"]["default"] == "newsarchive.settings"
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert project["project"]["entry-points"]["scrapy"] == {"settings": "newsarchive.settings"}
+
+
+@pytest.mark.parametrize("command", ["compact", "report"])
+def test_missing_archive_is_a_usage_error(tmp_path: Path, command: str,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    extra = ["--out", str(tmp_path / "r.html")] if command == "report" else []
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, "--archive", str(tmp_path / "arch1ve"), *extra])
+    assert exit_info.value.code == 2
+    assert "no archive at" in capsys.readouterr().err
+    assert not (tmp_path / "r.html").exists()
