@@ -158,6 +158,7 @@ def test_damaged_state_clear_error_then_rebuilt(tmp_path: Path) -> None:
         assert broken.returncode != 0
         assert f"state {database} is damaged" in broken.stderr
         assert f"mv {state} {state}.broken" in broken.stderr
+        assert "failed (state_damaged)" in broken.stderr.splitlines()[-1]
         assert digests(archive) == before  # the archive is not touched
 
         # The documented remedy: move the state aside and run again.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from typing import Any
 
 from scrapy import Spider
@@ -10,6 +12,8 @@ from scrapy.crawler import Crawler
 from newsarchive.archive import ArchiveSession
 
 __all__ = ["ParquetWriterPipeline"]
+
+logger = logging.getLogger(__name__)
 
 
 class ParquetWriterPipeline:
@@ -32,7 +36,13 @@ class ParquetWriterPipeline:
         return cls(crawler)
 
     def open_spider(self, spider: Spider | None = None) -> None:
-        ArchiveSession.for_crawler(self.crawler)
+        try:
+            ArchiveSession.for_crawler(self.crawler)
+        except sqlite3.DatabaseError as exc:  # StateCorruptError included
+            assert self.crawler.stats is not None
+            self.crawler.stats.inc_value("newsarchive/state_errors")
+            logger.error("%s", exc)
+            raise
 
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         ArchiveSession.for_crawler(self.crawler).maybe_flush()
