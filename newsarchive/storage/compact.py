@@ -76,7 +76,6 @@ import fcntl
 import json
 import logging
 import os
-import re
 import shutil
 import sys
 import time
@@ -89,8 +88,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from newsarchive.storage.schema import DATASETS, PARTITION_KEYS
-from newsarchive.storage.writer import fsync_dir, new_run_id, publish_lock
+from newsarchive.storage.schema import DATASETS
+from newsarchive.storage.writer import fsync_dir, iter_partitions, new_run_id, publish_lock
 
 __all__ = [
     "COMPACTED_DATASETS",
@@ -344,19 +343,7 @@ def _merge(
 
 
 def _partitions(root: Path, dataset: str, before: date) -> Iterator[tuple[date, Path]]:
-    base = root / dataset
-    if not base.is_dir():
-        return
-    key = PARTITION_KEYS.get(dataset, "published_date")
-    pattern = re.compile(rf"^{re.escape(key)}=(\d{{4}}-\d{{2}}-\d{{2}})$")
-    for part in sorted(base.iterdir()):
-        match = pattern.match(part.name)
-        if not match or not part.is_dir():
-            continue
-        try:
-            day = date.fromisoformat(match.group(1))
-        except ValueError:
-            continue
+    for day, part in iter_partitions(root, dataset):
         if day < before:
             yield day, part
 

@@ -27,7 +27,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from newsarchive.storage.schema import DATASETS
+from newsarchive.storage.schema import DATASETS, PARTITION_KEYS
 
 __all__ = [
     "MAX_PARTITION_DATE",
@@ -36,6 +36,7 @@ __all__ = [
     "PublishedFile",
     "fsync_dir",
     "iter_archive_files",
+    "iter_partitions",
     "new_run_id",
     "partition_date",
     "publish_lock",
@@ -50,7 +51,6 @@ MIN_PARTITION_DATE = date(1990, 1, 1)
 #: Latest date a partition may have: a guard for callers that do not go through
 #: :func:`partition_date` (which never goes past the capture day plus one).
 MAX_PARTITION_DATE = date(9999, 12, 30)
-_PARTITION_RE = re.compile(r"^published_date=(\d{4}-\d{2}-\d{2})$")
 _INPROGRESS_SUFFIX = ".parquet.inprogress"
 
 
@@ -308,23 +308,36 @@ class ArchiveWriter:
         )
 
 
-def iter_archive_files(root: str | os.PathLike[str], dataset: str) -> Iterator[tuple[date, Path]]:
-    """Yield ``(partition date, path)`` of every published Parquet file of ``dataset``.
+def iter_partitions(root: str | os.PathLike[str], dataset: str) -> Iterator[tuple[date, Path]]:
+    """Yield ``(partition date, directory)`` of every partition of ``dataset``, sorted.
 
-    Directories whose names are not valid ``published_date=YYYY-MM-DD`` partitions and
-    hidden files are ignored. Sorted by partition, then file name (run id order).
+    The partition key is the dataset's (``published_date``, ``run_date`` for ``runs``:
+    :data:`~newsarchive.storage.schema.PARTITION_KEYS`). Directories whose names are not
+    ``<key>=YYYY-MM-DD`` with a real date are ignored.
     """
     base = Path(root) / dataset
     if not base.is_dir():
         return
+    key = PARTITION_KEYS.get(dataset, "published_date")
+    pattern = re.compile(rf"^{re.escape(key)}=(\d{{4}}-\d{{2}}-\d{{2}})$")
     for part in sorted(base.iterdir()):
-        match = _PARTITION_RE.match(part.name)
+        match = pattern.match(part.name)
         if not match or not part.is_dir():
             continue
         try:
             day = date.fromisoformat(match.group(1))
         except ValueError:
             continue
+        yield day, part
+
+
+def iter_archive_files(root: str | os.PathLike[str], dataset: str) -> Iterator[tuple[date, Path]]:
+    """Yield ``(partition date, path)`` of every published Parquet file of ``dataset``.
+
+    Invalid partition directories (:func:`iter_partitions`) and hidden files are ignored.
+    Sorted by partition, then file name (run id order).
+    """
+    for day, part in iter_partitions(root, dataset):
         for path in sorted(part.glob("*.parquet")):
             if not path.name.startswith("."):
                 yield day, path
