@@ -67,6 +67,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.aeb_metric import body_prf  # noqa: E402
 from newsarchive import NotAnArticle, extract_article  # noqa: E402
 from newsarchive.items import Article  # noqa: E402
 
@@ -93,21 +94,9 @@ logging.getLogger("htmldate").setLevel(logging.CRITICAL)
 
 
 # --- metrics -------------------------------------------------------------------------------
-def grams(text: str) -> collections.Counter[tuple[str, ...]]:
-    tokens = _WORD.findall(text.lower())
-    return collections.Counter(tuple(tokens[i:i + 4]) for i in range(len(tokens) - 3))
-
-
 def body_f1(pred: str, ref: str) -> float:
     """AEB's per-page F1 over multisets of lower-cased 4-grams of ``\\w+`` tokens."""
-    p, r = grams(pred), grams(ref)
-    if not p and not r:
-        return 1.0
-    overlap = sum((p & r).values())
-    if not overlap:
-        return 0.0
-    precision, recall = overlap / sum(p.values()), overlap / sum(r.values())
-    return 2 * precision * recall / (precision + recall)
+    return body_prf(pred, ref)[2]
 
 
 def squash(text: str | None) -> str:

@@ -26,29 +26,14 @@ import itertools
 import json
 import re
 import sys
-from collections import Counter
 from pathlib import Path
 
 import duckdb
 
-_TOKEN = re.compile(r"\w+")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.aeb_metric import body_prf  # noqa: E402
+
 _MOJIBAKE = re.compile("Ã[\u0080-\u00bf©¡-ÿ]|Å[\u0080-\u00bf‘’“”]|Ĺ‘|Ă©|\ufffd|õ(?=\\w)")
-
-
-def grams(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
-    tokens = [t.lower() for t in _TOKEN.findall(text or "")]
-    return Counter(tuple(tokens[i : i + n]) for i in range(max(0, len(tokens) - n + 1)))
-
-
-def f1(predicted: str, truth: str) -> tuple[float, float, float]:
-    p, t = grams(predicted), grams(truth)
-    if not p and not t:
-        return 1.0, 1.0, 1.0
-    overlap = sum((p & t).values())
-    precision = overlap / sum(p.values()) if p else 0.0
-    recall = overlap / sum(t.values()) if t else 0.0
-    score = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, score
 
 
 def _rows(archive: str, dataset: str, columns: str) -> list[tuple[object, ...]]:
@@ -66,7 +51,7 @@ def score_aeb(args: argparse.Namespace) -> None:
     scores, ref_scores, failures = [], [], []
     for page_id, entry in truth.items():
         body = bodies.get(entry["url"], "")
-        prf = f1(body, entry["articleBody"])
+        prf = body_prf(body, entry["articleBody"])
         scores.append(prf)
         if prf[2] < 0.8:
             failures.append((prf[2], page_id, entry["url"]))
@@ -76,7 +61,7 @@ def score_aeb(args: argparse.Namespace) -> None:
             with gzip.open(Path(args.html) / f"{page_id}.html.gz") as stream:
                 raw = stream.read()
             ref = trafilatura.extract(raw.decode("utf-8", "replace"), url=entry["url"]) or ""
-            ref_scores.append(f1(ref, entry["articleBody"]))
+            ref_scores.append(body_prf(ref, entry["articleBody"]))
     n = len(scores)
     print(f"pages: {n}, archived: {sum(1 for e in truth.values() if e['url'] in bodies)}")
     print(f"{'tool':<28}{'precision':>10}{'recall':>10}{'F1':>10}")

@@ -40,26 +40,15 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.aeb_metric import body_prf  # noqa: E402
 from newsarchive.extract import NotAnArticle, extract_page  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "corpora"
 _WORD = re.compile(r"\w+")
 
 
-def grams(text: str) -> collections.Counter[tuple[str, ...]]:
-    tokens = _WORD.findall(text.lower())
-    return collections.Counter(tuple(tokens[i:i + 4]) for i in range(len(tokens) - 3))
-
-
 def f1(pred: str, ref: str) -> float:
-    p, r = grams(pred), grams(ref)
-    if not p and not r:
-        return 1.0
-    overlap = sum((p & r).values())
-    if not overlap:
-        return 0.0
-    precision, recall = overlap / sum(p.values()), overlap / sum(r.values())
-    return 2 * precision * recall / (precision + recall)
+    return body_prf(pred, ref)[2]
 
 
 def score_aeb(directory: Path, failures: bool, limit: int | None) -> None:

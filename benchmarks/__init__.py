@@ -1,0 +1,1 @@
+"""Benchmarks and scoring scripts; run each as ``python benchmarks/<name>.py``."""
