@@ -87,7 +87,8 @@ def pair_counts(pages: list[syndgen.Page], clusters: dict[str, str]) -> tuple[in
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory
               ) -> tuple[list[syndgen.Page], dict[str, str], dict[str, Article], set[str]]:
-    stories = syndgen.compose_stories(170, seed=11, events=12) + aeb_stories()
+    real = aeb_stories()  # empty without ../shared: then more composed stories
+    stories = syndgen.compose_stories(170 if real else 200, seed=11, events=12) + real
     pages = syndgen.crawl_order(syndgen.generate(stories, seed=11), seed=11)
     clusters, articles, stored = run(pages, tmp_path_factory.mktemp("state"))
     return pages, clusters, articles, stored
