@@ -60,7 +60,7 @@ from newsarchive.dedup import fingerprint as fp  # noqa: E402
 from newsarchive.dedup.near import WINDOW_DAYS, Deduplicator  # noqa: E402
 from newsarchive.dedup.urls import article_id, domain_of  # noqa: E402
 from newsarchive.items import Article  # noqa: E402
-from newsarchive.state.sqlite import STATE_FILE, SQLiteState  # noqa: E402
+from newsarchive.state.sqlite import MAX_HUBS, PER_KEY, STATE_FILE, SQLiteState  # noqa: E402
 from tests import syndgen  # noqa: E402
 
 #: The day the query articles are published (background days are before it).
@@ -116,8 +116,18 @@ def build(directory: Path, n: int, seed: int = 1) -> float:
         keys[common] = rng.choice(pool, int(common.sum()), p=weights)
         doc_ids = np.repeat(np.arange(start + 1, start + size + 1, dtype=np.int64), per_doc)
         key_parts.append(np.stack([keys.ravel(), np.repeat(days, per_doc), doc_ids], 1))
+        db.executemany("INSERT INTO near_doc_keys (day, doc, keys) VALUES (?, ?, ?)",
+                       [(int(days[i]), start + i + 1, np.unique(keys[i]).astype("<i8").tobytes())
+                        for i in range(size)])
     rows = np.concatenate(key_parts)
     del key_parts
+    # The stock phrases a state built by crawling would have met: keys that PER_KEY
+    # indexed articles share (found by the lookups made when those articles arrived).
+    values, counts = np.unique(rows[:, 0], return_counts=True)
+    stock = values[counts >= PER_KEY]
+    stock = stock[np.argsort(-counts[counts >= PER_KEY], kind="stable")][:MAX_HUBS]
+    db.executemany("INSERT INTO near_stock (key) VALUES (?)", [(int(k),) for k in stock])
+    del values, counts
     rows = rows[np.lexsort((rows[:, 2], rows[:, 1], rows[:, 0]))]
     step = 1_000_000
     for start in range(0, len(rows), step):

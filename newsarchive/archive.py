@@ -27,6 +27,7 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
 from newsarchive.dedup import Decision, Deduplicator
+from newsarchive.dedup.near import WINDOW_DAYS
 from newsarchive.dedup.urls import normalize_url
 from newsarchive.extensions.outcome import run_id_for
 from newsarchive.items import Article, Sighting
@@ -96,7 +97,11 @@ class ArchiveSession:
         session: ArchiveSession | None = getattr(crawler, _SESSION_ATTR, None)
         if session is None:
             settings = crawler.settings
-            state = SQLiteState(settings.get("NEWSARCHIVE_STATE", "data/state"))
+            window = settings.getint("NEWSARCHIVE_DEDUP_WINDOW_DAYS", WINDOW_DAYS)
+            if window < 0:
+                raise ValueError(f"NEWSARCHIVE_DEDUP_WINDOW_DAYS must be >= 0, got {window}")
+            state = SQLiteState(settings.get("NEWSARCHIVE_STATE", "data/state"),
+                                recent_days=window)
             session = cls(
                 settings.get("NEWSARCHIVE_ARCHIVE", "data/archive"),
                 state,
@@ -105,6 +110,7 @@ class ArchiveSession:
                 flush_seconds=settings.getfloat("NEWSARCHIVE_FLUSH_SECONDS", 600.0),
                 row_group_bytes=settings.getint("NEWSARCHIVE_ROW_GROUP_BYTES", 64 * 1024 * 1024),
                 stats=crawler.stats,
+                dedup_params={"window_days": window},
             )
             session.reconcile()
             setattr(crawler, _SESSION_ATTR, session)

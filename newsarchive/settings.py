@@ -19,6 +19,10 @@ NEWSARCHIVE_FLUSH_BYTES = 128 * 1024 * 1024
 NEWSARCHIVE_FLUSH_SECONDS = 600.0
 #: Target uncompressed size of one Parquet row group, bytes.
 NEWSARCHIVE_ROW_GROUP_BYTES = 64 * 1024 * 1024
+#: De-duplication time window, days: the near-duplicate index of the newest this many
+#: days is held in memory and searched first; older stories are searched on disk only
+#: when nothing in the window matches (``newsarchive.dedup.near.WINDOW_DAYS``).
+NEWSARCHIVE_DEDUP_WINDOW_DAYS = 30
 
 # --- discovery (news spider) -----------------------------------------------------------
 #: Sources CSV; empty means the bundled ``newsarchive/sources/sources.csv``.

@@ -39,6 +39,7 @@ __all__ = [
     "Fingerprint",
     "band_keys",
     "containment",
+    "difference",
     "exact_hash",
     "fingerprint",
     "normalize_text",
@@ -76,16 +77,6 @@ ROWS = 2
 #: Number of LSH bands (``NUM_PERM // ROWS``).
 BANDS = NUM_PERM // ROWS
 
-_TRANSLATE = str.maketrans(
-    {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-        "\u00b4": "'", "`": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-        "\u00ab": '"', "\u00bb": '"', "\u2039": "'", "\u203a": "'",
-        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
-        "\u2015": "-", "\u2212": "-", "\u00ad": None,
-    }
-)
 _WORD = re.compile(r"\w+")
 _MASK32 = 0xFFFFFFFF
 _MASK63 = (1 << 63) - 1
@@ -101,7 +92,9 @@ def words(text: str) -> list[str]:
     """
     if text.isascii():  # NFKC and the table change no ASCII word; casefold is lower
         return _WORD.findall(text.lower())
-    text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE).casefold()
+    # Typographic quotes and dashes need no mapping: like their ASCII forms they are not
+    # \w, so they only ever separate words. A soft hyphen sits inside a word: dropped.
+    text = unicodedata.normalize("NFKC", text).replace("\u00ad", "").casefold()
     return _WORD.findall(text)
 
 
@@ -220,8 +213,27 @@ def containment(a: np.ndarray, b: np.ndarray) -> float:
     """
     if len(a) == 0 or len(b) == 0:
         return 0.0
-    shared = len(np.intersect1d(a, b, assume_unique=True))
-    return shared / min(len(a), len(b))
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    return int(np.count_nonzero(_members(small, large))) / len(small)
+
+
+def _members(a: np.ndarray, sorted_b: np.ndarray) -> np.ndarray:
+    """Boolean mask: which elements of ``a`` are in the sorted array ``sorted_b``.
+
+    A binary search per element (``searchsorted``); for the few hundred hashes of a body
+    this is 2-3 times faster than ``numpy.isin``, which sorts both arrays together."""
+    if len(sorted_b) == 0:
+        return np.zeros(len(a), dtype=bool)
+    idx = np.searchsorted(sorted_b, a)
+    idx[idx == len(sorted_b)] = 0
+    return sorted_b[idx] == a
+
+
+def difference(a: np.ndarray, sorted_b: np.ndarray) -> np.ndarray:
+    """Return the elements of ``a`` not in the sorted array ``sorted_b`` (order kept)."""
+    if len(sorted_b) == 0 or len(a) == 0:
+        return a
+    return a[~_members(a, sorted_b)]
 
 
 _PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, scheme="affine32").permutations
@@ -282,17 +294,20 @@ class Fingerprint:
     Attributes:
         exact: :func:`exact_hash` of the body (16 bytes).
         shingles: :func:`shingle_hashes` of the body (sorted unique uint64).
+        word_count: number of :func:`words` in the body.
     """
 
     exact: bytes
     shingles: np.ndarray
+    word_count: int = 0
 
 
 def fingerprint(body: str) -> Fingerprint:
     """Return the :class:`Fingerprint` of ``body`` (its words are computed once)."""
     ws = words(body)
     exact = hashlib.blake2b(" ".join(ws).encode("utf-8"), digest_size=16).digest()
-    return Fingerprint(exact=exact, shingles=_shingles_of_words(ws, SHINGLE_SIZE))
+    return Fingerprint(exact=exact, shingles=_shingles_of_words(ws, SHINGLE_SIZE),
+                       word_count=len(ws))
 
 
 def subtract(a: np.ndarray, others: Sequence[np.ndarray], min_count: int = 1) -> np.ndarray:
@@ -304,8 +319,6 @@ def subtract(a: np.ndarray, others: Sequence[np.ndarray], min_count: int = 1) ->
     if not others or len(a) == 0:
         return a
     if min_count <= 1:
-        union = np.unique(np.concatenate(list(others)))
-        return np.setdiff1d(a, union, assume_unique=True)
+        return difference(a, np.unique(np.concatenate(list(others))))
     values, counts = np.unique(np.concatenate(list(others)), return_counts=True)
-    common = values[counts >= min_count]
-    return np.setdiff1d(a, common, assume_unique=True)
+    return difference(a, values[counts >= min_count])

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -40,6 +41,7 @@ from newsarchive.items import Article
 from newsarchive.state.base import CANONICAL_KEY, ArchiveState, NearEntry, StoredRef
 
 __all__ = [
+    "DISK_KEYS",
     "KEY_SHARE",
     "MANY_KEYS",
     "MAX_CANDIDATES",
@@ -86,6 +88,13 @@ SITE_SAMPLES = 10
 #: follow-ups and late re-posts. Only when nothing in the window matches are older
 #: articles searched, from the same on-disk index.
 WINDOW_DAYS = 30
+
+#: Keys looked up in the older index on disk (beyond the time window). Any subset of a
+#: copy's keys is a subset of its story's keys, so a few suffice: a copy at the 0.45
+#: containment threshold shares each key with probability ~0.45, and the chance that 16
+#: keys give fewer than the 2 hits needed is 0.1 %. Each disk key costs a B-tree seek
+#: (~20-60 us at a million articles), so 16 instead of ~50 keeps a miss below 1 ms.
+DISK_KEYS = 16
 
 #: A query with at least this many keys needs candidates sharing two of them: a true copy
 #: (containment >= 0.45) shares about 0.45 x 24 = 11 keys on average, while one shared
@@ -259,7 +268,7 @@ class Deduplicator:
                 return Decision("url", ref.article_id, ref.cluster_id, 1.0)
         fprint = self._fingerprint(article)
         exact = self.state.get_exact(fprint.exact)
-        if exact is not None and _has_words(article.body):
+        if exact is not None and fprint.word_count:
             return Decision("exact", exact.article_id, exact.cluster_id, 1.0)
         near = self._near(article, fprint.shingles)
         if near is not None:
@@ -271,8 +280,7 @@ class Deduplicator:
             return None
         self._stripped = None
         own_samples = self._samples(article.domain)
-        query = np.setdiff1d(shingles, self._template(article.domain, own_samples, None),
-                             assume_unique=True)
+        query = fp.difference(shingles, self._template(article.domain, own_samples, None))
         if len(query) < self.min_shingles:
             query = shingles
         keys = fp.sample_keys(query)
@@ -280,22 +288,19 @@ class Deduplicator:
         day = _day(article)
         best: Decision | None = None
         site_cache: dict[str, list[tuple[str, np.ndarray]]] = {article.domain: own_samples}
-        # One pass over the index (each key's postings newest first); the articles of
-        # the time window are verified first, older ones only when none of those matches.
-        cands = self.state.near_candidates(keys, self.max_candidates, min_hits=min_hits,
-                                           min_share=KEY_SHARE)
+        # The time window (held in memory by the state) with every key; only when
+        # nothing there matches, the older index on disk with DISK_KEYS of the keys.
         if self.window_days is None:
-            groups = [cands]
+            searches: list[dict[str, Any]] = [{}]
         else:
             since = day - self.window_days
-            groups = [[c for c in cands if c.day >= since], [c for c in cands if c.day < since]]
-        for group in groups:
-            for cand in group:
+            searches = [{"since_day": since}, {"before_day": since, "max_keys": DISK_KEYS}]
+        for search in searches:
+            cands = self.state.near_candidates(keys, self.max_candidates, min_hits=min_hits,
+                                               min_share=KEY_SHARE, **search)
+            for cand in cands:
                 if cand.article_id == article.article_id:
                     continue
-                cand_keys = (len(cand.shingles) // 8) >> fp.SAMPLE_BITS
-                if cand.hits and cand.hits < KEY_SHARE * min(len(keys), cand_keys):
-                    continue  # shares too few keys to reach the threshold
                 score = self._score(article.domain, shingles, cand, site_cache)
                 threshold = self.threshold_for(article.domain, cand)
                 if score >= threshold and (best is None or score > best.similarity):
@@ -326,12 +331,12 @@ class Deduplicator:
         template = self._template(site, site_cache[site], cand.cluster_id)
         cached = self._stripped
         if cached is None or cached[0] is not template or cached[1] is not shingles:
-            cached = (template, shingles, np.setdiff1d(shingles, template, assume_unique=True))
+            cached = (template, shingles, fp.difference(shingles, template))
             self._stripped = cached
         a = cached[2]
         b_all = fp.unpack_hashes(cand.shingles)
-        b = np.setdiff1d(b_all, self._template(cand.site, site_cache[cand.site],
-                                               cand.cluster_id), assume_unique=True)
+        b = fp.difference(b_all, self._template(cand.site, site_cache[cand.site],
+                                               cand.cluster_id))
         if len(a) < self.min_shingles or len(b) < self.min_shingles:
             return 0.0
         return fp.containment(a, b)
@@ -381,13 +386,12 @@ class Deduplicator:
             cluster = decision.cluster_id
         for url in urls:
             self.state.add_url(url, ref)
-        if _has_words(article.body):
+        if fprint.word_count:
             self.state.add_exact(fprint.exact, ref)
         shingles = fprint.shingles
         samples = self._samples(article.domain) if self.site_samples else []
         if decision.kind == "new" and len(shingles) >= self.min_shingles:
-            query = np.setdiff1d(shingles, self._template(article.domain, samples, None),
-                                 assume_unique=True)
+            query = fp.difference(shingles, self._template(article.domain, samples, None))
             if len(query) < self.min_shingles:
                 query = shingles
             entry = NearEntry(article.article_id, cluster, article.domain,
@@ -432,12 +436,7 @@ def _template_hashes(samples: Sequence[tuple[str, np.ndarray]],
 def _strip_template(shingles: np.ndarray, samples: Sequence[tuple[str, np.ndarray]],
                     exclude: str | None) -> np.ndarray:
     """``shingles`` without the site's template text (:func:`_template_hashes`)."""
-    return np.setdiff1d(shingles, _template_hashes(samples, exclude), assume_unique=True)
-
-
-def _has_words(body: str) -> bool:
-    """Whether ``body`` has at least one word (an empty body never matches "exact")."""
-    return bool(fp.words(body))
+    return fp.difference(shingles, _template_hashes(samples, exclude))
 
 
 def _same_site_domains(a: str, b: str) -> bool:

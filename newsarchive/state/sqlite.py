@@ -19,7 +19,14 @@ Tables (all keys are plain values so the layout maps 1:1 onto a key-value backen
     the article's day (days since 1970-01-01) in the primary key ``(key, day, doc)``, so
     that a lookup limited to a time window reads only that window's rows, newest first.
     A key shared by very many articles (a stock phrase) is read only up to a limit.
-    Nothing is loaded at open; shingle blobs are read only for the candidates.
+    Shingle blobs are read only for the candidates.
+``near_doc_keys(day, doc -> keys)``
+    each indexed article's keys, ordered by day, so that the recent window's postings
+    are loaded into memory (:class:`~newsarchive.state.recent.RecentKeys`) with one range
+    read at the first lookup; the window is then searched without a disk read.
+``near_stock(key)``
+    keys found to be stock phrases (:data:`PER_KEY` stored articles share them), so a
+    reopened state does not have to find them again.
 ``site_samples(site, seq -> cluster_id, shingles)``
     the last few pages of each site, used to recognise the site's template text.
 ``indexed_files(path)``
@@ -36,14 +43,19 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+
+import numpy as np
 
 from newsarchive.dedup import fingerprint as fp
 from newsarchive.dedup.urls import normalize_url
 from newsarchive.state.base import CANONICAL_KEY, NearEntry, StoredRef
+from newsarchive.state.recent import RecentKeys
 
-__all__ = ["PER_KEY", "SCHEMA_VERSION", "STATE_FILE", "SQLiteState", "StateCorruptError"]
+__all__ = ["PER_KEY", "RECENT_DAYS", "SCHEMA_VERSION", "STATE_FILE", "SQLiteState",
+           "StateCorruptError"]
 
 #: Name of the database file inside the state directory.
 STATE_FILE = "state.sqlite3"
@@ -58,8 +70,15 @@ MAX_HUBS = 100_000
 MIN_RARE_KEYS = 8
 #: Most articles read per key by :meth:`SQLiteState.near_candidates`.
 PER_KEY = 32
-#: Layout version stored in ``meta``.
-SCHEMA_VERSION = "2"
+#: Layout version stored in ``meta``. 3 added ``near_doc_keys`` and ``near_stock``; a
+#: version-2 state is migrated when opened.
+SCHEMA_VERSION = "3"
+#: Days of the near-duplicate index held in memory by default (the de-duplication time
+#: window, :data:`newsarchive.dedup.near.WINDOW_DAYS`).
+RECENT_DAYS = 30
+#: Keys per statement of a batched key lookup (SQLite allows 500 terms in a compound
+#: SELECT).
+_KEYS_PER_STATEMENT = 200
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -75,6 +94,10 @@ CREATE TABLE IF NOT EXISTS near_docs (
 CREATE TABLE IF NOT EXISTS near_keys (
     key INTEGER NOT NULL, day INTEGER NOT NULL, doc INTEGER NOT NULL,
     PRIMARY KEY (key, day, doc)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS near_doc_keys (
+    day INTEGER NOT NULL, doc INTEGER NOT NULL, keys BLOB NOT NULL,
+    PRIMARY KEY (day, doc)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS near_stock (key INTEGER PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS site_samples (
     site TEXT NOT NULL, seq INTEGER NOT NULL, cluster_id TEXT NOT NULL,
     shingles BLOB NOT NULL, PRIMARY KEY (site, seq)) WITHOUT ROWID;
@@ -82,6 +105,11 @@ CREATE TABLE IF NOT EXISTS indexed_files (path TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS validators (
     url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT) WITHOUT ROWID;
 """
+
+
+def _pack_keys(keys: Sequence[int]) -> bytes:
+    """Index keys as little-endian int64 (keys are below 2**63)."""
+    return np.asarray(keys, dtype="<i8").tobytes()
 
 
 def _parameters() -> dict[str, str]:
@@ -103,19 +131,28 @@ class SQLiteState:
 
     Args:
         directory: the state directory; created if missing.
+        recent_days: days of the near-duplicate index held in memory (the newest day
+            indexed minus this, onwards, plus everything added while open); loaded at
+            the first lookup. None keeps nothing in memory (every lookup reads disk).
 
     Raises:
         ValueError: if the existing file was built with another schema version or other
-            fingerprint parameters.
+            fingerprint parameters, or ``recent_days`` is negative.
         StateCorruptError: (a ``sqlite3.DatabaseError``) if the file is not a SQLite
             database.
     """
 
-    def __init__(self, directory: str | Path) -> None:
+    def __init__(self, directory: str | Path, *, recent_days: int | None = RECENT_DAYS
+                 ) -> None:
+        if recent_days is not None and recent_days < 0:
+            raise ValueError(f"recent_days must be >= 0, got {recent_days}")
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.path = self.directory / STATE_FILE
         self._hubs: set[int] = set()
+        self._new_hubs: set[int] = set()
+        self._recent_days = recent_days
+        self._recent: RecentKeys | None = None
         self._db = sqlite3.connect(self.path, isolation_level=None)
         try:
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -133,12 +170,14 @@ class SQLiteState:
                 f"state is rebuilt from it: move the state directory aside "
                 f"(mv {self.directory} {self.directory}.broken) and run again."
             ) from exc
-        if not {"meta", "urls", "exact", "near_docs", "near_keys", "site_samples",
-                "indexed_files", "validators"} <= tables:
+        if not {"meta", "urls", "exact", "near_docs", "near_keys", "near_doc_keys",
+                "near_stock", "site_samples", "indexed_files", "validators"} <= tables:
             self._db.executescript(_SCHEMA)
         stored = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
         expected = _parameters()
-        if stored and stored != expected:
+        if stored and stored != expected and stored == {**expected, "schema_version": "2"}:
+            self._migrate_from_2()
+        elif stored and stored != expected:
             self._db.close()
             raise ValueError(
                 f"state {self.path} was built with {stored}, this code uses {expected}"
@@ -147,6 +186,22 @@ class SQLiteState:
             self._db.executemany(
                 "INSERT INTO meta (key, value) VALUES (?, ?)", sorted(expected.items())
             )
+        self._hubs.update(r[0] for r in self._db.execute(
+            f"SELECT key FROM near_stock LIMIT {MAX_HUBS}"))
+
+    def _migrate_from_2(self) -> None:
+        """Fill ``near_doc_keys`` of a version-2 state (its keys re-derived from the
+        stored shingles: all sampled shingles, a superset of the keys indexed then)."""
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        cursor = db.execute("SELECT doc, day, shingles FROM near_docs")
+        while rows := cursor.fetchmany(10_000):
+            db.executemany(
+                "INSERT OR IGNORE INTO near_doc_keys (day, doc, keys) VALUES (?, ?, ?)",
+                [(day, doc, _pack_keys(fp.sample_keys(fp.unpack_hashes(blob))))
+                 for doc, day, blob in rows])
+        db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (SCHEMA_VERSION,))
+        db.execute("COMMIT")
 
     # -- transactions -------------------------------------------------------------------
 
@@ -158,12 +213,20 @@ class SQLiteState:
     def commit(self) -> None:
         """Make pending records durable (call only after their Parquet file is published)."""
         if self._db.in_transaction:
+            if self._new_hubs:
+                self._db.executemany("INSERT OR IGNORE INTO near_stock VALUES (?)",
+                                     [(k,) for k in self._new_hubs])
+                self._new_hubs.clear()
             self._db.execute("COMMIT")
+        if self._recent is not None:
+            self._recent.commit()
 
     def rollback(self) -> None:
         """Drop pending records."""
         if self._db.in_transaction:
             self._db.execute("ROLLBACK")
+        if self._recent is not None:
+            self._recent.rollback()
 
     def close(self) -> None:
         """Roll back pending records and close the database."""
@@ -218,63 +281,123 @@ class SQLiteState:
 
     def add_near(self, entry: NearEntry, keys: Sequence[int]) -> None:
         """Index a stored article under its keys (an id already indexed is ignored)."""
+        recent = self._recent_keys()  # loaded before the article's rows exist
         db = self._write()
         cur = db.execute(
             "INSERT OR IGNORE INTO near_docs (article_id, cluster_id, site, day, shingles)"
             " VALUES (?, ?, ?, ?, ?)",
             (entry.article_id, entry.cluster_id, entry.site, entry.day, entry.shingles),
         )
-        if cur.rowcount != 1:
+        if cur.rowcount != 1 or cur.lastrowid is None:
             return
         doc = cur.lastrowid
+        unique = list(dict.fromkeys(keys))
         db.executemany(
             "INSERT OR IGNORE INTO near_keys (key, day, doc) VALUES (?, ?, ?)",
-            [(key, entry.day, doc) for key in dict.fromkeys(keys)],
+            [(key, entry.day, doc) for key in unique],
         )
+        db.execute("INSERT INTO near_doc_keys (day, doc, keys) VALUES (?, ?, ?)",
+                   (entry.day, doc, _pack_keys(unique)))
+        if recent is not None:
+            recent.add(doc, entry.day, unique)
+
+    def _recent_keys(self) -> RecentKeys | None:
+        """The in-memory window, loaded on first use (None when disabled)."""
+        if self._recent_days is None:
+            return None
+        if self._recent is None:
+            recent = RecentKeys(self._recent_days)
+            newest = self._db.execute("SELECT max(day) FROM near_doc_keys").fetchone()[0]
+            if newest is None:
+                recent.load([], -(1 << 31), -(1 << 31))
+            else:
+                horizon = newest - self._recent_days
+                older = self._db.execute(
+                    "SELECT 1 FROM near_doc_keys WHERE day < ? LIMIT 1", (horizon,)).fetchone()
+                since = horizon if older else -(1 << 31)
+                rows = self._db.execute(
+                    "SELECT day, doc, keys FROM near_doc_keys WHERE day >= ?", (since,))
+                recent.load(rows, since, newest)
+            self._recent = recent
+        return self._recent
+
+    def _disk_postings(self, keys: Sequence[int], lo: int, hi: int, per_key: int
+                       ) -> dict[int, list[tuple[int, int]]]:
+        """``{key: [(doc, day), ...]}``: up to ``per_key`` articles of ``lo <= day < hi``
+        per key, newest first, read with one statement per :data:`_KEYS_PER_STATEMENT`
+        keys (each key still reads only its own newest rows)."""
+        out: dict[int, list[tuple[int, int]]] = {}
+        sub = ("SELECT * FROM (SELECT key, doc, day FROM near_keys WHERE key = ? AND day >= ?"
+               " AND day < ? ORDER BY day DESC LIMIT ?)")
+        for start in range(0, len(keys), _KEYS_PER_STATEMENT):
+            chunk = keys[start:start + _KEYS_PER_STATEMENT]
+            params = [v for key in chunk for v in (key, lo, hi, per_key)]
+            sql = " UNION ALL ".join([sub] * len(chunk))
+            for key, doc, day in self._db.execute(sql, params):
+                out.setdefault(key, []).append((doc, day))
+        return out
 
     def near_candidates(self, keys: Sequence[int], limit: int, *,
                         since_day: int | None = None, before_day: int | None = None,
                         min_hits: int = 1, min_share: float = 0.0,
-                        per_key: int = PER_KEY) -> list[NearEntry]:
+                        per_key: int = PER_KEY, max_keys: int | None = None
+                        ) -> list[NearEntry]:
         """Return up to ``limit`` indexed articles sharing a key, most shared keys first
         (ties: newest first).
 
         Only articles with ``since_day <= day < before_day`` count (either bound may be
-        None). Each key reads at most ``per_key`` articles, newest first, so that a
-        stock phrase shared by thousands of articles costs no more than a rare one; a key
-        that reaches ``per_key`` articles (in an unbounded query) is remembered as a stock
-        phrase and skipped from then on.
+        None). Days from the in-memory window's horizon on are answered from memory,
+        older days from disk. Each key reads at most ``per_key`` articles, newest first,
+        so that a stock phrase shared by thousands of articles costs no more than a rare
+        one; a key that reaches ``per_key`` articles is remembered as a stock phrase (and
+        kept in ``near_stock`` at the next commit) and skipped from then on while
+        :data:`MIN_RARE_KEYS` other keys remain. ``max_keys`` looks up at most that many
+        keys (the lowest values among those not skipped: any subset of a copy's keys is
+        also a subset of its story's keys, and lowest-value picks are the same across
+        copies).
         Articles sharing fewer than ``min_hits`` keys, or less than ``min_share`` of the
-        smaller key set (the query's, or the article's, estimated from its shingle count
-        and :data:`~newsarchive.dedup.fingerprint.SAMPLE_BITS`), are left out.
+        smaller key set (the keys looked up, or the article's, estimated from its shingle
+        count and :data:`~newsarchive.dedup.fingerprint.SAMPLE_BITS`), are left out.
         """
         if not keys or limit <= 0:
             return []
         lo = -(1 << 62) if since_day is None else since_day
         hi = 1 << 62 if before_day is None else before_day
-        hits: dict[int, int] = {}
-        newest: dict[int, int] = {}
-        query = ("SELECT doc, day FROM near_keys WHERE key = ? AND day >= ? AND day < ?"
-                 " ORDER BY day DESC LIMIT ?")
         unique = list(dict.fromkeys(keys))
         rare = [k for k in unique if k not in self._hubs]
         # Stock-phrase keys are skipped while enough other keys remain; a text made mostly
         # of stock phrases still looks them up (newest articles first).
-        todo = rare if len(rare) >= MIN_RARE_KEYS else unique
+        skip_stock = len(rare) >= MIN_RARE_KEYS
+        todo = rare if skip_stock else unique
+        if max_keys is not None and len(todo) > max_keys:
+            todo = sorted(todo)[:max_keys]
+        postings: dict[int, list[tuple[int, int]]] = {}
+        recent = self._recent_keys()
+        disk_hi = hi
+        if recent is not None and hi > recent.horizon:
+            found = recent.postings(todo, max(lo, recent.horizon), per_key)
+            for key, rows in zip(todo, found, strict=True):
+                postings[key] = [p for p in rows if p[1] < hi] if hi < (1 << 62) else rows
+            disk_hi = min(hi, recent.horizon)
+        if lo < disk_hi:
+            need = [k for k in todo if len(postings.get(k, ())) < per_key]
+            for key, rows in self._disk_postings(need, lo, disk_hi, per_key).items():
+                postings.setdefault(key, []).extend(rows)  # memory holds the newer days
+        counted: list[tuple[int, int]] = []
         used = 0
         for key in todo:
-            rows = self._db.execute(query, (key, lo, hi, per_key)).fetchall()
-            if (len(rows) >= per_key and since_day is None and before_day is None
-                    and key not in self._hubs and len(self._hubs) < MAX_HUBS):
+            rows = postings.get(key, [])
+            if len(rows) >= per_key and key not in self._hubs and len(self._hubs) < MAX_HUBS:
                 # A key that ``per_key`` stored stories share is a stock phrase: it finds
-                # no copy, so later queries skip it (remembered while the state is open).
+                # no copy (copies are sightings, never indexed), so later queries skip it.
                 self._hubs.add(key)
-                if todo is rare:
+                self._new_hubs.add(key)
+                if skip_stock:
                     continue
             used += 1
-            for doc, day in rows:
-                hits[doc] = hits.get(doc, 0) + 1
-                newest[doc] = day
+            counted.extend(rows[:per_key])
+        hits = Counter(doc for doc, _ in counted)
+        newest = dict(counted)  # an article has one day
         best = [d for d, n in hits.items() if n >= min_hits]
         if not best:
             return []
@@ -289,11 +412,11 @@ class SQLiteState:
             if not best:
                 return []
         marks = ",".join("?" * len(best))
-        rows = self._db.execute(
+        docs = self._db.execute(
             f"SELECT doc, article_id, cluster_id, site, shingles, day FROM near_docs"
             f" WHERE doc IN ({marks})", best).fetchall()
         by_doc = {r[0]: NearEntry(r[1], r[2], r[3], bytes(r[4]), r[5], hits[r[0]])
-                  for r in rows}
+                  for r in docs}
         return [by_doc[d] for d in best if d in by_doc]
 
     def add_site_sample(self, site: str, cluster_id: str, shingles: bytes, keep: int) -> None:
