@@ -115,6 +115,7 @@ KEY_SHARE = 0.12
 TEMPLATE_MIN_PAGES = 2
 
 _CACHED_SITES = 2000
+_CACHED_CANDIDATES = 4096
 
 _KINDS = ("new", "seen", "url", "exact", "near")
 
@@ -184,6 +185,9 @@ class Deduplicator:
         self._template_cache: dict[tuple[str, str | None], np.ndarray] = {}
         self._sample_cache: dict[str, list[tuple[str, np.ndarray]]] = {}
         self._stripped: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        # candidate article_id -> (the template it was stripped of, stripped shingles);
+        # holding the template keeps its identity valid for the comparison
+        self._cand_cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._url_cache: tuple[str, tuple[str, ...], list[str]] | None = None
         self._canonical_cache: tuple[str, str | None] | None = None
 
@@ -334,9 +338,15 @@ class Deduplicator:
             cached = (template, shingles, fp.difference(shingles, template))
             self._stripped = cached
         a = cached[2]
-        b_all = fp.unpack_hashes(cand.shingles)
-        b = fp.difference(b_all, self._template(cand.site, site_cache[cand.site],
-                                               cand.cluster_id))
+        cand_template = self._template(cand.site, site_cache[cand.site], cand.cluster_id)
+        known = self._cand_cache.get(cand.article_id)
+        if known is not None and known[0] is cand_template:
+            b = known[1]
+        else:
+            b = fp.difference(fp.unpack_hashes(cand.shingles), cand_template)
+            if len(self._cand_cache) >= _CACHED_CANDIDATES:
+                self._cand_cache.clear()
+            self._cand_cache[cand.article_id] = (cand_template, b)
         if len(a) < self.min_shingles or len(b) < self.min_shingles:
             return 0.0
         return fp.containment(a, b)
@@ -400,7 +410,10 @@ class Deduplicator:
         if self.site_samples and len(shingles):
             self.state.add_site_sample(article.domain, cluster, fp.pack_hashes(shingles),
                                        self.site_samples)
-            self._sample_cache.pop(article.domain, None)
+            cached = self._sample_cache.get(article.domain)
+            if cached is not None:  # the state's samples, kept in step without a read
+                cached.append((cluster, shingles))
+                del cached[:-self.site_samples]
             for key in [k for k in self._template_cache if k[0] == article.domain]:
                 del self._template_cache[key]
 

@@ -56,6 +56,7 @@ class RecentKeys:
         self._days = np.zeros(0, dtype=np.int32)
         self._extra: dict[int, list[tuple[int, int]]] = {}
         self._extra_pairs = 0
+        self._key_counts: dict[int, int] = {}
         self._pending: list[tuple[int, Sequence[int]]] = []
 
     def __len__(self) -> int:
@@ -67,8 +68,10 @@ class RecentKeys:
         little-endian int64), complete for days ``>= horizon``; ``newest`` is the state's
         newest day."""
         keys, docs, days = [], [], []
+        self._key_counts = {}
         for day, doc, blob in rows:
             arr = np.frombuffer(blob, dtype="<i8")
+            self._key_counts[doc] = len(arr)
             keys.append(arr)
             docs.append(np.full(len(arr), doc, dtype=np.int64))
             days.append(np.full(len(arr), day, dtype=np.int32))
@@ -97,6 +100,7 @@ class RecentKeys:
         for key in keys:
             self._extra.setdefault(key, []).append((doc, day))
         self._extra_pairs += len(keys)
+        self._key_counts[doc] = len(keys)
         self._pending.append((doc, keys))
         self.newest = max(self.newest, day)
 
@@ -109,6 +113,7 @@ class RecentKeys:
     def rollback(self) -> None:
         """Drop the pairs added since the last :meth:`commit`."""
         for doc, keys in self._pending:
+            self._key_counts.pop(doc, None)
             for key in keys:
                 postings = self._extra.get(key)
                 if postings is None:
@@ -133,11 +138,18 @@ class RecentKeys:
         days = np.concatenate([self._days, np.array(extra_days, dtype=np.int32)])
         if cutoff > self.horizon:
             keep = days >= cutoff
+            for doc in np.unique(docs[~keep]).tolist():
+                self._key_counts.pop(doc, None)
             keys, docs, days = keys[keep], docs[keep], days[keep]
             self.horizon = cutoff
         self._set([keys], [docs], [days])
         self._extra.clear()
         self._extra_pairs = 0
+
+    def key_count(self, doc: int) -> int | None:
+        """Number of keys the article ``doc`` is indexed under, or None when it is not
+        held here."""
+        return self._key_counts.get(doc)
 
     def postings(self, keys: Sequence[int], since_day: int, limit: int
                  ) -> list[list[tuple[int, int]]]:

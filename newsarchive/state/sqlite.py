@@ -76,6 +76,8 @@ SCHEMA_VERSION = "3"
 #: Days of the near-duplicate index held in memory by default (the de-duplication time
 #: window, :data:`newsarchive.dedup.near.WINDOW_DAYS`).
 RECENT_DAYS = 30
+#: Sites whose last template-sample number is remembered (a few hundred KB at most).
+_CACHED_SITES = 20_000
 #: Keys per statement of a batched key lookup (SQLite allows 500 terms in a compound
 #: SELECT).
 _KEYS_PER_STATEMENT = 200
@@ -153,6 +155,7 @@ class SQLiteState:
         self._new_hubs: set[int] = set()
         self._recent_days = recent_days
         self._recent: RecentKeys | None = None
+        self._sample_seq: dict[str, int] = {}  # last site_samples.seq per site
         self._db = sqlite3.connect(self.path, isolation_level=None)
         try:
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -225,6 +228,8 @@ class SQLiteState:
         """Drop pending records."""
         if self._db.in_transaction:
             self._db.execute("ROLLBACK")
+        self._sample_seq.clear()
+        self._new_hubs.clear()
         if self._recent is not None:
             self._recent.rollback()
 
@@ -356,8 +361,9 @@ class SQLiteState:
         also a subset of its story's keys, and lowest-value picks are the same across
         copies).
         Articles sharing fewer than ``min_hits`` keys, or less than ``min_share`` of the
-        smaller key set (the keys looked up, or the article's, estimated from its shingle
-        count and :data:`~newsarchive.dedup.fingerprint.SAMPLE_BITS`), are left out.
+        smaller key set (the keys looked up, or the article's: counted in memory for the
+        window, else estimated from its shingle count and
+        :data:`~newsarchive.dedup.fingerprint.SAMPLE_BITS`), are left out.
         """
         if not keys or limit <= 0:
             return []
@@ -403,12 +409,21 @@ class SQLiteState:
             return []
         best = sorted(best, key=lambda d: (-hits[d], -newest[d], d))[:limit]
         if min_share > 0:
-            # length() of a blob is read from the record header: no blob is loaded here.
-            marks = ",".join("?" * len(best))
-            sizes = dict(self._db.execute(
-                f"SELECT doc, length(shingles) FROM near_docs WHERE doc IN ({marks})", best))
-            best = [d for d in best if hits[d] >= min_share * min(
-                used, (sizes.get(d, 0) // 8) >> fp.SAMPLE_BITS)]
+            sizes: dict[int, int] = {}
+            if recent is not None:
+                for doc in best:
+                    count = recent.key_count(doc)
+                    if count is not None:
+                        sizes[doc] = count
+            unknown = [d for d in best if d not in sizes]
+            if unknown:
+                # length() of a blob is read from the record header: no blob is loaded.
+                marks = ",".join("?" * len(unknown))
+                lengths = self._db.execute(
+                    f"SELECT doc, length(shingles) FROM near_docs WHERE doc IN ({marks})",
+                    unknown)
+                sizes.update((doc, (size // 8) >> fp.SAMPLE_BITS) for doc, size in lengths)
+            best = [d for d in best if hits[d] >= min_share * min(used, sizes.get(d, 0))]
             if not best:
                 return []
         marks = ",".join("?" * len(best))
@@ -422,12 +437,21 @@ class SQLiteState:
     def add_site_sample(self, site: str, cluster_id: str, shingles: bytes, keep: int) -> None:
         """Add a template sample of ``site``; keep only its ``keep`` newest samples."""
         db = self._write()
-        row = db.execute("SELECT MAX(seq) FROM site_samples WHERE site = ?", (site,)).fetchone()
-        seq = (row[0] or 0) + 1
+        last = self._sample_seq.get(site)
+        if last is None:
+            row = db.execute("SELECT MAX(seq) FROM site_samples WHERE site = ?",
+                             (site,)).fetchone()
+            last = row[0] or 0
+            if len(self._sample_seq) >= _CACHED_SITES:
+                self._sample_seq.clear()
+        seq = last + 1
         db.execute(
             "INSERT INTO site_samples VALUES (?, ?, ?, ?)", (site, seq, cluster_id, shingles)
         )
-        db.execute("DELETE FROM site_samples WHERE site = ? AND seq <= ?", (site, seq - keep))
+        if seq > keep:
+            db.execute("DELETE FROM site_samples WHERE site = ? AND seq <= ?",
+                       (site, seq - keep))
+        self._sample_seq[site] = seq
 
     def site_samples(self, site: str) -> list[tuple[str, bytes]]:
         """Return ``(cluster_id, shingles)`` of the site's kept samples, oldest first."""
