@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
@@ -463,6 +463,11 @@ def choose_title(meta: PageMetadata, site: str | None, domain: str,
       | 28.04.2023"`` vs ``<h1>Story</h1>``);
     * a heading that ends the metadata headline, makes up at least half of it, and is
       preceded there by a kicker (``"Topic: "``, ``"Topic - "``) replaces it;
+    * on a page that declares no article (``og:type`` ``article``, a JSON-LD article
+      node), the page's only ``<h1>`` (not a link to the home page) replaces a metadata
+      headline unrelated to it (neither contains the other's letters): outside news
+      articles ``og:title`` and ``<title>`` are often an SEO or menu title (``"About
+      Us"``) while the ``<h1>`` is what the page shows as its headline;
     * a metadata headline that is only the site's name (blogs whose ``<title>`` names the
       blog) gives way to the first heading.
     """
@@ -491,12 +496,47 @@ def choose_title(meta: PageMetadata, site: str | None, domain: str,
                     heading.lower()) else ""
             ):
                 return heading
+        # Pages declaring an article (og:type, a JSON-LD article node) set their metadata
+        # headline editorially; elsewhere it is often an SEO or menu title unlike the
+        # page's one <h1>.
+        declared = meta.og_type == "article" or meta.article is not None
+        shown = None if declared else _sole_h1(meta, site, domain)
+        if shown:
+            head = _key(shown)
+            if len(head) >= 3 and head not in key and key not in head and not _matches(
+                    head, names):
+                return shown
         if key not in names:
             return primary
     for heading in headings:
         if _key(heading) not in names and len(_key(heading)) >= 3:
             return heading
     return primary or clean_title(_unescaped(hint), site, domain)
+
+
+def _sole_h1(meta: PageMetadata, site: str | None, domain: str) -> str | None:
+    """The text of the page's only non-empty ``<h1>`` (cleaned as a title), or None when
+    there is none, more than one, or it is a link to the site's home page (a logo or
+    site-name banner)."""
+    if meta.root is None:
+        return None
+    found: list[lxml.html.HtmlElement] = []
+    for element in meta.root.iter("h1"):
+        if _norm(element.text_content()):
+            found.append(element)
+            if len(found) > 1:
+                return None
+    if not found:
+        return None
+    for link in found[0].iter("a"):
+        href = (link.get("href") or "").strip()
+        if urlsplit(href).path.strip("/") == "" or _HOME_LINK.search(href):
+            return None
+    return clean_title(_unescaped(found[0].text_content()), site, domain)
+
+
+#: A link to a site's home page inside an archived copy ("/web/2017…/http://site.com/").
+_HOME_LINK = re.compile(r"https?://[^/]+/?$")
 
 
 #: Typographic quotes, apostrophes and dashes and their plain ASCII forms.
