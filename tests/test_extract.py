@@ -93,6 +93,7 @@ def test_jsonld_graph_and_type_array() -> None:
 def test_meta_tags_and_title_suffix() -> None:
     head = (
         '<meta property="og:site_name" content="The Daily Example">'
+        '<meta property="og:type" content="article">'
         '<meta property="og:title" content="Council approves bridge | The Daily Example">'
         '<meta property="article:published_time" content="2021-12-30T10:00:00+01:00">'
         '<meta property="article:modified_time" content="2021-12-30T12:00:00+01:00">'
@@ -371,7 +372,8 @@ def test_title_character_references_and_mojibake_resolved() -> None:
     head = ld({"@type": "NewsArticle", "headline": "Mayor&#39;s &quot;yes&quot; to the sanciÃ³n"})
     article = extract_page(_simple(head), URL, crawled_at=CRAWLED)
     assert article.title == "Mayor's \"yes\" to the sanción"
-    head = '<meta property="og:title" content="Council&#8217;s harbour bridge">'
+    head = ('<meta property="og:type" content="article">'
+            '<meta property="og:title" content="Council&#8217;s harbour bridge">')
     assert extract_page(_simple(head), URL, crawled_at=CRAWLED).title == (
         "Council\u2019s harbour bridge")
 

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
@@ -324,7 +324,8 @@ def clean_title(title: str | None, site: str | None, domain: str) -> str | None:
     cut at a spaced separator (``| - – — :: · » « / :``), is removed when its letters equal
     the site name's, are contained in it or contain it, or equal the domain's first label
     (``"nytimes"`` for nytimes.com). The longest remaining text is kept whole; a title that
-    would become empty is returned unchanged.
+    would become empty is returned unchanged; a separator left dangling at the end (``"Story
+    | | Site"``) is dropped.
     """
     title = _norm(title)
     if not title:
@@ -348,7 +349,12 @@ def clean_title(title: str | None, site: str | None, domain: str) -> str | None:
             title = title[title.find(seps[0]) + len(seps[0]):].strip()
         else:
             break
-    return title or None
+    return _DANGLING.sub("", title) or None
+
+
+#: A separator left alone at the end once an empty part ("Story | | Site") is cut (not at
+#: the start: Scandinavian headlines open a quotation with a dash, "- Angsten vil øke").
+_DANGLING = re.compile(r"(?:\s+[|·/–—-])+$")
 
 
 def _matches(part: str, names: set[str]) -> bool:
@@ -443,17 +449,25 @@ def choose_title(meta: PageMetadata, site: str | None, domain: str,
 
     Every candidate has HTML character references resolved and a site-name prefix or suffix
     removed (:func:`clean_title`). The first metadata headline (JSON-LD, OpenGraph, Twitter,
-    else ``<title>``) is the headline, with two corrections from the headings shown on the
-    page (tried in page order, so a logo ``<h1>`` does not block the story's ``<h2>``):
+    else ``<title>``) is the headline, with corrections from the headings shown on the
+    page (every ``<h1>`` first, then the first ``<h1>``–``<h3>``, each in page order, so a
+    logo ``<h1>`` does not block the story's ``<h2>`` and navigation ``<h2>`` blocks do
+    not hide the story's ``<h1>``):
 
-    * a heading that differs from it only in letter case is taken as written (the
-      spelling readers see);
+    * a heading that differs from it only in letter case or in typographic quotes and
+      dashes (``’`` for ``'``, ``–`` for ``-``) is taken as written (the spelling readers
+      see);
     * a heading whose letters begin the metadata headline replaces it when it makes up at
       least half of it or is followed there by a spaced separator: the rest is a site,
       section or date suffix :func:`clean_title` could not recognise (``"Story | Politics
       | 28.04.2023"`` vs ``<h1>Story</h1>``);
     * a heading that ends the metadata headline, makes up at least half of it, and is
       preceded there by a kicker (``"Topic: "``, ``"Topic - "``) replaces it;
+    * on a page that declares no article (``og:type`` ``article``, a JSON-LD article
+      node), the page's only ``<h1>`` (not a link to the home page) replaces a metadata
+      headline unrelated to it (neither contains the other's letters): outside news
+      articles ``og:title`` and ``<title>`` are often an SEO or menu title (``"About
+      Us"``) while the ``<h1>`` is what the page shows as its headline;
     * a metadata headline that is only the site's name (blogs whose ``<title>`` names the
       blog) gives way to the first heading.
     """
@@ -463,14 +477,14 @@ def choose_title(meta: PageMetadata, site: str | None, domain: str,
         meta.ld_text("headline"), meta.first("og:title"), meta.first("twitter:title"),
         meta.ld_text("name") if meta.article is not None else None, meta.html_title)]
     primary = next((m for m in metadata if m), None)
-    headings = [h for h in (clean_title(_unescaped(x), site, domain) for x in meta.headings)
-                if h]
+    headings = [h for h in (clean_title(_unescaped(x), site, domain)
+                            for x in _h1_first(meta)) if h]
     if primary:
         key = _key(primary)
         for heading in headings:
             head = _key(heading)
             if head == key:
-                return heading if heading.lower() == primary.lower() else primary
+                return heading if _typographic(heading) == _typographic(primary) else primary
             if len(head) < _MIN_HEADING_KEY:
                 continue
             if key.startswith(head) and (2 * len(head) >= len(key) or _SEPARATED.match(
@@ -482,12 +496,71 @@ def choose_title(meta: PageMetadata, site: str | None, domain: str,
                     heading.lower()) else ""
             ):
                 return heading
+        # Pages declaring an article (og:type, a JSON-LD article node) set their metadata
+        # headline editorially; elsewhere it is often an SEO or menu title unlike the
+        # page's one <h1>.
+        declared = meta.og_type == "article" or meta.article is not None
+        shown = None if declared else _sole_h1(meta, site, domain)
+        if shown:
+            head = _key(shown)
+            if len(head) >= 3 and head not in key and key not in head and not _matches(
+                    head, names):
+                return shown
         if key not in names:
             return primary
     for heading in headings:
         if _key(heading) not in names and len(_key(heading)) >= 3:
             return heading
     return primary or clean_title(_unescaped(hint), site, domain)
+
+
+def _sole_h1(meta: PageMetadata, site: str | None, domain: str) -> str | None:
+    """The text of the page's only non-empty ``<h1>`` (cleaned as a title), or None when
+    there is none, more than one, or it is a link to the site's home page (a logo or
+    site-name banner)."""
+    if meta.root is None:
+        return None
+    found: list[lxml.html.HtmlElement] = []
+    for element in meta.root.iter("h1"):
+        if _norm(element.text_content()):
+            found.append(element)
+            if len(found) > 1:
+                return None
+    if not found:
+        return None
+    for link in found[0].iter("a"):
+        href = (link.get("href") or "").strip()
+        if urlsplit(href).path.strip("/") == "" or _HOME_LINK.search(href):
+            return None
+    return clean_title(_unescaped(found[0].text_content()), site, domain)
+
+
+#: A link to a site's home page inside an archived copy ("/web/2017…/http://site.com/").
+_HOME_LINK = re.compile(r"https?://[^/]+/?$")
+
+
+#: Typographic quotes, apostrophes and dashes and their plain ASCII forms.
+_TYPOGRAPHIC = str.maketrans({**dict.fromkeys("‘’‚‛′`´", "'"),
+                              **dict.fromkeys("“”„‟″«»", '"'),
+                              **dict.fromkeys("‐‑‒–—―−", "-")})
+
+
+def _typographic(text: str) -> str:
+    """``text`` lower-cased with typographic quotes and dashes as their ASCII forms: metadata
+    fields are often typed or stored in plain ASCII (``'`` for ``’``, ``-`` for ``–``)
+    while the heading shows the typeset form, so two spellings equal here are the same
+    headline and the heading's is the one readers see."""
+    return text.translate(_TYPOGRAPHIC).lower()
+
+
+def _h1_first(meta: PageMetadata) -> list[str]:
+    """Heading texts to compare with the metadata headline: every ``<h1>`` (the page's main
+    heading by HTML convention), then the first ``<h1>``–``<h3>`` headings, in page order,
+    without repeats. Navigation ``<h2>``/``<h3>`` blocks often come before the story's
+    ``<h1>`` and would otherwise fill :attr:`PageMetadata.headings`."""
+    h1s = [_norm(h.text_content()) for h in meta.root.iter("h1")] if meta.root is not None \
+        else []
+    return list(dict.fromkeys(t for t in (*h1s, *meta.headings) if t))
 
 
 # --- bylines in the markup ---------------------------------------------------------------

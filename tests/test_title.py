@@ -1,0 +1,82 @@
+"""Headline choice (``choose_title``/``clean_title``) on small pages written here."""
+
+from __future__ import annotations
+
+from newsarchive.extract.metadata import (
+    choose_title,
+    clean_title,
+    parse_html,
+    read_metadata,
+    site_name,
+)
+
+URL = "https://www.example.com/news/story-1"
+
+
+def title_of(head: str, body: str) -> str | None:
+    root = parse_html(f"<html><head>{head}</head><body>{body}</body></html>")
+    assert root is not None
+    meta = read_metadata(root, URL)
+    return choose_title(meta, site_name(meta), "example.com")
+
+
+def test_h1_after_many_navigation_headings_corrects_the_title() -> None:
+    nav = "".join(f"<h2>Section {i}</h2>" for i in range(10))
+    head = ("<title>Council approves harbour bridge / Politics / Home - Example Online "
+            "with news and pictures</title>")
+    body = f"{nav}<h1>Council approves harbour bridge</h1><p>Text.</p>"
+    assert title_of(head, body) == "Council approves harbour bridge"
+
+
+def test_heading_with_typographic_quotes_and_dashes_is_taken_as_written() -> None:
+    head = """<meta property="og:title" content="Mayor's plan - a bridge for 'everyone'">"""
+    body = "<h1>Mayor’s plan – a bridge for ‘everyone’</h1>"
+    assert title_of(head, body) == "Mayor’s plan – a bridge for ‘everyone’"
+
+
+def test_heading_adding_quotation_marks_does_not_replace_the_metadata_title() -> None:
+    head = '<meta property="og:title" content="Mayor: the bridge will be built">'
+    body = "<h1>Mayor: “the bridge will be built”</h1>"
+    assert title_of(head, body) == "Mayor: the bridge will be built"
+
+
+def test_dangling_separator_after_an_empty_part_is_removed() -> None:
+    assert clean_title("Cat blanket with name | | ✂ Example®", "Example", "example.com") == (
+        "Cat blanket with name")
+    assert clean_title("Story - | Example", None, "example.com") == "Story"
+
+
+def test_leading_quotation_dash_is_kept() -> None:
+    assert clean_title("- Angsten vil øke", "Dagbladet", "dagbladet.no") == "- Angsten vil øke"
+
+
+def test_sole_h1_replaces_an_unrelated_metadata_title_outside_news_articles() -> None:
+    head = '<title>About Us - Example</title><meta property="og:title" content="About Us">'
+    body = "<h1>The strategic think tank</h1><h2>Where we come from</h2>"
+    assert title_of(head, body) == "The strategic think tank"
+
+
+def test_sole_h1_does_not_replace_the_headline_of_a_declared_article() -> None:
+    head = ('<meta property="og:type" content="article">'
+            '<meta property="og:title" content="Council approves harbour bridge">')
+    body = "<h1>Vote tonight: what the bridge means</h1>"
+    assert title_of(head, body) == "Council approves harbour bridge"
+
+
+def test_sole_h1_linking_home_is_a_banner_not_the_headline() -> None:
+    head = "<title>Office 365 and schools, part three - Example</title>"
+    body = ('<h1><a href="https://www.example.com/">Notes of a teacher</a></h1>'
+            "<h2>Office 365 and schools, part three</h2>")
+    assert title_of(head, body) == "Office 365 and schools, part three"
+
+
+def test_sole_h1_with_a_kicker_in_front_keeps_the_metadata_title() -> None:
+    head = "<title>Big tasks for the new government | Example</title>"
+    body = "<h1><span>Tunisia</span> Big tasks for the new government</h1>"
+    assert title_of(head, body) == "Big tasks for the new government"
+
+
+def test_two_h1_headings_leave_the_metadata_title() -> None:
+    head = "<title>Council approves harbour bridge | Example</title>"
+    body = "<h1>Local news</h1><h1>Weather today</h1>"
+    assert title_of(head, body) == "Council approves harbour bridge"
