@@ -48,6 +48,8 @@ __all__ = [
     "shingle_hashes",
     "signature",
     "subtract",
+    "unique",
+    "unique_counts",
     "unpack_hashes",
     "words",
 ]
@@ -164,7 +166,27 @@ def _shingles_of_words(ws: list[str], size: int) -> np.ndarray:
         acc ^= acc >> np.uint64(33)
         acc *= _MIX2
         acc ^= acc >> np.uint64(33)
-    return np.unique(acc)
+    return unique(acc)
+
+
+def unique(values: np.ndarray) -> np.ndarray:
+    """Return the sorted distinct elements of a 1-d array.
+
+    Same result as ``numpy.unique``, by sorting and dropping repeats: for the few hundred
+    hashes of one body this is about ten times faster than ``numpy.unique`` (numpy 2's
+    hash-based path), which matters once per article."""
+    return unique_counts(values)[0]
+
+
+def unique_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(sorted distinct elements, how often each occurs)`` of a 1-d array
+    (``numpy.unique(values, return_counts=True)``, computed by sorting)."""
+    ordered = np.sort(values)
+    if len(ordered) == 0:
+        return ordered, np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    counts = np.diff(np.append(starts, len(ordered)))
+    return ordered[starts], counts
 
 
 #: Version of the shingle hash above, stored with a state (hashes are not comparable
@@ -319,6 +341,6 @@ def subtract(a: np.ndarray, others: Sequence[np.ndarray], min_count: int = 1) ->
     if not others or len(a) == 0:
         return a
     if min_count <= 1:
-        return difference(a, np.unique(np.concatenate(list(others))))
-    values, counts = np.unique(np.concatenate(list(others)), return_counts=True)
+        return difference(a, unique(np.concatenate(list(others))))
+    values, counts = unique_counts(np.concatenate(list(others)))
     return difference(a, values[counts >= min_count])

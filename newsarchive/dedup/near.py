@@ -439,9 +439,9 @@ def _template_hashes(samples: Sequence[tuple[str, np.ndarray]],
             per_cluster.setdefault(cluster, []).append(hashes)
     if not per_cluster:
         return np.zeros(0, dtype=np.uint64)
-    others = [h[0] if len(h) == 1 else np.unique(np.concatenate(h))
+    others = [h[0] if len(h) == 1 else fp.unique(np.concatenate(h))
               for h in per_cluster.values()]
-    values, counts = np.unique(np.concatenate(others), return_counts=True)
+    values, counts = fp.unique_counts(np.concatenate(others))
     need = TEMPLATE_MIN_PAGES if len(others) > TEMPLATE_MIN_PAGES else 1
     return values[counts >= need]
 

@@ -8,6 +8,7 @@ tracking parameters removed, the scheme unified to ``https``, the host lower-cas
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from urllib.parse import urlsplit, urlunsplit
@@ -68,6 +69,13 @@ def normalize_url(url: str) -> str:
     Raises:
         ValueError: if ``url`` is not an absolute http(s) URL.
     """
+    return _normalize(url)
+
+
+@functools.lru_cache(maxsize=4096)
+def _normalize(url: str) -> str:
+    # Cached: a page's URL is normalized for its article_id, then for the "seen" and
+    # canonical checks, then when it is recorded (an exception is never cached).
     parts = urlsplit(url.strip())
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise ValueError(f"not an absolute http(s) URL: {url!r}")
