@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
@@ -375,42 +375,135 @@ def _author_names(value: Any) -> Iterable[str]:
         yield value
 
 
-def clean_authors(raw: Iterable[str], site: str | None) -> list[str]:
+def clean_authors(raw: Iterable[str], site: str | None,
+                  publishers: Iterable[str] = ()) -> list[str]:
     """Normalize byline names.
+
+    Args:
+        raw: byline texts in page order (JSON-LD names, meta contents, markup bylines).
+        site: the site's name; names equal to, inside or containing it are dropped.
+        publishers: further names of the publisher (compared exactly, by letters and
+            digits: other site names, the host and its registrable label, ``"dw"`` and
+            ``"dwcom"`` for ``www.dw.com``), see :func:`publisher_keys`.
+
+    Returns:
+        Names in page order, without duplicates (case-insensitive, first spelling kept).
 
     Resolves HTML character references; drops e-mail addresses, URLs, parenthesised
     additions (``"Jane Roe (jr)"``), names equal to, inside or containing the site name,
-    desk names (:data:`_NOT_A_NAME`: "Staff", "Redaktion", ...) and texts of more than
-    :data:`_MAX_NAME_WORDS` words (job titles, sentences); removes a leading "By"/"Von"/
-    "Par"/"Posted by"; splits ``"A and B"``, ``"A, B"``, ``"A & B"`` (also German ``und``,
-    Hungarian ``és``, French ``et``, Spanish ``y``, Nordic ``og``/``och``, Dutch ``en``,
-    Italian and Portuguese ``e``, Turkish ``ve``, Polish ``i``, Russian ``и``);
-    de-duplicates case-insensitively keeping the first spelling and the page order.
+    desk names (:data:`_NOT_A_NAME`: "Staff", "Redaktion", ...), company names (a legal
+    form after the first word: "GmbH", "e.V.", "Inc", ...; a company is a publisher, not a
+    person writing), copyright lines and texts of more than :data:`_MAX_NAME_WORDS` words
+    (job titles, sentences); removes a leading "By"/"Von"/"Par"/"Posted by"; splits
+    ``"A and B"``, ``"A, B"``, ``"A & B"`` (also German ``und``, Hungarian ``és``, French
+    ``et``, Spanish ``y``, Nordic ``og``/``och``, Dutch ``en``, Italian and Portuguese
+    ``e``, Turkish ``ve``, Polish ``i``, Russian ``и``).
+
+    A byline naming the publisher drops everything after it too, since CMSs write
+    "Publisher, City, Country" and "Jane Roe, Publisher, City"; a byline that names the
+    site's own host in a URL ("Deutsche Welle (www.dw.com)") is the publisher.
     """
     site_key = _key(site) if site else ""
+    others = {k for k in publishers if k}
+    if site_key:
+        others.add(site_key)
     out: list[str] = []
     seen: set[str] = set()
     for value in raw:
+        if _names_own_host(value, others):
+            continue
         value = _HANDLE.sub("", _PARENS.sub("", _unescaped(_EMAIL.sub(" ", value))))
-        if not value or _URLISH.search(value):
+        if not value or _URLISH.search(value) or _COPYRIGHT.search(value):
             continue
         value = _BY.sub("", value)
-        for part in _AUTHOR_SPLIT.split(value):
+        parts = _AUTHOR_SPLIT.split(value)
+        separators = [sep.strip() for sep in _AUTHOR_SPLIT.findall(value)] + [""]
+        for part, separator in zip(parts, separators, strict=True):
             name = _name_part(part)
             key = _key(name)
-            if not key or key == site_key or key in seen or len(name) > 80:
+            if key in others or _acronym_of(name, others) or (
+                    site_key and len(key) >= 4 and not _possessive(name, site)
+                    and (key in site_key or site_key in key)):
+                if separator == ",":
+                    break  # "Publisher, City": what follows is its place or desk
+                continue
+            if not key or key in seen or len(name) > 80:
                 continue
             if key in _NOT_A_NAME or len(name.split()) > _MAX_NAME_WORDS:
                 continue
             if len(name.split()) > 1 and name.split()[-1] in _DATE_LEAD_WORDS:
                 continue
-            if site_key and len(key) >= 4 and (key in site_key or site_key in key):
+            if any(w.lower().rstrip(",") in _LEGAL_FORMS for w in name.split()[1:]):
                 continue
             if not any(ch.isalpha() for ch in name) or _URLISH.search(name):
                 continue
             seen.add(key)
             out.append(name)
     return out
+
+
+#: Legal forms of companies and associations (German, English, French, Spanish, Dutch,
+#: Nordic): a byline carrying one names an organisation, not a person.
+_LEGAL_FORMS = frozenset({
+    "gmbh", "ggmbh", "mbh", "ag", "kg", "kgaa", "ohg", "e.v.", "e.v", "ev", "ug", "inc",
+    "inc.", "ltd", "ltd.", "llc", "plc", "corp", "corp.", "co.", "s.a.", "sa", "sarl",
+    "s.l.", "b.v.", "bv", "n.v.", "gbr", "mbh.", "ab", "asa", "oy", "a/s",
+})
+#: Copyright lines and "Name & Co." firm names.
+_COPYRIGHT = re.compile(r"©|\(c\)|rights reserved|alle rechte|\s&\s*co\b", re.IGNORECASE)
+#: A host in parentheses after a name: "Deutsche Welle (www.dw.com)".
+_HOST = re.compile(r"\(\s*(?:https?://)?((?:[\w-]+\.)+[a-z]{2,})/?\s*\)", re.IGNORECASE)
+
+
+def _names_own_host(value: str, others: set[str]) -> bool:
+    """Whether ``value`` names one of the publisher's hosts in parentheses."""
+    return any(_key(m.group(1).removeprefix("www.")) in others
+               for m in _HOST.finditer(value.lower()))
+
+
+def _possessive(name: str, site: str | None) -> bool:
+    """Whether the site is named after the person: ``"Jane Roe's blog"``."""
+    return bool(site) and re.search(re.escape(name) + r"[’']s?\b", site or "",
+                                    re.IGNORECASE) is not None
+
+
+def _acronym_of(name: str, others: set[str]) -> bool:
+    """Whether a one-word capitalised name is the initials of a publisher name
+    (``"LTO"`` for "Legal Tribune Online")."""
+    return name.isupper() and " " not in name and name.lower() in others
+
+
+def publisher_keys(meta: PageMetadata, site: str | None,
+                   by_id: dict[str, dict[str, Any]] | None = None) -> set[str]:
+    """Compare keys (:func:`_key`) of every name the page gives its publisher.
+
+    Returns the keys of JSON-LD ``publisher`` names, ``og:site_name``,
+    ``application-name``, ``site`` and the initials of those of several words, and of the
+    canonical host (``"dwcom"``) and its label before the public suffix (``"dw"``). Empty
+    when the JSON-LD publisher is a Person (``by_id`` resolves an ``@id`` reference): a
+    personal site's name is its author's.
+    """
+    publisher = _resolve(meta.ld("publisher"), by_id or {})
+    nodes = publisher if isinstance(publisher, list) else [publisher]
+    if any(isinstance(n, dict) and "person" in _types_of(n) for n in nodes):
+        return set()
+    names = [site or "", *meta.all("og:site_name", "application-name")]
+    names += [n for n in _author_names(publisher) if isinstance(n, str)]
+    keys = {_key(n) for n in names}
+    for name in names:
+        words = [w for w in re.split(r"[\s\-]+", name) if w[:1].isalpha()]
+        if len(words) >= 2:
+            keys.add("".join(w[0] for w in words).lower())
+    host = (urlsplit(meta.canonical or meta.og_url or "").hostname or "").removeprefix("www.")
+    if host:
+        keys.add(_key(host))
+        labels = host.split(".")
+        # the registrable label: "bbc" in bbc.co.uk, "dw" in dw.com
+        label = labels[-3] if len(labels) >= 3 and len(labels[-2]) <= 3 else labels[-2] \
+            if len(labels) >= 2 else labels[0]
+        keys.add(_key(label))
+    keys.discard("")
+    return keys
 
 
 def raw_authors(meta: PageMetadata) -> list[str]:
@@ -521,8 +614,14 @@ _TEXT_BYLINE_LEAD = re.compile(
     r"(?i:posted|written|geschrieben|veröffentlicht|by|von|par|por|av|af|door|text|texte|"
     r"autor|autorin|auteur|írta)\b"
 )
-#: Where a byline text runs on into a date, a separator or a link arrow.
-_BYLINE_TAIL = re.compile(r"\s+(?:[»|→·•]|[-–—]\s|(?:on|am|le|el|il|um|at)\s+.{0,30}\d).*$")
+#: Where a byline text runs on into a date ("on May 5", "Feb 21, 2020", "22. Februar
+#: 2020", "21.02.2020", "2020-02-21"), a separator or a link arrow.
+_BYLINE_TAIL = re.compile(
+    r"\s+(?:[»|→·•]|[-–—]\s|(?:on|am|le|el|il|um|at)\s+.{0,30}\d).*$"
+    r"|\s+(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b.*$"
+    r"|\s*\d{1,2}\.\s*(?i:januar|februar|märz|april|mai|juni|juli|august|september|"
+    r"oktober|november|dezember)\s+\d{4}.*$"
+    r"|\s*\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b.*$|\s+\d{4}-\d{2}-\d{2}.*$")
 #: A lead-in before the name: "View all posts by", "Zeige alle Beiträge von", "Beitragvon".
 _BYLINE_LEAD = re.compile(r"^(?:\S+\s+){0,6}?(?:by|von|par|por|door|beitragvon)\s*:?\s+",
                           re.IGNORECASE)
@@ -606,7 +705,9 @@ _NOT_A_NAME = frozenset({
     "editorialstaff", "staffreporter", "staffwriter", "webredaktion", "onlineredaktion",
     "redazione", "redacción", "redaccion", "szerkesztőség", "author", "authors", "autor",
     "autorin", "auteur", "autore", "writer", "posted", "postedby", "collectif", "noauthor",
-    "phd", "md", "msc", "mba", "rd", "dr", "prof",
+    "phd", "md", "msc", "mba", "rd", "dr", "prof", "publisher",
+    # "published" lead-ins left when a byline runs into its date
+    "published", "veröffentlicht", "publiziert", "publié", "publicado", "pubblicato",
 })
 #: Social-media handles after a name ("Jane Roe @janeroe").
 _HANDLE = re.compile(r"\s*@\w+")
@@ -639,18 +740,47 @@ def choose_authors(meta: PageMetadata, site: str | None) -> list[str]:
     """Byline names from the first source that yields any after cleaning: JSON-LD
     ``author`` (``@id`` references resolved in the page's ``@graph``), then meta tags
     (:func:`raw_authors`' list), then the markup (:attr:`PageMetadata.bylines`).
-    Organization-only authors equal to the site name fall through to the next source."""
+    Authors that are the publisher (any of :func:`publisher_keys`, or a JSON-LD author
+    node with the publisher's ``@id``/``url``) fall through to the next source."""
     by_id = {node["@id"]: node for node in meta.jsonld_nodes
              if isinstance(node.get("@id"), str)}
-    from_ld = list(_author_names(_resolve(meta.ld("author"), by_id)))
+    publishers = publisher_keys(meta, site, by_id)
+    if not publishers:
+        site = None  # a personal site: its name is the author's
+    ld_authors = _resolve(meta.ld("author"), by_id)
+    if publishers:
+        ld_authors = [a for a in (ld_authors if isinstance(ld_authors, list) else [ld_authors])
+                      if not _is_publisher_node(a, meta.ld("publisher"), publishers)]
+    from_ld = list(_author_names(ld_authors))
     for raw in (from_ld, meta.all("author", "article:author", "byl", "parsely-author",
                                   "sailthru.author", "dc.creator", "dcterms.creator")):
-        names = clean_authors(raw, site)
+        names = clean_authors(raw, site, publishers)
         if names:
             return names
     if meta.bylines is None:
         meta.bylines = _markup_bylines(meta.root) if meta.root is not None else []
-    return clean_authors(meta.bylines, site)
+    return clean_authors(meta.bylines, site, publishers)
+
+
+def _is_publisher_node(node: Any, publisher: Any, keys: set[str]) -> bool:
+    """Whether a JSON-LD author node that is not a Person is the publisher: the same
+    ``@id`` or ``url`` as the ``publisher`` node, or an ``@id``/``url`` that is the
+    site's home page (its own host, no path, query or fragment)."""
+    if not isinstance(node, dict) or "person" in _types_of(node):
+        return False
+    refs = {node.get("@id"), node.get("url")} - {None, ""}
+    pubs = publisher if isinstance(publisher, list) else [publisher]
+    for pub in pubs:
+        if isinstance(pub, dict) and refs & ({pub.get("@id"), pub.get("url")} - {None, ""}):
+            return True
+    for ref in refs:
+        if isinstance(ref, str):
+            parts = urlsplit(ref)
+            host = (parts.hostname or "").removeprefix("www.")
+            if host and _key(host) in keys and not (parts.path.strip("/") or parts.query
+                                                    or parts.fragment):
+                return True
+    return False
 
 
 def _resolve(value: Any, by_id: dict[str, dict[str, Any]], depth: int = 0) -> Any:

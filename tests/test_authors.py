@@ -1,0 +1,141 @@
+"""Unit tests of the author rules in newsarchive.extract.metadata, on pages written here."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from newsarchive.extract import extract_page
+from newsarchive.extract.metadata import clean_authors, parse_html, publisher_keys, read_metadata
+
+CRAWLED = datetime(2022, 7, 7, 15, 0, tzinfo=UTC)
+URL = "https://www.example.com/news/2021/12/30/council-approves-harbour-bridge"
+PARAGRAPHS = "\n".join(
+    f"<p>Paragraph {i} of the story tells how the council voted on the new harbour bridge, "
+    f"what the mayor said about its cost, and why residents of the old town worry about "
+    f"traffic during the three years of building work that start next spring.</p>"
+    for i in range(1, 7)
+)
+
+
+def page(head: str = "", top: str = "") -> str:
+    return (
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+        f"<link rel=\"canonical\" href=\"{URL}\"><title>Bridge vote</title>{head}</head><body>"
+        "<header><nav><a href=\"/\">Home</a> <a href=\"/news\">News</a></nav></header>"
+        f"<main><article>{top}<h1>Council approves harbour bridge</h1>"
+        f"{PARAGRAPHS}</article></main><footer><p>Example Media</p></footer></body></html>"
+    )
+
+
+def ld(obj: object) -> str:
+    return f'<script type="application/ld+json">{json.dumps(obj)}</script>'
+
+
+def authors(head: str = "", top: str = "") -> list[str]:
+    return extract_page(page(head, top), URL, crawled_at=CRAWLED).authors
+
+
+# --- the publisher is not an author ----------------------------------------------------------
+def test_publisher_keys_cover_names_initials_and_host() -> None:
+    root = parse_html('<html><head><meta property="og:site_name" content="Legal Tribune '
+                      'Online"><link rel="canonical" href="https://www.lto.de/a/b"></head>'
+                      '<body><p>Text</p></body></html>')
+    assert root is not None
+    meta = read_metadata(root, URL)
+    assert publisher_keys(meta, "Legal Tribune Online") == {
+        "legaltribuneonline", "lto", "ltode"}
+
+
+def test_publisher_keys_empty_for_a_personal_site() -> None:
+    head = ld({"@type": "BlogPosting", "publisher": {"@type": "Person", "name": "Jane Roe"}})
+    root = parse_html(page(head))
+    assert root is not None
+    assert publisher_keys(read_metadata(root, URL), "Jane Roe") == set()
+
+
+def test_author_equal_to_a_personal_sites_publisher_is_kept() -> None:
+    head = ld({"@type": "BlogPosting", "author": {"@type": "Person", "name": "Jane Roe"},
+               "publisher": {"@type": "Person", "name": "Jane Roe"}})
+    head += '<meta property="og:site_name" content="Jane Roe">'
+    assert authors(head) == ["Jane Roe"]
+
+
+def test_author_equal_to_host_label_falls_through_to_markup() -> None:
+    head = '<meta name="author" content="EXAMPLE">'
+    assert authors(head, '<span class="author">Jane Roe</span>') == ["Jane Roe"]
+
+
+def test_site_acronym_is_not_an_author() -> None:
+    assert clean_authors(["LTO"], "Legal Tribune Online", {"lto"}) == []
+    assert clean_authors(["Lto Mann"], "Legal Tribune Online", {"lto"}) == ["Lto Mann"]
+
+
+def test_publisher_with_own_host_in_parentheses() -> None:
+    assert clean_authors(["Deutsche Welle (www.dw.com)"], "DW.COM", {"dw", "dwcom"}) == []
+    assert clean_authors(["Jane Roe (www.other.org)"], "DW.COM", {"dw", "dwcom"}) == [
+        "Jane Roe"]
+
+
+def test_place_after_the_publisher_is_dropped() -> None:
+    assert clean_authors(["Example News, Frankfurt, Germany"], "Example News") == []
+    assert clean_authors(["Jane Roe, Example News, New York"], "Example News") == ["Jane Roe"]
+    # "and" joins a second author, not a place
+    assert clean_authors(["Example News and AFP"], "Example News") == ["AFP"]
+
+
+def test_possessive_site_name_keeps_its_person() -> None:
+    assert clean_authors(["Daniel Roe"], "Daniel Roe's blog") == ["Daniel Roe"]
+    assert clean_authors(["Daniel Roe"], "Daniel Roe Media") == []
+
+
+def test_organization_author_with_the_publishers_id_falls_through() -> None:
+    head = ld({"@type": "NewsArticle",
+               "author": {"@type": "Organization", "@id": "https://www.example.com/",
+                          "name": "Example Broadcasting"},
+               "publisher": {"@id": "https://www.example.com/"}})
+    head += '<meta name="author" content="Jane Roe">'
+    assert authors(head) == ["Jane Roe"]
+
+
+def test_person_author_on_the_sites_url_is_kept() -> None:
+    head = ld({"@type": "NewsArticle",
+               "author": {"@type": "Person", "name": "Jane Roe", "url": "https://www.example.com"},
+               "publisher": {"@type": "Organization", "url": "https://www.example.com",
+                             "name": "Example News"}})
+    assert authors(head) == ["Jane Roe"]
+
+
+def test_organization_author_home_page_is_the_site() -> None:
+    head = ld({"@type": "NewsArticle",
+               "author": {"@type": "Organization", "url": "https://example.com/",
+                          "name": "Example Broadcasting"}})
+    assert authors(head) == []
+
+
+@pytest.mark.parametrize("raw", [
+    "Example Petcare GmbH", "Hanns-Muster-Stiftung e.V.", "Acme Inc", "Muster & Co. KG",
+    "Muster & Co.",
+    "Roe Holdings Ltd", "© 2021 Example Media", "All rights reserved", "publisher",
+])
+def test_companies_and_copyright_lines_are_not_authors(raw: str) -> None:
+    assert clean_authors([raw], None) == []
+
+
+def test_legal_form_word_only_counts_after_the_first_word() -> None:
+    assert clean_authors(["Ag Jones", "Jane Roe"], None) == ["Ag Jones", "Jane Roe"]
+
+
+# --- bylines running into a date -------------------------------------------------------------
+@pytest.mark.parametrize(("markup", "expected"), [
+    ('<div class="byline">Jane Roe Feb 21, 2020</div>', ["Jane Roe"]),
+    ('<div class="byline">Jane Roe22. Februar 2020</div>', ["Jane Roe"]),
+    ('<div class="byline">Jane Roe 21.02.2020</div>', ["Jane Roe"]),
+    ('<div class="byline">Jane Roe 2020-02-21</div>', ["Jane Roe"]),
+    ('<p class="text__byline">Veröffentlicht am 27.04.24 um 07:39 Uhr</p>', []),
+    ('<div class="byline">Theresa May</div>', ["Theresa May"]),
+])
+def test_byline_date_tails(markup: str, expected: list[str]) -> None:
+    assert authors(top=markup) == expected
