@@ -139,3 +139,45 @@ def test_legal_form_word_only_counts_after_the_first_word() -> None:
 ])
 def test_byline_date_tails(markup: str, expected: list[str]) -> None:
     assert authors(top=markup) == expected
+
+
+# --- written-out bylines -----------------------------------------------------------------------
+@pytest.mark.parametrize(("markup", "expected"), [
+    ('<p>Auteur\u00a0: Jean Dupont</p>', ["Jean Dupont"]),
+    ('<p><strong>Autorin: Uta Roe, Projektleiterin der Stiftung in Tunis.</strong></p>',
+     ["Uta Roe"]),
+    ('<p><i>von Daniela Roe</i></p>', ["Daniela Roe"]),
+    ('<h5>By Jane Roe, Paris correspondent</h5>', ["Jane Roe"]),
+    ('<p><b>Von Hans Meier, Eva Lang und Ola Nordmann</b></p>',
+     ["Hans Meier", "Eva Lang", "Ola Nordmann"]),
+    ('<p><i>by the way, this is not a byline</i></p>', []),
+])
+def test_written_out_bylines(markup: str, expected: list[str]) -> None:
+    assert authors(top=markup) == expected
+
+
+def test_times_and_dates_are_not_names() -> None:
+    assert clean_authors(["03:07 Min", "8. November 2021", "Jane Roe"], None) == ["Jane Roe"]
+
+
+# --- meta tags ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["cxenseparse:author", "shareaholic:article_author_name",
+                                  "dc:creator", "citation_author", "og:article:author"])
+def test_more_author_meta_names(name: str) -> None:
+    assert authors(f'<meta name="{name}" content="Jane Roe">') == ["Jane Roe"]
+
+
+@pytest.mark.parametrize(("label", "expected"), [
+    ("Written by", ["Jane Roe"]), ("Verfasst von", ["Jane Roe"]),
+    ("Est. reading time", []),
+])
+def test_twitter_card_written_by(label: str, expected: list[str]) -> None:
+    head = (f'<meta name="twitter:label1" content="{label}">'
+            '<meta name="twitter:data1" content="Jane Roe">')
+    assert authors(head) == expected
+
+
+def test_meta_tags_come_after_jsonld() -> None:
+    head = ld({"@type": "NewsArticle", "author": {"@type": "Person", "name": "Ann Lee"}})
+    head += '<meta name="citation_author" content="Jane Roe">'
+    assert authors(head) == ["Ann Lee"]

@@ -435,6 +435,8 @@ def clean_authors(raw: Iterable[str], site: str | None,
                 continue
             if any(w.lower().rstrip(",") in _LEGAL_FORMS for w in name.split()[1:]):
                 continue
+            if not name[0].isalpha() and name[0] not in "'‘(":
+                continue  # "03:07 Min", "8. November": times and dates
             if not any(ch.isalpha() for ch in name) or _URLISH.search(name):
                 continue
             seen.add(key)
@@ -509,15 +511,41 @@ def publisher_keys(meta: PageMetadata, site: str | None,
 def raw_authors(meta: PageMetadata) -> list[str]:
     """Byline candidates in order of trust: JSON-LD ``author``, then meta tags.
 
-    Meta tags are used only when JSON-LD gives no author: ``author``, ``article:author``
-    (skipped when it is a profile URL), ``byl``, ``parsely-author``, ``sailthru.author``,
-    ``dc.creator``.
+    Meta tags are used only when JSON-LD gives no author: :data:`AUTHOR_META` in that
+    order, then the Yoast-style Twitter card pair (:func:`_twitter_card_author`).
     """
     from_ld = list(_author_names(meta.ld("author")))
     if from_ld:
         return from_ld
-    return meta.all("author", "article:author", "byl", "parsely-author", "sailthru.author",
-                    "dc.creator", "dcterms.creator")
+    return _meta_authors(meta)
+
+
+#: ``<meta>`` names that carry the byline: Open Graph ``article:author``, the de-facto
+#: names of news CMSs and analytics tags (``byl``, Parse.ly, Sailthru, Cxense,
+#: Shareaholic), Dublin Core (``dc.creator``/``dc:creator``/``dcterms.creator``) and the
+#: Highwire Press ``citation_author`` of scholarly pages.
+AUTHOR_META = ("author", "article:author", "og:article:author", "byl", "parsely-author",
+               "sailthru.author", "cxenseparse:author", "shareaholic:article_author_name",
+               "dc.creator", "dc:creator", "dcterms.creator", "citation_author")
+#: Twitter card labels that announce the author in ``twitter:data1`` (Yoast SEO writes
+#: the label in the site's language).
+_WRITTEN_BY = re.compile(r"^(?:written by|verfasst von|geschrieben von|escrito por|"
+                         r"écrit par|scritto da|geschreven door|skrevet af|skrivet av|"
+                         r"napisane przez|autor|author|auteur)$", re.IGNORECASE)
+
+
+def _meta_authors(meta: PageMetadata) -> list[str]:
+    values = meta.all(*AUTHOR_META)
+    return values + _twitter_card_author(meta)
+
+
+def _twitter_card_author(meta: PageMetadata) -> list[str]:
+    """``twitter:dataN`` when its ``twitter:labelN`` is "Written by" (N = 1, 2)."""
+    for index in ("1", "2"):
+        label = meta.first(f"twitter:label{index}")
+        if label and _WRITTEN_BY.match(label.strip()):
+            return meta.all(f"twitter:data{index}")
+    return []
 
 
 # --- headline choice -----------------------------------------------------------------------
@@ -645,6 +673,24 @@ def _names_only(text: str) -> bool:
     return True
 
 
+def _names_prefix(text: str) -> str:
+    """The names at the start of a written-out byline: the text up to the first
+    comma-separated part that is not only names, so that a role or place after the name
+    goes ("Jane Roe, correspondent in Paris"); ``""`` when the first part is not a name.
+    """
+    parts = text.split(",")
+    for count in range(len(parts), 0, -1):
+        head = ",".join(parts[:count]).strip()
+        if head and _names_only(head):
+            return head.rstrip(".")
+    return ""
+
+
+#: Elements whose own text may be a written-out byline.
+_TEXT_BYLINE_TAGS = frozenset({"p", "span", "div", "small", "address", "li", "em", "strong",
+                               "i", "b", "h4", "h5", "h6"})
+
+
 def _byline_text(text: str) -> str:
     text = _BYLINE_LEAD.sub("", text, count=1)
     return _BYLINE_TAIL.sub("", text)
@@ -675,7 +721,7 @@ def _markup_bylines(root: lxml.html.HtmlElement) -> list[str]:
                    if isinstance(d.tag, str) for c in (d.get("class") or "").split()):
                 continue  # a wrapper ("byline") around the name's own element
             value, index = element.text_content(), 2
-        elif element.tag in ("p", "span", "div", "small", "address", "li", "em", "strong"):
+        elif element.tag in _TEXT_BYLINE_TAGS:
             own = (element.text or "").lstrip()
             # The lead-in word is the element's own text; only then is its whole text built.
             if not own or len(own) > 120 or not _TEXT_BYLINE_LEAD.match(own):
@@ -689,7 +735,10 @@ def _markup_bylines(root: lxml.html.HtmlElement) -> list[str]:
         text = _unescaped(value)
         if text and len(text) <= 120 and _outside_comments(element):
             text = _byline_text(text)
-            if text and len(text) <= 80 and (index < 3 or _names_only(text)):
+            if index == 3:
+                text = _names_prefix(_TEXT_BYLINE.sub("", text, count=1))
+            # a candidate without a name ("Published on") does not hide later ones
+            if text and len(text) <= 80:
                 buckets[index].append(text)
     for index, bucket in enumerate(buckets):
         if bucket:
@@ -739,7 +788,8 @@ _PARENS = re.compile(r"\s*[(\[][^)\]]{0,40}[)\]]")
 def choose_authors(meta: PageMetadata, site: str | None) -> list[str]:
     """Byline names from the first source that yields any after cleaning: JSON-LD
     ``author`` (``@id`` references resolved in the page's ``@graph``), then meta tags
-    (:func:`raw_authors`' list), then the markup (:attr:`PageMetadata.bylines`).
+    (:data:`AUTHOR_META`, the Twitter card "Written by" pair), then the markup
+    (:attr:`PageMetadata.bylines`).
     Authors that are the publisher (any of :func:`publisher_keys`, or a JSON-LD author
     node with the publisher's ``@id``/``url``) fall through to the next source."""
     by_id = {node["@id"]: node for node in meta.jsonld_nodes
@@ -752,8 +802,7 @@ def choose_authors(meta: PageMetadata, site: str | None) -> list[str]:
         ld_authors = [a for a in (ld_authors if isinstance(ld_authors, list) else [ld_authors])
                       if not _is_publisher_node(a, meta.ld("publisher"), publishers)]
     from_ld = list(_author_names(ld_authors))
-    for raw in (from_ld, meta.all("author", "article:author", "byl", "parsely-author",
-                                  "sailthru.author", "dc.creator", "dcterms.creator")):
+    for raw in (from_ld, _meta_authors(meta)):
         names = clean_authors(raw, site, publishers)
         if names:
             return names
