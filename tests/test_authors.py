@@ -181,3 +181,28 @@ def test_meta_tags_come_after_jsonld() -> None:
     head = ld({"@type": "NewsArticle", "author": {"@type": "Person", "name": "Ann Lee"}})
     head += '<meta name="citation_author" content="Jane Roe">'
     assert authors(head) == ["Ann Lee"]
+
+
+def test_bare_label_element_does_not_hide_the_name() -> None:
+    markup = ('<div class="author"><span class="by">By</span> '
+              '<a class="author-name" href="/a/jr">Jane Roe</a></div>')
+    assert authors(top=markup) == ["Jane Roe"]
+
+
+@pytest.mark.parametrize(("markup", "expected"), [
+    ("<ul><li><strong>Autorin/Autor</strong> Jane Roe</li></ul>", ["Jane Roe"]),
+    ("<p><b>Autor*in:</b> Jane Roe</p>", ["Jane Roe"]),
+    ("<p><b>Autor:in</b> Jane Roe</p>", ["Jane Roe"]),
+])
+def test_label_in_its_own_element(markup: str, expected: list[str]) -> None:
+    assert authors(top=markup) == expected
+
+
+@pytest.mark.parametrize(("markup", "expected"), [
+    ('<span class="byline">Walter von Aachen</span>', ["Walter von Aachen"]),
+    ('<span class="byline">Ursula von der Leyen</span>', ["Ursula von der Leyen"]),
+    ('<span class="byline">Pressemitteilung von Jane Roe</span>', ["Jane Roe"]),
+    ('<span class="byline">View all posts by Jane Roe</span>', ["Jane Roe"]),
+])
+def test_particle_is_not_a_lead_in(markup: str, expected: list[str]) -> None:
+    assert authors(top=markup) == expected

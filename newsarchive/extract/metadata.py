@@ -636,7 +636,8 @@ def _outside_comments(element: lxml.html.HtmlElement) -> bool:
 #: A byline written out: "Posted by Jane Roe", "Von Hans Meier", "Par Jean Dupont".
 _TEXT_BYLINE = re.compile(
     r"^(?i:posted\s+by|written\s+by|geschrieben\s+von|veröffentlicht\s+von|by|von|par|por|"
-    r"av|af|door|text|texte|autor|autorin|auteur|írta)\s*:?\s+(?=[A-ZÀ-ÞĀ-ž])"
+    r"av|af|door|text|texte|autorin/autor|autor(?:in|/in|\*in|:in|_in|innen)?|auteur|írta)"
+    r"\s*:?\s+(?=[A-ZÀ-ÞĀ-ž])"
 )
 _TEXT_BYLINE_LEAD = re.compile(
     r"(?i:posted|written|geschrieben|veröffentlicht|by|von|par|por|av|af|door|text|texte|"
@@ -692,8 +693,21 @@ _TEXT_BYLINE_TAGS = frozenset({"p", "span", "div", "small", "address", "li", "em
 
 
 def _byline_text(text: str) -> str:
-    text = _BYLINE_LEAD.sub("", text, count=1)
+    lead = _BYLINE_LEAD.match(text)
+    if lead is not None and not _particle_in_name(lead.group(0), text[lead.end():]):
+        text = text[lead.end():]
     return _BYLINE_TAIL.sub("", text)
+
+
+def _particle_in_name(lead: str, rest: str) -> bool:
+    """Whether a matched lead-in is a name with its particle ("Walter von " before
+    "Aachen", "Ursula von " before "der Leyen"): capitalised words before a lower-case
+    particle, and after it name particles and one capitalised word."""
+    words, after = lead.split(), rest.split()
+    return (len(words) > 1 and words[-1] in _PARTICLES
+            and all(w[:1].isupper() for w in words[:-1])
+            and bool(after) and after[-1][:1].isupper()
+            and all(w in _PARTICLES for w in after[:-1]))
 
 
 def _markup_bylines(root: lxml.html.HtmlElement) -> list[str]:
@@ -723,6 +737,8 @@ def _markup_bylines(root: lxml.html.HtmlElement) -> list[str]:
             value, index = element.text_content(), 2
         elif element.tag in _TEXT_BYLINE_TAGS:
             own = (element.text or "").lstrip()
+            if not own and len(element) and element[0].tag in ("strong", "b", "em", "span"):
+                own = (element[0].text or "").lstrip()  # "<b>Author:</b> Jane Roe"
             # The lead-in word is the element's own text; only then is its whole text built.
             if not own or len(own) > 120 or not _TEXT_BYLINE_LEAD.match(own):
                 continue
@@ -738,7 +754,9 @@ def _markup_bylines(root: lxml.html.HtmlElement) -> list[str]:
             if index == 3:
                 text = _names_prefix(_TEXT_BYLINE.sub("", text, count=1))
             # a candidate without a name ("Published on") does not hide later ones
-            if text and len(text) <= 80:
+            # a bare label ("By", "Author") does not hide the name in the next element
+            if text and len(text) <= 80 and _BY.sub("", text + " ").strip() \
+                    and _key(text) not in _NOT_A_NAME:
                 buckets[index].append(text)
     for index, bucket in enumerate(buckets):
         if bucket:
