@@ -206,3 +206,28 @@ def test_label_in_its_own_element(markup: str, expected: list[str]) -> None:
 ])
 def test_particle_is_not_a_lead_in(markup: str, expected: list[str]) -> None:
     assert authors(top=markup) == expected
+
+
+# --- lists, phrases and placeholders -------------------------------------------------------------
+def test_publisher_address_in_a_byline_is_dropped_whole() -> None:
+    # "und" would otherwise split the publisher's own name
+    assert clean_authors(["Kirche und Leben, Münster, Germany"], None, {"kircheundleben"}) == []
+    assert clean_authors(["Le Monde et AFP"], "Le Monde") == ["AFP"]
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    (["Vanille-Porridge mit Leinsamen und Apfel"], []),
+    (["Bayerische Landesanstalt für Wald und Forstwirtschaft"], []),
+    (["selbst ist der Mann"], []),
+    (["Jane Roe, correspondent in Paris"], ["Jane Roe"]),
+    (["Ursula von der Leyen und Jose de la Cruz"],
+     ["Ursula von der Leyen", "Jose de la Cruz"]),
+    (["J. I. da Silva", "uriebe"], ["J. I. da Silva", "uriebe"]),
+])
+def test_phrases_are_not_names(raw: list[str], expected: list[str]) -> None:
+    assert clean_authors(raw, None) == expected
+
+
+@pytest.mark.parametrize("raw", ["anónimo", "Anonyme", "zvg"])
+def test_placeholders_are_not_names(raw: str) -> None:
+    assert clean_authors([raw, "Jane Roe"], None) == ["Jane Roe"]

@@ -400,8 +400,12 @@ def clean_authors(raw: Iterable[str], site: str | None,
     ``e``, Turkish ``ve``, Polish ``i``, Russian ``и``).
 
     A byline naming the publisher drops everything after it too, since CMSs write
-    "Publisher, City, Country" and "Jane Roe, Publisher, City"; a byline that names the
-    site's own host in a URL ("Deutsche Welle (www.dw.com)") is the publisher.
+    "Publisher, City, Country" and "Jane Roe, Publisher, City" (the entries between
+    commas are compared whole, so "Kirche und Leben" is not split at "und"); a byline that
+    names the site's own host in a URL ("Deutsche Welle (www.dw.com)") is the publisher.
+    A name of several words with a lower-case word that is neither a particle ("von",
+    "de la") nor an initial is a phrase, not a name; a phrase joined to others by
+    "and"/"und" drops the whole entry ("Landesanstalt für Wald und Forstwirtschaft").
     """
     site_key = _key(site) if site else ""
     others = {k for k in publishers if k}
@@ -416,17 +420,19 @@ def clean_authors(raw: Iterable[str], site: str | None,
         if not value or _URLISH.search(value) or _COPYRIGHT.search(value):
             continue
         value = _BY.sub("", value)
-        parts = _AUTHOR_SPLIT.split(value)
-        separators = [sep.strip() for sep in _AUTHOR_SPLIT.findall(value)] + [""]
-        for part, separator in zip(parts, separators, strict=True):
+        parts: list[str] = []
+        for chunk in _LIST_SPLIT.split(value):
+            if _key(_name_part(chunk)) in others:
+                break  # "Publisher, City" / "Jane Roe, Publisher, City": place or desk
+            names = _AUTHOR_SPLIT.split(chunk)
+            if len(names) > 1 and any(_lower_word(_name_part(n)) for n in names):
+                continue  # a phrase split at "und"/"and" ("Porridge mit Leinsamen und Apfel")
+            parts += names
+        for part in parts:
             name = _name_part(part)
             key = _key(name)
-            if key in others or _acronym_of(name, others) or (
-                    site_key and len(key) >= 4 and not _possessive(name, site)
-                    and (key in site_key or site_key in key)):
-                if separator == ",":
-                    break  # "Publisher, City": what follows is its place or desk
-                continue
+            if _is_publisher(name, site, others):
+                continue  # "Publisher and AFP"
             if not key or key in seen or len(name) > 80:
                 continue
             if key in _NOT_A_NAME or len(name.split()) > _MAX_NAME_WORDS:
@@ -435,6 +441,8 @@ def clean_authors(raw: Iterable[str], site: str | None,
                 continue
             if any(w.lower().rstrip(",") in _LEGAL_FORMS for w in name.split()[1:]):
                 continue
+            if _lower_word(name):
+                continue  # "Porridge mit Apfel", "selbst ist der Mann": a phrase
             if not name[0].isalpha() and name[0] not in "'‘(":
                 continue  # "03:07 Min", "8. November": times and dates
             if not any(ch.isalpha() for ch in name) or _URLISH.search(name):
@@ -455,6 +463,31 @@ _LEGAL_FORMS = frozenset({
 _COPYRIGHT = re.compile(r"©|\(c\)|rights reserved|alle rechte|\s&\s*co\b", re.IGNORECASE)
 #: A host in parentheses after a name: "Deutsche Welle (www.dw.com)".
 _HOST = re.compile(r"\(\s*(?:https?://)?((?:[\w-]+\.)+[a-z]{2,})/?\s*\)", re.IGNORECASE)
+
+
+def _lower_word(name: str) -> bool:
+    """Whether a name of several words has a lower-case word that is neither a name
+    particle nor an initial: names are capitalised, phrases are not."""
+    words = name.split()
+    return len(words) > 1 and any(
+        w[:1].islower() and w not in _PARTICLES and not w.endswith(".") for w in words)
+
+
+#: What separates the entries of a byline list (before "and"/"und" split the names).
+_LIST_SPLIT = re.compile(r"\s*[,;]\s*")
+
+
+def _is_publisher(name: str, site: str | None, others: set[str]) -> bool:
+    """Whether a byline name is the publisher: one of the ``others`` keys, their
+    initials, or (four letters or more) inside or around the site name unless the site
+    is named after the person ("Jane Roe's blog")."""
+    key = _key(name)
+    if not key:
+        return False
+    site_key = _key(site) if site else ""
+    return key in others or _acronym_of(name, others) or (
+        bool(site_key) and len(key) >= 4 and not _possessive(name, site)
+        and (key in site_key or site_key in key))
 
 
 def _names_own_host(value: str, others: set[str]) -> bool:
@@ -775,6 +808,9 @@ _NOT_A_NAME = frozenset({
     "phd", "md", "msc", "mba", "rd", "dr", "prof", "publisher",
     # "published" lead-ins left when a byline runs into its date
     "published", "veröffentlicht", "publiziert", "publié", "publicado", "pubblicato",
+    # "anonymous" in other languages; Swiss "zvg" (zur Verfügung gestellt) credits a
+    # picture supplied by others
+    "anónimo", "anonimo", "anonyme", "anonym", "zvg",
 })
 #: Social-media handles after a name ("Jane Roe @janeroe").
 _HANDLE = re.compile(r"\s*@\w+")
