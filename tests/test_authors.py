@@ -231,3 +231,10 @@ def test_phrases_are_not_names(raw: list[str], expected: list[str]) -> None:
 @pytest.mark.parametrize("raw", ["anónimo", "Anonyme", "zvg"])
 def test_placeholders_are_not_names(raw: str) -> None:
     assert clean_authors([raw, "Jane Roe"], None) == ["Jane Roe"]
+
+
+def test_itemprop_meta_of_a_cited_work_is_not_the_pages_author() -> None:
+    head = '<meta name="citation_author" content="Jane Roe">'
+    top = ('<ol class="references"><li itemscope itemtype="https://schema.org/ScholarlyArticle">'
+           '<meta itemprop="author" content="Ann Cited">A cited paper</li></ol>')
+    assert authors(head, top) == ["Jane Roe"]

@@ -560,6 +560,7 @@ def raw_authors(meta: PageMetadata) -> list[str]:
 AUTHOR_META = ("author", "article:author", "og:article:author", "byl", "parsely-author",
                "sailthru.author", "cxenseparse:author", "shareaholic:article_author_name",
                "dc.creator", "dc:creator", "dcterms.creator", "citation_author")
+_AUTHOR_META_SET = frozenset(AUTHOR_META)
 #: Twitter card labels that announce the author in ``twitter:data1`` (Yoast SEO writes
 #: the label in the site's language).
 _WRITTEN_BY = re.compile(r"^(?:written by|verfasst von|geschrieben von|escrito por|"
@@ -568,7 +569,20 @@ _WRITTEN_BY = re.compile(r"^(?:written by|verfasst von|geschrieben von|escrito p
 
 
 def _meta_authors(meta: PageMetadata) -> list[str]:
-    values = meta.all(*AUTHOR_META)
+    """:data:`AUTHOR_META` contents of the ``<head>`` (``name``/``property`` attributes),
+    then the Twitter card pair. ``itemprop=author`` ``<meta>`` in the body belong to
+    whatever item holds them (cited works, teasers) and are left to the markup pass."""
+    head = meta.root.find("head") if meta.root is not None else None
+    if head is None:
+        values = meta.all(*AUTHOR_META)
+    else:
+        found: dict[str, list[str]] = {}
+        for element in head.iter("meta"):
+            name = (element.get("name") or element.get("property") or "").strip().lower()
+            content = _norm(element.get("content"))
+            if name in _AUTHOR_META_SET and content:
+                found.setdefault(name, []).append(content)
+        values = [value for name in AUTHOR_META for value in found.get(name, ())]
     return values + _twitter_card_author(meta)
 
 
