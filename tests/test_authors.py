@@ -238,3 +238,15 @@ def test_itemprop_meta_of_a_cited_work_is_not_the_pages_author() -> None:
     top = ('<ol class="references"><li itemscope itemtype="https://schema.org/ScholarlyArticle">'
            '<meta itemprop="author" content="Ann Cited">A cited paper</li></ol>')
     assert authors(head, top) == ["Jane Roe"]
+
+
+@pytest.mark.parametrize(("raw", "keys", "expected"), [
+    (["Example Kitchens"], {"example", "examplecom"}, []),
+    (["Exam Kitchens"], {"exam", "examcom"}, ["Exam Kitchens"]),  # key under six letters
+    (["Deutsches Rotes Kreuz"], {"drk", "drkde"}, []),
+    (["Dora Kranz"], {"dk", "dkde"}, ["Dora Kranz"]),  # two words: initials of a person
+    (["Jane Example"], {"example", "examplecom"}, ["Jane Example"]),
+])
+def test_publisher_prefix_and_initials(raw: list[str], keys: set[str],
+                                       expected: list[str]) -> None:
+    assert clean_authors(raw, None, keys) == expected

@@ -479,15 +479,27 @@ _LIST_SPLIT = re.compile(r"\s*[,;]\s*")
 
 def _is_publisher(name: str, site: str | None, others: set[str]) -> bool:
     """Whether a byline name is the publisher: one of the ``others`` keys, their
-    initials, or (four letters or more) inside or around the site name unless the site
-    is named after the person ("Jane Roe's blog")."""
+    initials, (four letters or more) inside or around the site name unless the site
+    is named after the person ("Jane Roe's blog"), a name beginning with a publisher key
+    of :data:`_MIN_PREFIX_KEY` letters or more ("Example Kitchens" on example.com), or
+    three or more words whose initials are a publisher key ("Deutsches Rotes Kreuz" on
+    drk.de; two-word initials would also match people)."""
     key = _key(name)
     if not key:
         return False
     site_key = _key(site) if site else ""
-    return key in others or _acronym_of(name, others) or (
-        bool(site_key) and len(key) >= 4 and not _possessive(name, site)
-        and (key in site_key or site_key in key))
+    if key in others or _acronym_of(name, others) or (
+            bool(site_key) and len(key) >= 4 and not _possessive(name, site)
+            and (key in site_key or site_key in key)):
+        return True
+    if any(len(k) >= _MIN_PREFIX_KEY and key.startswith(k) for k in others):
+        return True
+    words = [w for w in re.split(r"[\s\-/]+", name) if w[:1].isalpha()]
+    return len(words) >= 3 and "".join(w[0] for w in words).lower() in others
+
+
+#: A publisher key this long at the start of a byline makes it the publisher's.
+_MIN_PREFIX_KEY = 6
 
 
 def _names_own_host(value: str, others: set[str]) -> bool:
