@@ -250,3 +250,10 @@ def test_itemprop_meta_of_a_cited_work_is_not_the_pages_author() -> None:
 def test_publisher_prefix_and_initials(raw: list[str], keys: set[str],
                                        expected: list[str]) -> None:
     assert clean_authors(raw, None, keys) == expected
+
+
+def test_date_label_in_an_author_class_does_not_hide_the_name() -> None:
+    markup = ('<div class="entry-meta"><span class="meta-prep-author">Publiziert am</span> '
+              '<span class="date">3. Mai 2021</span> von '
+              '<span class="author vcard"><a href="/a/ur">uriebe</a></span></div>')
+    assert authors(top=markup) == ["uriebe"]

@@ -733,6 +733,13 @@ def _names_only(text: str) -> bool:
     return True
 
 
+def _bare_label(text: str) -> bool:
+    """Whether a byline candidate is only its label: "By", "Author", "Publiziert am"."""
+    words = text.split()
+    return (not _BY.sub("", text + " ").strip() or _key(text) in _NOT_A_NAME
+            or (len(words) <= 2 and words[-1].lower() in _DATE_LEAD_WORDS))
+
+
 def _names_prefix(text: str) -> str:
     """The names at the start of a written-out byline: the text up to the first
     comma-separated part that is not only names, so that a role or place after the name
@@ -812,10 +819,8 @@ def _markup_bylines(root: lxml.html.HtmlElement) -> list[str]:
             text = _byline_text(text)
             if index == 3:
                 text = _names_prefix(_TEXT_BYLINE.sub("", text, count=1))
-            # a candidate without a name ("Published on") does not hide later ones
             # a bare label ("By", "Author") does not hide the name in the next element
-            if text and len(text) <= 80 and _BY.sub("", text + " ").strip() \
-                    and _key(text) not in _NOT_A_NAME:
+            if text and len(text) <= 80 and not _bare_label(text):
                 buckets[index].append(text)
     for index, bucket in enumerate(buckets):
         if bucket:
