@@ -257,3 +257,12 @@ def test_date_label_in_an_author_class_does_not_hide_the_name() -> None:
               '<span class="date">3. Mai 2021</span> von '
               '<span class="author vcard"><a href="/a/ur">uriebe</a></span></div>')
     assert authors(top=markup) == ["uriebe"]
+
+
+def test_only_the_first_byline_block_counts() -> None:
+    top = ('<p class="byline"><span><a rel="author" href="/a/jr">Jane Roe</a></span> and '
+           '<span><a rel="author" href="/a/jd">John Doe</a></span></p>')
+    teasers = ('<ul class="more">' + "".join(
+        f'<li><h3>Story {i}</h3><div><a rel="author" href="/a/{i}">Writer {i}</a></div></li>'
+        for i in range(3)) + "</ul>")
+    assert authors(top=top + teasers) == ["Jane Roe", "John Doe"]

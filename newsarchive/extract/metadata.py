@@ -733,6 +733,18 @@ def _names_only(text: str) -> bool:
     return True
 
 
+def _same_block(first: lxml.html.HtmlElement, other: lxml.html.HtmlElement) -> bool:
+    """Whether ``other`` sits in the byline block of ``first``: their parents or
+    grandparents are one element."""
+    a, b = first.getparent(), other.getparent()
+    if a is None or b is None:
+        return False
+    if a is b:
+        return True
+    a, b = a.getparent(), b.getparent()
+    return a is not None and a is b
+
+
 def _bare_label(text: str) -> bool:
     """Whether a byline candidate is only its label: "By", "Author", "Publiziert am"."""
     words = text.split()
@@ -780,8 +792,11 @@ def _markup_bylines(root: lxml.html.HtmlElement) -> list[str]:
     """Byline texts from ``itemprop=author``, else ``rel=author`` links, else elements whose
     class names an author/byline (``author``, ``post-author``, ``byline``, ``vcard fn``),
     else short elements whose text is a written-out byline ("Posted by ...", "Von ...",
-    "Par ..."); outside comments, sidebars, related-story boxes and page footers."""
+    "Par ..."); outside comments, sidebars, related-story boxes and page footers. Of
+    several ``itemprop``/``rel`` matches only those in the first one's block (same
+    parent or grandparent) count: later ones are bylines of teasers and related links."""
     buckets: list[list[str]] = [[], [], [], []]
+    firsts: list[Any] = [None, None, None, None]
     body = root.find("body")
     for element in (body if body is not None else root).iter():
         if not isinstance(element.tag, str) or element.tag in ("script", "style", "meta"):
@@ -821,6 +836,10 @@ def _markup_bylines(root: lxml.html.HtmlElement) -> list[str]:
                 text = _names_prefix(_TEXT_BYLINE.sub("", text, count=1))
             # a bare label ("By", "Author") does not hide the name in the next element
             if text and len(text) <= 80 and not _bare_label(text):
+                if firsts[index] is None:
+                    firsts[index] = element
+                elif not _same_block(firsts[index], element):
+                    continue  # another story's byline (teasers, related links)
                 buckets[index].append(text)
     for index, bucket in enumerate(buckets):
         if bucket:
