@@ -381,37 +381,76 @@ def _author_names(value: Any) -> Iterable[str]:
         yield value
 
 
-def clean_authors(raw: Iterable[str], site: str | None) -> list[str]:
+def clean_authors(raw: Iterable[str], site: str | None,
+                  publishers: Iterable[str] = ()) -> list[str]:
     """Normalize byline names.
+
+    Args:
+        raw: byline texts in page order (JSON-LD names, meta contents, markup bylines).
+        site: the site's name; names equal to, inside or containing it are dropped.
+        publishers: further names of the publisher (compared exactly, by letters and
+            digits: other site names, the host and its registrable label, ``"dw"`` and
+            ``"dwcom"`` for ``www.dw.com``), see :func:`publisher_keys`.
+
+    Returns:
+        Names in page order, without duplicates (case-insensitive, first spelling kept).
 
     Resolves HTML character references; drops e-mail addresses, URLs, parenthesised
     additions (``"Jane Roe (jr)"``), names equal to, inside or containing the site name,
-    desk names (:data:`_NOT_A_NAME`: "Staff", "Redaktion", ...) and texts of more than
-    :data:`_MAX_NAME_WORDS` words (job titles, sentences); removes a leading "By"/"Von"/
-    "Par"/"Posted by"; splits ``"A and B"``, ``"A, B"``, ``"A & B"`` (also German ``und``,
-    Hungarian ``és``, French ``et``, Spanish ``y``, Nordic ``og``/``och``, Dutch ``en``,
-    Italian and Portuguese ``e``, Turkish ``ve``, Polish ``i``, Russian ``и``);
-    de-duplicates case-insensitively keeping the first spelling and the page order.
+    desk names (:data:`_NOT_A_NAME`: "Staff", "Redaktion", ...), company names (a legal
+    form after the first word: "GmbH", "e.V.", "Inc", ...; a company is a publisher, not a
+    person writing), copyright lines and texts of more than :data:`_MAX_NAME_WORDS` words
+    (job titles, sentences); removes a leading "By"/"Von"/"Par"/"Posted by"; splits
+    ``"A and B"``, ``"A, B"``, ``"A & B"`` (also German ``und``, Hungarian ``és``, French
+    ``et``, Spanish ``y``, Nordic ``og``/``och``, Dutch ``en``, Italian and Portuguese
+    ``e``, Turkish ``ve``, Polish ``i``, Russian ``и``).
+
+    A byline naming the publisher drops everything after it too, since CMSs write
+    "Publisher, City, Country" and "Jane Roe, Publisher, City" (the entries between
+    commas are compared whole, so "Kirche und Leben" is not split at "und"); a byline that
+    names the site's own host in a URL ("Deutsche Welle (www.dw.com)") is the publisher.
+    A name of several words with a lower-case word that is neither a particle ("von",
+    "de la") nor an initial is a phrase, not a name; a phrase joined to others by
+    "and"/"und" drops the whole entry ("Landesanstalt für Wald und Forstwirtschaft").
     """
     site_key = _key(site) if site else ""
+    others = {k for k in publishers if k}
+    if site_key:
+        others.add(site_key)
     out: list[str] = []
     seen: set[str] = set()
     for value in raw:
+        if _names_own_host(value, others):
+            continue
         value = _HANDLE.sub("", _PARENS.sub("", _unescaped(_EMAIL.sub(" ", value))))
-        if not value or _URLISH.search(value):
+        if not value or _URLISH.search(value) or _COPYRIGHT.search(value):
             continue
         value = _BY.sub("", value)
-        for part in _AUTHOR_SPLIT.split(value):
+        parts: list[str] = []
+        for chunk in _LIST_SPLIT.split(value):
+            if _key(_name_part(chunk)) in others:
+                break  # "Publisher, City" / "Jane Roe, Publisher, City": place or desk
+            names = _AUTHOR_SPLIT.split(chunk)
+            if len(names) > 1 and any(_lower_word(_name_part(n)) for n in names):
+                continue  # a phrase split at "und"/"and" ("Porridge mit Leinsamen und Apfel")
+            parts += names
+        for part in parts:
             name = _name_part(part)
             key = _key(name)
-            if not key or key == site_key or key in seen or len(name) > 80:
+            if _is_publisher(name, site, others):
+                continue  # "Publisher and AFP"
+            if not key or key in seen or len(name) > 80:
                 continue
             if key in _NOT_A_NAME or len(name.split()) > _MAX_NAME_WORDS:
                 continue
             if len(name.split()) > 1 and name.split()[-1] in _DATE_LEAD_WORDS:
                 continue
-            if site_key and len(key) >= 4 and (key in site_key or site_key in key):
+            if any(w.lower().rstrip(",") in _LEGAL_FORMS for w in name.split()[1:]):
                 continue
+            if _lower_word(name):
+                continue  # "Porridge mit Apfel", "selbst ist der Mann": a phrase
+            if not name[0].isalpha() and name[0] not in "'‘(":
+                continue  # "03:07 Min", "8. November": times and dates
             if not any(ch.isalpha() for ch in name) or _URLISH.search(name):
                 continue
             seen.add(key)
@@ -419,18 +458,159 @@ def clean_authors(raw: Iterable[str], site: str | None) -> list[str]:
     return out
 
 
+#: Legal forms of companies and associations (German, English, French, Spanish, Dutch,
+#: Nordic): a byline carrying one names an organisation, not a person.
+_LEGAL_FORMS = frozenset({
+    "gmbh", "ggmbh", "mbh", "ag", "kg", "kgaa", "ohg", "e.v.", "e.v", "ev", "ug", "inc",
+    "inc.", "ltd", "ltd.", "llc", "plc", "corp", "corp.", "co.", "s.a.", "sa", "sarl",
+    "s.l.", "b.v.", "bv", "n.v.", "gbr", "mbh.", "ab", "asa", "oy", "a/s",
+})
+#: Copyright lines and "Name & Co." firm names.
+_COPYRIGHT = re.compile(r"©|\(c\)|rights reserved|alle rechte|\s&\s*co\b", re.IGNORECASE)
+#: A host in parentheses after a name: "Deutsche Welle (www.dw.com)".
+_HOST = re.compile(r"\(\s*(?:https?://)?((?:[\w-]+\.)+[a-z]{2,})/?\s*\)", re.IGNORECASE)
+
+
+def _lower_word(name: str) -> bool:
+    """Whether a name of several words has a lower-case word that is neither a name
+    particle nor an initial: names are capitalised, phrases are not."""
+    words = name.split()
+    return len(words) > 1 and any(
+        w[:1].islower() and w not in _PARTICLES and not w.endswith(".") for w in words)
+
+
+#: What separates the entries of a byline list (before "and"/"und" split the names).
+_LIST_SPLIT = re.compile(r"\s*[,;]\s*")
+
+
+def _is_publisher(name: str, site: str | None, others: set[str]) -> bool:
+    """Whether a byline name is the publisher: one of the ``others`` keys, their
+    initials, (four letters or more) inside or around the site name unless the site
+    is named after the person ("Jane Roe's blog"), a name beginning with a publisher key
+    of :data:`_MIN_PREFIX_KEY` letters or more ("Example Kitchens" on example.com), or
+    three or more words whose initials are a publisher key ("Deutsches Rotes Kreuz" on
+    drk.de; two-word initials would also match people)."""
+    key = _key(name)
+    if not key:
+        return False
+    site_key = _key(site) if site else ""
+    if key in others or _acronym_of(name, others) or (
+            bool(site_key) and len(key) >= 4 and not _possessive(name, site)
+            and (key in site_key or site_key in key)):
+        return True
+    if any(len(k) >= _MIN_PREFIX_KEY and key.startswith(k) for k in others):
+        return True
+    words = [w for w in re.split(r"[\s\-/]+", name) if w[:1].isalpha()]
+    return len(words) >= 3 and "".join(w[0] for w in words).lower() in others
+
+
+#: A publisher key this long at the start of a byline makes it the publisher's.
+_MIN_PREFIX_KEY = 6
+
+
+def _names_own_host(value: str, others: set[str]) -> bool:
+    """Whether ``value`` names one of the publisher's hosts in parentheses."""
+    return any(_key(m.group(1).removeprefix("www.")) in others
+               for m in _HOST.finditer(value.lower()))
+
+
+def _possessive(name: str, site: str | None) -> bool:
+    """Whether the site is named after the person: ``"Jane Roe's blog"``."""
+    return bool(site) and re.search(re.escape(name) + r"[’']s?\b", site or "",
+                                    re.IGNORECASE) is not None
+
+
+def _acronym_of(name: str, others: set[str]) -> bool:
+    """Whether a one-word capitalised name is the initials of a publisher name
+    (``"LTO"`` for "Legal Tribune Online")."""
+    return name.isupper() and " " not in name and name.lower() in others
+
+
+def publisher_keys(meta: PageMetadata, site: str | None,
+                   by_id: dict[str, dict[str, Any]] | None = None) -> set[str]:
+    """Compare keys (:func:`_key`) of every name the page gives its publisher.
+
+    Returns the keys of JSON-LD ``publisher`` names, ``og:site_name``,
+    ``application-name``, ``site`` and the initials of those of several words, and of the
+    canonical host (``"dwcom"``) and its label before the public suffix (``"dw"``). Empty
+    when the JSON-LD publisher is a Person (``by_id`` resolves an ``@id`` reference): a
+    personal site's name is its author's.
+    """
+    publisher = _resolve(meta.ld("publisher"), by_id or {})
+    nodes = publisher if isinstance(publisher, list) else [publisher]
+    if any(isinstance(n, dict) and "person" in _types_of(n) for n in nodes):
+        return set()
+    names = [site or "", *meta.all("og:site_name", "application-name")]
+    names += [n for n in _author_names(publisher) if isinstance(n, str)]
+    keys = {_key(n) for n in names}
+    for name in names:
+        words = [w for w in re.split(r"[\s\-]+", name) if w[:1].isalpha()]
+        if len(words) >= 2:
+            keys.add("".join(w[0] for w in words).lower())
+    host = (urlsplit(meta.canonical or meta.og_url or "").hostname or "").removeprefix("www.")
+    if host:
+        keys.add(_key(host))
+        labels = host.split(".")
+        # the registrable label: "bbc" in bbc.co.uk, "dw" in dw.com
+        label = labels[-3] if len(labels) >= 3 and len(labels[-2]) <= 3 else labels[-2] \
+            if len(labels) >= 2 else labels[0]
+        keys.add(_key(label))
+    keys.discard("")
+    return keys
+
+
 def raw_authors(meta: PageMetadata) -> list[str]:
     """Byline candidates in order of trust: JSON-LD ``author``, then meta tags.
 
-    Meta tags are used only when JSON-LD gives no author: ``author``, ``article:author``
-    (skipped when it is a profile URL), ``byl``, ``parsely-author``, ``sailthru.author``,
-    ``dc.creator``.
+    Meta tags are used only when JSON-LD gives no author: :data:`AUTHOR_META` in that
+    order, then the Yoast-style Twitter card pair (:func:`_twitter_card_author`).
     """
     from_ld = list(_author_names(meta.ld("author")))
     if from_ld:
         return from_ld
-    return meta.all("author", "article:author", "byl", "parsely-author", "sailthru.author",
-                    "dc.creator", "dcterms.creator")
+    return _meta_authors(meta)
+
+
+#: ``<meta>`` names that carry the byline: Open Graph ``article:author``, the de-facto
+#: names of news CMSs and analytics tags (``byl``, Parse.ly, Sailthru, Cxense,
+#: Shareaholic), Dublin Core (``dc.creator``/``dc:creator``/``dcterms.creator``) and the
+#: Highwire Press ``citation_author`` of scholarly pages.
+AUTHOR_META = ("author", "article:author", "og:article:author", "byl", "parsely-author",
+               "sailthru.author", "cxenseparse:author", "shareaholic:article_author_name",
+               "dc.creator", "dc:creator", "dcterms.creator", "citation_author")
+_AUTHOR_META_SET = frozenset(AUTHOR_META)
+#: Twitter card labels that announce the author in ``twitter:data1`` (Yoast SEO writes
+#: the label in the site's language).
+_WRITTEN_BY = re.compile(r"^(?:written by|verfasst von|geschrieben von|escrito por|"
+                         r"écrit par|scritto da|geschreven door|skrevet af|skrivet av|"
+                         r"napisane przez|autor|author|auteur)$", re.IGNORECASE)
+
+
+def _meta_authors(meta: PageMetadata) -> list[str]:
+    """:data:`AUTHOR_META` contents of the ``<head>`` (``name``/``property`` attributes),
+    then the Twitter card pair. ``itemprop=author`` ``<meta>`` in the body belong to
+    whatever item holds them (cited works, teasers) and are left to the markup pass."""
+    head = meta.root.find("head") if meta.root is not None else None
+    if head is None:
+        values = meta.all(*AUTHOR_META)
+    else:
+        found: dict[str, list[str]] = {}
+        for element in head.iter("meta"):
+            name = (element.get("name") or element.get("property") or "").strip().lower()
+            content = _norm(element.get("content"))
+            if name in _AUTHOR_META_SET and content:
+                found.setdefault(name, []).append(content)
+        values = [value for name in AUTHOR_META for value in found.get(name, ())]
+    return values + _twitter_card_author(meta)
+
+
+def _twitter_card_author(meta: PageMetadata) -> list[str]:
+    """``twitter:dataN`` when its ``twitter:labelN`` is "Written by" (N = 1, 2)."""
+    for index in ("1", "2"):
+        label = meta.first(f"twitter:label{index}")
+        if label and _WRITTEN_BY.match(label.strip()):
+            return meta.all(f"twitter:data{index}")
+    return []
 
 
 # --- headline choice -----------------------------------------------------------------------
@@ -588,14 +768,21 @@ def _outside_comments(element: lxml.html.HtmlElement) -> bool:
 #: A byline written out: "Posted by Jane Roe", "Von Hans Meier", "Par Jean Dupont".
 _TEXT_BYLINE = re.compile(
     r"^(?i:posted\s+by|written\s+by|geschrieben\s+von|veröffentlicht\s+von|by|von|par|por|"
-    r"av|af|door|text|texte|autor|autorin|auteur|írta)\s*:?\s+(?=[A-ZÀ-ÞĀ-ž])"
+    r"av|af|door|text|texte|autorin/autor|autor(?:in|/in|\*in|:in|_in|innen)?|auteur|írta)"
+    r"\s*:?\s+(?=[A-ZÀ-ÞĀ-ž])"
 )
 _TEXT_BYLINE_LEAD = re.compile(
     r"(?i:posted|written|geschrieben|veröffentlicht|by|von|par|por|av|af|door|text|texte|"
     r"autor|autorin|auteur|írta)\b"
 )
-#: Where a byline text runs on into a date, a separator or a link arrow.
-_BYLINE_TAIL = re.compile(r"\s+(?:[»|→·•]|[-–—]\s|(?:on|am|le|el|il|um|at)\s+.{0,30}\d).*$")
+#: Where a byline text runs on into a date ("on May 5", "Feb 21, 2020", "22. Februar
+#: 2020", "21.02.2020", "2020-02-21"), a separator or a link arrow.
+_BYLINE_TAIL = re.compile(
+    r"\s+(?:[»|→·•]|[-–—]\s|(?:on|am|le|el|il|um|at)\s+.{0,30}\d).*$"
+    r"|\s+(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b.*$"
+    r"|\s*\d{1,2}\.\s*(?i:januar|februar|märz|april|mai|juni|juli|august|september|"
+    r"oktober|november|dezember)\s+\d{4}.*$"
+    r"|\s*\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b.*$|\s+\d{4}-\d{2}-\d{2}.*$")
 #: A lead-in before the name: "View all posts by", "Zeige alle Beiträge von", "Beitragvon".
 _BYLINE_LEAD = re.compile(r"^(?:\S+\s+){0,6}?(?:by|von|par|por|door|beitragvon)\s*:?\s+",
                           re.IGNORECASE)
@@ -619,17 +806,70 @@ def _names_only(text: str) -> bool:
     return True
 
 
+def _same_block(first: lxml.html.HtmlElement, other: lxml.html.HtmlElement) -> bool:
+    """Whether ``other`` sits in the byline block of ``first``: their parents or
+    grandparents are one element."""
+    a, b = first.getparent(), other.getparent()
+    if a is None or b is None:
+        return False
+    if a is b:
+        return True
+    a, b = a.getparent(), b.getparent()
+    return a is not None and a is b
+
+
+def _bare_label(text: str) -> bool:
+    """Whether a byline candidate is only its label: "By", "Author", "Publiziert am"."""
+    words = text.split()
+    return (not _BY.sub("", text + " ").strip() or _key(text) in _NOT_A_NAME
+            or (len(words) <= 2 and words[-1].lower() in _DATE_LEAD_WORDS))
+
+
+def _names_prefix(text: str) -> str:
+    """The names at the start of a written-out byline: the text up to the first
+    comma-separated part that is not only names, so that a role or place after the name
+    goes ("Jane Roe, correspondent in Paris"); ``""`` when the first part is not a name.
+    """
+    parts = text.split(",")
+    for count in range(len(parts), 0, -1):
+        head = ",".join(parts[:count]).strip()
+        if head and _names_only(head):
+            return head.rstrip(".")
+    return ""
+
+
+#: Elements whose own text may be a written-out byline.
+_TEXT_BYLINE_TAGS = frozenset({"p", "span", "div", "small", "address", "li", "em", "strong",
+                               "i", "b", "h4", "h5", "h6"})
+
+
 def _byline_text(text: str) -> str:
-    text = _BYLINE_LEAD.sub("", text, count=1)
+    lead = _BYLINE_LEAD.match(text)
+    if lead is not None and not _particle_in_name(lead.group(0), text[lead.end():]):
+        text = text[lead.end():]
     return _BYLINE_TAIL.sub("", text)
+
+
+def _particle_in_name(lead: str, rest: str) -> bool:
+    """Whether a matched lead-in is a name with its particle ("Walter von " before
+    "Aachen", "Ursula von " before "der Leyen"): capitalised words before a lower-case
+    particle, and after it name particles and one capitalised word."""
+    words, after = lead.split(), rest.split()
+    return (len(words) > 1 and words[-1] in _PARTICLES
+            and all(w[:1].isupper() for w in words[:-1])
+            and bool(after) and after[-1][:1].isupper()
+            and all(w in _PARTICLES for w in after[:-1]))
 
 
 def _markup_bylines(root: lxml.html.HtmlElement) -> list[str]:
     """Byline texts from ``itemprop=author``, else ``rel=author`` links, else elements whose
     class names an author/byline (``author``, ``post-author``, ``byline``, ``vcard fn``),
     else short elements whose text is a written-out byline ("Posted by ...", "Von ...",
-    "Par ..."); outside comments, sidebars, related-story boxes and page footers."""
+    "Par ..."); outside comments, sidebars, related-story boxes and page footers. Of
+    several ``itemprop``/``rel`` matches only those in the first one's block (same
+    parent or grandparent) count: later ones are bylines of teasers and related links."""
     buckets: list[list[str]] = [[], [], [], []]
+    firsts: list[Any] = [None, None, None, None]
     body = root.find("body")
     for element in (body if body is not None else root).iter():
         if not isinstance(element.tag, str) or element.tag in ("script", "style", "meta"):
@@ -649,8 +889,10 @@ def _markup_bylines(root: lxml.html.HtmlElement) -> list[str]:
                    if isinstance(d.tag, str) for c in (d.get("class") or "").split()):
                 continue  # a wrapper ("byline") around the name's own element
             value, index = element.text_content(), 2
-        elif element.tag in ("p", "span", "div", "small", "address", "li", "em", "strong"):
+        elif element.tag in _TEXT_BYLINE_TAGS:
             own = (element.text or "").lstrip()
+            if not own and len(element) and element[0].tag in ("strong", "b", "em", "span"):
+                own = (element[0].text or "").lstrip()  # "<b>Author:</b> Jane Roe"
             # The lead-in word is the element's own text; only then is its whole text built.
             if not own or len(own) > 120 or not _TEXT_BYLINE_LEAD.match(own):
                 continue
@@ -663,7 +905,14 @@ def _markup_bylines(root: lxml.html.HtmlElement) -> list[str]:
         text = _unescaped(value)
         if text and len(text) <= 120 and _outside_comments(element):
             text = _byline_text(text)
-            if text and len(text) <= 80 and (index < 3 or _names_only(text)):
+            if index == 3:
+                text = _names_prefix(_TEXT_BYLINE.sub("", text, count=1))
+            # a bare label ("By", "Author") does not hide the name in the next element
+            if text and len(text) <= 80 and not _bare_label(text):
+                if firsts[index] is None:
+                    firsts[index] = element
+                elif not _same_block(firsts[index], element):
+                    continue  # another story's byline (teasers, related links)
                 buckets[index].append(text)
     for index, bucket in enumerate(buckets):
         if bucket:
@@ -679,7 +928,12 @@ _NOT_A_NAME = frozenset({
     "editorialstaff", "staffreporter", "staffwriter", "webredaktion", "onlineredaktion",
     "redazione", "redacción", "redaccion", "szerkesztőség", "author", "authors", "autor",
     "autorin", "auteur", "autore", "writer", "posted", "postedby", "collectif", "noauthor",
-    "phd", "md", "msc", "mba", "rd", "dr", "prof",
+    "phd", "md", "msc", "mba", "rd", "dr", "prof", "publisher",
+    # "published" lead-ins left when a byline runs into its date
+    "published", "veröffentlicht", "publiziert", "publié", "publicado", "pubblicato",
+    # "anonymous" in other languages; Swiss "zvg" (zur Verfügung gestellt) credits a
+    # picture supplied by others
+    "anónimo", "anonimo", "anonyme", "anonym", "zvg",
 })
 #: Social-media handles after a name ("Jane Roe @janeroe").
 _HANDLE = re.compile(r"\s*@\w+")
@@ -711,19 +965,48 @@ _PARENS = re.compile(r"\s*[(\[][^)\]]{0,40}[)\]]")
 def choose_authors(meta: PageMetadata, site: str | None) -> list[str]:
     """Byline names from the first source that yields any after cleaning: JSON-LD
     ``author`` (``@id`` references resolved in the page's ``@graph``), then meta tags
-    (:func:`raw_authors`' list), then the markup (:attr:`PageMetadata.bylines`).
-    Organization-only authors equal to the site name fall through to the next source."""
+    (:data:`AUTHOR_META`, the Twitter card "Written by" pair), then the markup
+    (:attr:`PageMetadata.bylines`).
+    Authors that are the publisher (any of :func:`publisher_keys`, or a JSON-LD author
+    node with the publisher's ``@id``/``url``) fall through to the next source."""
     by_id = {node["@id"]: node for node in meta.jsonld_nodes
              if isinstance(node.get("@id"), str)}
-    from_ld = list(_author_names(_resolve(meta.ld("author"), by_id)))
-    for raw in (from_ld, meta.all("author", "article:author", "byl", "parsely-author",
-                                  "sailthru.author", "dc.creator", "dcterms.creator")):
-        names = clean_authors(raw, site)
+    publishers = publisher_keys(meta, site, by_id)
+    if not publishers:
+        site = None  # a personal site: its name is the author's
+    ld_authors = _resolve(meta.ld("author"), by_id)
+    if publishers:
+        ld_authors = [a for a in (ld_authors if isinstance(ld_authors, list) else [ld_authors])
+                      if not _is_publisher_node(a, meta.ld("publisher"), publishers)]
+    from_ld = list(_author_names(ld_authors))
+    for raw in (from_ld, _meta_authors(meta)):
+        names = clean_authors(raw, site, publishers)
         if names:
             return names
     if meta.bylines is None:
         meta.bylines = _markup_bylines(meta.root) if meta.root is not None else []
-    return clean_authors(meta.bylines, site)
+    return clean_authors(meta.bylines, site, publishers)
+
+
+def _is_publisher_node(node: Any, publisher: Any, keys: set[str]) -> bool:
+    """Whether a JSON-LD author node that is not a Person is the publisher: the same
+    ``@id`` or ``url`` as the ``publisher`` node, or an ``@id``/``url`` that is the
+    site's home page (its own host, no path, query or fragment)."""
+    if not isinstance(node, dict) or "person" in _types_of(node):
+        return False
+    refs = {node.get("@id"), node.get("url")} - {None, ""}
+    pubs = publisher if isinstance(publisher, list) else [publisher]
+    for pub in pubs:
+        if isinstance(pub, dict) and refs & ({pub.get("@id"), pub.get("url")} - {None, ""}):
+            return True
+    for ref in refs:
+        if isinstance(ref, str):
+            parts = urlsplit(ref)
+            host = (parts.hostname or "").removeprefix("www.")
+            if host and _key(host) in keys and not (parts.path.strip("/") or parts.query
+                                                    or parts.fragment):
+                return True
+    return False
 
 
 def _resolve(value: Any, by_id: dict[str, dict[str, Any]], depth: int = 0) -> Any:

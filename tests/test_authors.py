@@ -1,0 +1,268 @@
+"""Unit tests of the author rules in newsarchive.extract.metadata, on pages written here."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from newsarchive.extract import extract_page
+from newsarchive.extract.metadata import clean_authors, parse_html, publisher_keys, read_metadata
+
+CRAWLED = datetime(2022, 7, 7, 15, 0, tzinfo=UTC)
+URL = "https://www.example.com/news/2021/12/30/council-approves-harbour-bridge"
+PARAGRAPHS = "\n".join(
+    f"<p>Paragraph {i} of the story tells how the council voted on the new harbour bridge, "
+    f"what the mayor said about its cost, and why residents of the old town worry about "
+    f"traffic during the three years of building work that start next spring.</p>"
+    for i in range(1, 7)
+)
+
+
+def page(head: str = "", top: str = "") -> str:
+    return (
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+        f"<link rel=\"canonical\" href=\"{URL}\"><title>Bridge vote</title>{head}</head><body>"
+        "<header><nav><a href=\"/\">Home</a> <a href=\"/news\">News</a></nav></header>"
+        f"<main><article>{top}<h1>Council approves harbour bridge</h1>"
+        f"{PARAGRAPHS}</article></main><footer><p>Example Media</p></footer></body></html>"
+    )
+
+
+def ld(obj: object) -> str:
+    return f'<script type="application/ld+json">{json.dumps(obj)}</script>'
+
+
+def authors(head: str = "", top: str = "") -> list[str]:
+    return extract_page(page(head, top), URL, crawled_at=CRAWLED).authors
+
+
+# --- the publisher is not an author ----------------------------------------------------------
+def test_publisher_keys_cover_names_initials_and_host() -> None:
+    root = parse_html('<html><head><meta property="og:site_name" content="Legal Tribune '
+                      'Online"><link rel="canonical" href="https://www.lto.de/a/b"></head>'
+                      '<body><p>Text</p></body></html>')
+    assert root is not None
+    meta = read_metadata(root, URL)
+    assert publisher_keys(meta, "Legal Tribune Online") == {
+        "legaltribuneonline", "lto", "ltode"}
+
+
+def test_publisher_keys_empty_for_a_personal_site() -> None:
+    head = ld({"@type": "BlogPosting", "publisher": {"@type": "Person", "name": "Jane Roe"}})
+    root = parse_html(page(head))
+    assert root is not None
+    assert publisher_keys(read_metadata(root, URL), "Jane Roe") == set()
+
+
+def test_author_equal_to_a_personal_sites_publisher_is_kept() -> None:
+    head = ld({"@type": "BlogPosting", "author": {"@type": "Person", "name": "Jane Roe"},
+               "publisher": {"@type": "Person", "name": "Jane Roe"}})
+    head += '<meta property="og:site_name" content="Jane Roe">'
+    assert authors(head) == ["Jane Roe"]
+
+
+def test_author_equal_to_host_label_falls_through_to_markup() -> None:
+    head = '<meta name="author" content="EXAMPLE">'
+    assert authors(head, '<span class="author">Jane Roe</span>') == ["Jane Roe"]
+
+
+def test_site_acronym_is_not_an_author() -> None:
+    assert clean_authors(["LTO"], "Legal Tribune Online", {"lto"}) == []
+    assert clean_authors(["Lto Mann"], "Legal Tribune Online", {"lto"}) == ["Lto Mann"]
+
+
+def test_publisher_with_own_host_in_parentheses() -> None:
+    assert clean_authors(["Deutsche Welle (www.dw.com)"], "DW.COM", {"dw", "dwcom"}) == []
+    assert clean_authors(["Jane Roe (www.other.org)"], "DW.COM", {"dw", "dwcom"}) == [
+        "Jane Roe"]
+
+
+def test_place_after_the_publisher_is_dropped() -> None:
+    assert clean_authors(["Example News, Frankfurt, Germany"], "Example News") == []
+    assert clean_authors(["Jane Roe, Example News, New York"], "Example News") == ["Jane Roe"]
+    # "and" joins a second author, not a place
+    assert clean_authors(["Example News and AFP"], "Example News") == ["AFP"]
+
+
+def test_possessive_site_name_keeps_its_person() -> None:
+    assert clean_authors(["Daniel Roe"], "Daniel Roe's blog") == ["Daniel Roe"]
+    assert clean_authors(["Daniel Roe"], "Daniel Roe Media") == []
+
+
+def test_organization_author_with_the_publishers_id_falls_through() -> None:
+    head = ld({"@type": "NewsArticle",
+               "author": {"@type": "Organization", "@id": "https://www.example.com/",
+                          "name": "Example Broadcasting"},
+               "publisher": {"@id": "https://www.example.com/"}})
+    head += '<meta name="author" content="Jane Roe">'
+    assert authors(head) == ["Jane Roe"]
+
+
+def test_person_author_on_the_sites_url_is_kept() -> None:
+    head = ld({"@type": "NewsArticle",
+               "author": {"@type": "Person", "name": "Jane Roe", "url": "https://www.example.com"},
+               "publisher": {"@type": "Organization", "url": "https://www.example.com",
+                             "name": "Example News"}})
+    assert authors(head) == ["Jane Roe"]
+
+
+def test_organization_author_home_page_is_the_site() -> None:
+    head = ld({"@type": "NewsArticle",
+               "author": {"@type": "Organization", "url": "https://example.com/",
+                          "name": "Example Broadcasting"}})
+    assert authors(head) == []
+
+
+@pytest.mark.parametrize("raw", [
+    "Example Petcare GmbH", "Hanns-Muster-Stiftung e.V.", "Acme Inc", "Muster & Co. KG",
+    "Muster & Co.",
+    "Roe Holdings Ltd", "© 2021 Example Media", "All rights reserved", "publisher",
+])
+def test_companies_and_copyright_lines_are_not_authors(raw: str) -> None:
+    assert clean_authors([raw], None) == []
+
+
+def test_legal_form_word_only_counts_after_the_first_word() -> None:
+    assert clean_authors(["Ag Jones", "Jane Roe"], None) == ["Ag Jones", "Jane Roe"]
+
+
+# --- bylines running into a date -------------------------------------------------------------
+@pytest.mark.parametrize(("markup", "expected"), [
+    ('<div class="byline">Jane Roe Feb 21, 2020</div>', ["Jane Roe"]),
+    ('<div class="byline">Jane Roe22. Februar 2020</div>', ["Jane Roe"]),
+    ('<div class="byline">Jane Roe 21.02.2020</div>', ["Jane Roe"]),
+    ('<div class="byline">Jane Roe 2020-02-21</div>', ["Jane Roe"]),
+    ('<p class="text__byline">Veröffentlicht am 27.04.24 um 07:39 Uhr</p>', []),
+    ('<div class="byline">Theresa May</div>', ["Theresa May"]),
+])
+def test_byline_date_tails(markup: str, expected: list[str]) -> None:
+    assert authors(top=markup) == expected
+
+
+# --- written-out bylines -----------------------------------------------------------------------
+@pytest.mark.parametrize(("markup", "expected"), [
+    ('<p>Auteur\u00a0: Jean Dupont</p>', ["Jean Dupont"]),
+    ('<p><strong>Autorin: Uta Roe, Projektleiterin der Stiftung in Tunis.</strong></p>',
+     ["Uta Roe"]),
+    ('<p><i>von Daniela Roe</i></p>', ["Daniela Roe"]),
+    ('<h5>By Jane Roe, Paris correspondent</h5>', ["Jane Roe"]),
+    ('<p><b>Von Hans Meier, Eva Lang und Ola Nordmann</b></p>',
+     ["Hans Meier", "Eva Lang", "Ola Nordmann"]),
+    ('<p><i>by the way, this is not a byline</i></p>', []),
+])
+def test_written_out_bylines(markup: str, expected: list[str]) -> None:
+    assert authors(top=markup) == expected
+
+
+def test_times_and_dates_are_not_names() -> None:
+    assert clean_authors(["03:07 Min", "8. November 2021", "Jane Roe"], None) == ["Jane Roe"]
+
+
+# --- meta tags ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["cxenseparse:author", "shareaholic:article_author_name",
+                                  "dc:creator", "citation_author", "og:article:author"])
+def test_more_author_meta_names(name: str) -> None:
+    assert authors(f'<meta name="{name}" content="Jane Roe">') == ["Jane Roe"]
+
+
+@pytest.mark.parametrize(("label", "expected"), [
+    ("Written by", ["Jane Roe"]), ("Verfasst von", ["Jane Roe"]),
+    ("Est. reading time", []),
+])
+def test_twitter_card_written_by(label: str, expected: list[str]) -> None:
+    head = (f'<meta name="twitter:label1" content="{label}">'
+            '<meta name="twitter:data1" content="Jane Roe">')
+    assert authors(head) == expected
+
+
+def test_meta_tags_come_after_jsonld() -> None:
+    head = ld({"@type": "NewsArticle", "author": {"@type": "Person", "name": "Ann Lee"}})
+    head += '<meta name="citation_author" content="Jane Roe">'
+    assert authors(head) == ["Ann Lee"]
+
+
+def test_bare_label_element_does_not_hide_the_name() -> None:
+    markup = ('<div class="author"><span class="by">By</span> '
+              '<a class="author-name" href="/a/jr">Jane Roe</a></div>')
+    assert authors(top=markup) == ["Jane Roe"]
+
+
+@pytest.mark.parametrize(("markup", "expected"), [
+    ("<ul><li><strong>Autorin/Autor</strong> Jane Roe</li></ul>", ["Jane Roe"]),
+    ("<p><b>Autor*in:</b> Jane Roe</p>", ["Jane Roe"]),
+    ("<p><b>Autor:in</b> Jane Roe</p>", ["Jane Roe"]),
+])
+def test_label_in_its_own_element(markup: str, expected: list[str]) -> None:
+    assert authors(top=markup) == expected
+
+
+@pytest.mark.parametrize(("markup", "expected"), [
+    ('<span class="byline">Walter von Aachen</span>', ["Walter von Aachen"]),
+    ('<span class="byline">Ursula von der Leyen</span>', ["Ursula von der Leyen"]),
+    ('<span class="byline">Pressemitteilung von Jane Roe</span>', ["Jane Roe"]),
+    ('<span class="byline">View all posts by Jane Roe</span>', ["Jane Roe"]),
+])
+def test_particle_is_not_a_lead_in(markup: str, expected: list[str]) -> None:
+    assert authors(top=markup) == expected
+
+
+# --- lists, phrases and placeholders -------------------------------------------------------------
+def test_publisher_address_in_a_byline_is_dropped_whole() -> None:
+    # "und" would otherwise split the publisher's own name
+    assert clean_authors(["Kirche und Leben, Münster, Germany"], None, {"kircheundleben"}) == []
+    assert clean_authors(["Le Monde et AFP"], "Le Monde") == ["AFP"]
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    (["Vanille-Porridge mit Leinsamen und Apfel"], []),
+    (["Bayerische Landesanstalt für Wald und Forstwirtschaft"], []),
+    (["selbst ist der Mann"], []),
+    (["Jane Roe, correspondent in Paris"], ["Jane Roe"]),
+    (["Ursula von der Leyen und Jose de la Cruz"],
+     ["Ursula von der Leyen", "Jose de la Cruz"]),
+    (["J. I. da Silva", "uriebe"], ["J. I. da Silva", "uriebe"]),
+])
+def test_phrases_are_not_names(raw: list[str], expected: list[str]) -> None:
+    assert clean_authors(raw, None) == expected
+
+
+@pytest.mark.parametrize("raw", ["anónimo", "Anonyme", "zvg"])
+def test_placeholders_are_not_names(raw: str) -> None:
+    assert clean_authors([raw, "Jane Roe"], None) == ["Jane Roe"]
+
+
+def test_itemprop_meta_of_a_cited_work_is_not_the_pages_author() -> None:
+    head = '<meta name="citation_author" content="Jane Roe">'
+    top = ('<ol class="references"><li itemscope itemtype="https://schema.org/ScholarlyArticle">'
+           '<meta itemprop="author" content="Ann Cited">A cited paper</li></ol>')
+    assert authors(head, top) == ["Jane Roe"]
+
+
+@pytest.mark.parametrize(("raw", "keys", "expected"), [
+    (["Example Kitchens"], {"example", "examplecom"}, []),
+    (["Exam Kitchens"], {"exam", "examcom"}, ["Exam Kitchens"]),  # key under six letters
+    (["Deutsches Rotes Kreuz"], {"drk", "drkde"}, []),
+    (["Dora Kranz"], {"dk", "dkde"}, ["Dora Kranz"]),  # two words: initials of a person
+    (["Jane Example"], {"example", "examplecom"}, ["Jane Example"]),
+])
+def test_publisher_prefix_and_initials(raw: list[str], keys: set[str],
+                                       expected: list[str]) -> None:
+    assert clean_authors(raw, None, keys) == expected
+
+
+def test_date_label_in_an_author_class_does_not_hide_the_name() -> None:
+    markup = ('<div class="entry-meta"><span class="meta-prep-author">Publiziert am</span> '
+              '<span class="date">3. Mai 2021</span> von '
+              '<span class="author vcard"><a href="/a/ur">uriebe</a></span></div>')
+    assert authors(top=markup) == ["uriebe"]
+
+
+def test_only_the_first_byline_block_counts() -> None:
+    top = ('<p class="byline"><span><a rel="author" href="/a/jr">Jane Roe</a></span> and '
+           '<span><a rel="author" href="/a/jd">John Doe</a></span></p>')
+    teasers = ('<ul class="more">' + "".join(
+        f'<li><h3>Story {i}</h3><div><a rel="author" href="/a/{i}">Writer {i}</a></div></li>'
+        for i in range(3)) + "</ul>")
+    assert authors(top=top + teasers) == ["Jane Roe", "John Doe"]
