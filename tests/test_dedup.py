@@ -321,3 +321,17 @@ def test_older_story_found_outside_the_window(tmp_path: Path) -> None:
     decision = dedup.decide(copy)
     assert decision.kind == "near" and decision.cluster_id == old.article_id
     state.close()
+
+
+def test_site_template_counts_match_the_reference_rule() -> None:
+    from newsarchive.dedup.near import _SiteTemplate, _template_hashes
+
+    rng = np.random.default_rng(4)
+    pool = np.arange(1, 60, dtype=np.uint64)
+    for trial in range(40):
+        samples = [(f"c{rng.integers(0, 1 + trial % 5)}",
+                    np.unique(rng.choice(pool, int(rng.integers(0, 25)))))
+                   for _ in range(int(rng.integers(0, 8)))]
+        counted = _SiteTemplate(samples)
+        for exclude in (None, "c0", "c1", "c9"):
+            assert np.array_equal(counted.template(exclude), _template_hashes(samples, exclude))

@@ -29,6 +29,7 @@ template, so a site that republishes a story twice is not blinded to it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -182,7 +183,7 @@ class Deduplicator:
         self.site_samples = site_samples
         self.window_days = window_days
         self._cache: tuple[str, fp.Fingerprint] | None = None
-        self._template_cache: dict[tuple[str, str | None], np.ndarray] = {}
+        self._template_cache: dict[str, _SiteTemplate] = {}
         self._sample_cache: dict[str, list[tuple[str, np.ndarray]]] = {}
         self._stripped: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         # candidate article_id -> (the template it was stripped of, stripped shingles);
@@ -353,12 +354,13 @@ class Deduplicator:
 
     def _template(self, site: str, samples: Sequence[tuple[str, np.ndarray]],
                   exclude: str | None) -> np.ndarray:
-        """:func:`_template_hashes`, remembered for the article being decided (the answer
-        only depends on ``exclude`` when that cluster has samples on the site)."""
-        key = (site, exclude if any(c == exclude for c, _ in samples) else None)
-        if self._template_cache.get(key) is None:
-            self._template_cache[key] = _template_hashes(samples, key[1])
-        return self._template_cache[key]
+        """:func:`_template_hashes`, from the site's per-story counts, which are kept until
+        the site gets a new sample (the answer only depends on ``exclude`` when that
+        cluster has samples on the site)."""
+        counts = self._template_cache.get(site)
+        if counts is None:
+            counts = self._template_cache[site] = _SiteTemplate(samples)
+        return counts.template(exclude)
 
     # -- record -------------------------------------------------------------------------
 
@@ -414,8 +416,7 @@ class Deduplicator:
             if cached is not None:  # the state's samples, kept in step without a read
                 cached.append((cluster, shingles))
                 del cached[:-self.site_samples]
-            for key in [k for k in self._template_cache if k[0] == article.domain]:
-                del self._template_cache[key]
+            self._template_cache.pop(article.domain, None)
 
 
 def _day(article: Article) -> int:
@@ -446,12 +447,45 @@ def _template_hashes(samples: Sequence[tuple[str, np.ndarray]],
     return values[counts >= need]
 
 
-def _strip_template(shingles: np.ndarray, samples: Sequence[tuple[str, np.ndarray]],
-                    exclude: str | None) -> np.ndarray:
-    """``shingles`` without the site's template text (:func:`_template_hashes`)."""
-    return fp.difference(shingles, _template_hashes(samples, exclude))
+class _SiteTemplate:
+    """A site's sampled shingles counted per story, to answer :func:`_template_hashes`
+    for any excluded story without re-sorting the samples.
+
+    ``values``/``counts``: each distinct shingle of the samples and how many stories'
+    samples hold it; ``clusters``: each story's sampled shingles (union of its pages).
+    """
+
+    def __init__(self, samples: Sequence[tuple[str, np.ndarray]]) -> None:
+        per_cluster: dict[str, list[np.ndarray]] = {}
+        for cluster, hashes in samples:
+            per_cluster.setdefault(cluster, []).append(hashes)
+        self.clusters = {c: h[0] if len(h) == 1 else fp.unique(np.concatenate(h))
+                         for c, h in per_cluster.items()}
+        if self.clusters:
+            stacked = np.concatenate(list(self.clusters.values()))
+            self.values, self.counts = fp.unique_counts(stacked)
+        else:
+            self.values, self.counts = np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+        self._templates: dict[str | None, np.ndarray] = {}
+
+    def template(self, exclude: str | None) -> np.ndarray:
+        """:func:`_template_hashes` of the samples with ``exclude``'s not counted."""
+        if exclude not in self.clusters:
+            exclude = None
+        got = self._templates.get(exclude)
+        if got is None:
+            stories = len(self.clusters) - (exclude is not None)
+            counts = self.counts
+            if exclude is not None:
+                counts = counts - fp.members(self.values, self.clusters[exclude])
+            need = TEMPLATE_MIN_PAGES if stories > TEMPLATE_MIN_PAGES else 1
+            got = self.values[counts >= need] if stories else self.values[:0]
+            self._templates[exclude] = got
+        return got
 
 
+@functools.lru_cache(maxsize=4096)
 def _same_site_domains(a: str, b: str) -> bool:
-    """:func:`~newsarchive.dedup.urls.same_site` for bare domains."""
+    """:func:`~newsarchive.dedup.urls.same_site` for bare domains (cached: the same pairs
+    of sites meet again and again)."""
     return same_site(f"https://{a}/", f"https://{b}/")

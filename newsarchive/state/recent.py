@@ -16,6 +16,7 @@ exactly as the state's own rows are.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -98,7 +99,11 @@ class RecentKeys:
     def add(self, doc: int, day: int, keys: Sequence[int]) -> None:
         """Add an article's keys (pending until :meth:`commit`)."""
         for key in keys:
-            self._extra.setdefault(key, []).append((doc, day))
+            postings = self._extra.get(key)
+            if postings is None:
+                self._extra[key] = [(doc, day)]
+            else:  # kept newest first
+                bisect.insort(postings, (doc, day), key=_newest_first)
         self._extra_pairs += len(keys)
         self._key_counts[doc] = len(keys)
         self._pending.append((doc, keys))
@@ -174,9 +179,12 @@ class RecentKeys:
                 found = list(zip(docs[:limit].tolist(), days[:limit].tolist(), strict=True))
             more = extra.get(key)
             if more:
-                found.extend(p for p in more if p[1] >= since_day)
-                found.sort(key=_newest_first)
-                del found[limit:]
+                if more[-1][1] < since_day:
+                    more = [p for p in more if p[1] >= since_day]
+                if not found:
+                    found = more[:limit]
+                elif more:
+                    found = sorted(found + more, key=_newest_first)[:limit]
             out.append(found)
         return out
 

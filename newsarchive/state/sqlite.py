@@ -408,7 +408,7 @@ class SQLiteState:
         if not best:
             return []
         best = sorted(best, key=lambda d: (-hits[d], -newest[d], d))[:limit]
-        if min_share > 0:
+        if min_share * used > min_hits:  # else every article with min_hits passes
             sizes: dict[int, int] = {}
             if recent is not None:
                 for doc in best:
