@@ -60,6 +60,7 @@ from newsarchive.dedup import fingerprint as fp  # noqa: E402
 from newsarchive.dedup.near import WINDOW_DAYS, Deduplicator  # noqa: E402
 from newsarchive.dedup.urls import article_id, domain_of  # noqa: E402
 from newsarchive.items import Article  # noqa: E402
+from newsarchive.state.keyfilter import KeyFilter  # noqa: E402
 from newsarchive.state.sqlite import MAX_HUBS, PER_KEY, STATE_FILE, SQLiteState  # noqa: E402
 from tests import syndgen  # noqa: E402
 
@@ -128,6 +129,9 @@ def build(directory: Path, n: int, seed: int = 1) -> float:
     stock = stock[np.argsort(-counts[counts >= PER_KEY], kind="stable")][:MAX_HUBS]
     db.executemany("INSERT INTO near_stock (key) VALUES (?)", [(int(k),) for k in stock])
     del values, counts
+    write_filter(db, rows[:, 0])
+    # every generated article's key rows are in near_keys (none waits in a window)
+    db.execute("INSERT INTO near_info (key, value) VALUES ('spilled_before', ?)", (today,))
     rows = rows[np.lexsort((rows[:, 2], rows[:, 1], rows[:, 0]))]
     step = 1_000_000
     for start in range(0, len(rows), step):
@@ -136,6 +140,17 @@ def build(directory: Path, n: int, seed: int = 1) -> float:
     db.execute("COMMIT")
     db.close()
     return time.perf_counter() - started
+
+
+def write_filter(db: sqlite3.Connection, keys: np.ndarray) -> None:
+    """Store the Bloom filter over ``keys`` as the state keeps it (``near_filter``)."""
+    key_filter = KeyFilter.sized_for(len(keys))
+    for start in range(0, len(keys), 1 << 22):
+        key_filter.add(keys[start:start + (1 << 22)])
+    db.executemany("INSERT INTO near_filter (chunk, bits) VALUES (?, ?)",
+                   key_filter.all_chunks())
+    db.executemany("INSERT INTO near_info (key, value) VALUES (?, ?)",
+                   [("bits", key_filter.bits), ("count", key_filter.count)])
 
 
 def query_articles(count: int, seed: int = 5) -> tuple[list[Article], list[str]]:

@@ -186,3 +186,29 @@ def test_copy_of_a_story_older_than_the_window_found_after_reopen(tmp_path: Path
     decision = dedup.decide(copy)
     assert decision.kind == "near" and decision.cluster_id == old.article_id
     state.close()
+
+
+def test_days_leaving_the_window_are_written_to_the_key_table(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def key_rows() -> int:
+        db = sqlite3.connect(tmp_path / STATE_FILE)
+        try:
+            return int(db.execute("SELECT count(*) FROM near_keys").fetchone()[0])
+        finally:
+            db.close()
+
+    st = SQLiteState(tmp_path, recent_days=10)
+    st.add_near(entry("a", 100), [1, 2])
+    st.commit()
+    assert key_rows() == 0  # the window holds it
+    monkeypatch.setattr(recent_module, "MERGE_PAIRS", 3)
+    st.add_near(entry("b", 150), [1, 3])  # day 100 leaves the window at this commit
+    st.commit()
+    assert key_rows() == 2
+    assert ids(st.near_candidates([1, 2], 10, before_day=140)) == ["a"]
+    assert ids(st.near_candidates([1, 3], 10, since_day=140)) == ["b"]
+    st.close()
+    st = SQLiteState(tmp_path, recent_days=10)
+    assert ids(st.near_candidates([1, 2, 3], 10)) == ["b", "a"]  # tie: newest first
+    st.close()
+    assert key_rows() == 2  # b is still in the window: not written

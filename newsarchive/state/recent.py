@@ -109,10 +109,16 @@ class RecentKeys:
         self._pending.append((doc, keys))
         self.newest = max(self.newest, day)
 
+    @property
+    def merge_due(self) -> bool:
+        """Whether the next :meth:`commit` rebuilds the arrays (and drops the days before
+        ``newest - days``)."""
+        return self._extra_pairs >= MERGE_PAIRS
+
     def commit(self) -> None:
         """Keep the pending pairs; rebuild the arrays when :data:`MERGE_PAIRS` collected."""
         self._pending.clear()
-        if self._extra_pairs >= MERGE_PAIRS:
+        if self.merge_due:
             self._merge()
 
     def rollback(self) -> None:

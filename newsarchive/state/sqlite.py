@@ -24,6 +24,15 @@ Tables (all keys are plain values so the layout maps 1:1 onto a key-value backen
     each indexed article's keys, ordered by day, so that the recent window's postings
     are loaded into memory (:class:`~newsarchive.state.recent.RecentKeys`) with one range
     read at the first lookup; the window is then searched without a disk read.
+``near_filter(chunk -> bits)``
+    a Bloom filter over the keys of ``near_keys`` (:class:`~newsarchive.state.keyfilter.
+    KeyFilter`), so that a disk lookup skips the keys no stored article has.
+``near_info(key -> value)``
+    the filter's size and key count, and ``spilled_before``: every article of an earlier
+    day has its rows in ``near_keys``. Articles of the in-memory window are written to
+    ``near_keys`` only when their day leaves the window (the window is their index until
+    then; their keys are in ``near_doc_keys``), so that adding a story appends to
+    day-ordered tables instead of touching ~50 random pages of the key table.
 ``near_stock(key)``
     keys found to be stock phrases (:data:`PER_KEY` stored articles share them), so a
     reopened state does not have to find them again.
@@ -45,6 +54,7 @@ import os
 import sqlite3
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -52,6 +62,7 @@ import numpy as np
 from newsarchive.dedup import fingerprint as fp
 from newsarchive.dedup.urls import normalize_url
 from newsarchive.state.base import CANONICAL_KEY, NearEntry, StoredRef
+from newsarchive.state.keyfilter import KeyFilter
 from newsarchive.state.recent import RecentKeys
 
 __all__ = ["PER_KEY", "RECENT_DAYS", "SCHEMA_VERSION", "STATE_FILE", "SQLiteState",
@@ -78,6 +89,8 @@ SCHEMA_VERSION = "3"
 RECENT_DAYS = 30
 #: Sites whose last template-sample number is remembered (a few hundred KB at most).
 _CACHED_SITES = 20_000
+#: near_docs rows remembered for repeated candidates (~3.5 KB each: 14 MB at most).
+_CACHED_ENTRIES = 4096
 #: Keys per statement of a batched key lookup (SQLite allows 500 terms in a compound
 #: SELECT).
 _KEYS_PER_STATEMENT = 200
@@ -100,6 +113,9 @@ CREATE TABLE IF NOT EXISTS near_doc_keys (
     day INTEGER NOT NULL, doc INTEGER NOT NULL, keys BLOB NOT NULL,
     PRIMARY KEY (day, doc)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS near_stock (key INTEGER PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS near_filter (chunk INTEGER PRIMARY KEY, bits BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS near_info (key TEXT PRIMARY KEY, value INTEGER NOT NULL)
+    WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS site_samples (
     site TEXT NOT NULL, seq INTEGER NOT NULL, cluster_id TEXT NOT NULL,
     shingles BLOB NOT NULL, PRIMARY KEY (site, seq)) WITHOUT ROWID;
@@ -155,7 +171,13 @@ class SQLiteState:
         self._new_hubs: set[int] = set()
         self._recent_days = recent_days
         self._recent: RecentKeys | None = None
+        self._filter: KeyFilter | None = None
+        #: Every article of an earlier day has its rows in near_keys.
+        self._spilled_before = -(1 << 31)
         self._sample_seq: dict[str, int] = {}  # last site_samples.seq per site
+        # doc -> its near_docs row (rows never change; a story's first copy is a candidate
+        # again for each later copy)
+        self._entry_cache: dict[int, NearEntry] = {}
         self._db = sqlite3.connect(self.path, isolation_level=None)
         try:
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -174,7 +196,8 @@ class SQLiteState:
                 f"(mv {self.directory} {self.directory}.broken) and run again."
             ) from exc
         if not {"meta", "urls", "exact", "near_docs", "near_keys", "near_doc_keys",
-                "near_stock", "site_samples", "indexed_files", "validators"} <= tables:
+                "near_stock", "near_filter", "near_info", "site_samples",
+                "indexed_files", "validators"} <= tables:
             self._db.executescript(_SCHEMA)
         stored = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
         expected = _parameters()
@@ -191,6 +214,10 @@ class SQLiteState:
             )
         self._hubs.update(r[0] for r in self._db.execute(
             f"SELECT key FROM near_stock LIMIT {MAX_HUBS}"))
+        row = self._db.execute(
+            "SELECT value FROM near_info WHERE key = 'spilled_before'").fetchone()
+        if row is not None:
+            self._spilled_before = row[0]
 
     def _migrate_from_2(self) -> None:
         """Fill ``near_doc_keys`` of a version-2 state (its keys re-derived from the
@@ -203,6 +230,8 @@ class SQLiteState:
                 "INSERT OR IGNORE INTO near_doc_keys (day, doc, keys) VALUES (?, ?, ?)",
                 [(day, doc, _pack_keys(fp.sample_keys(fp.unpack_hashes(blob))))
                  for doc, day, blob in rows])
+        db.execute("INSERT OR REPLACE INTO near_info (key, value) VALUES ('spilled_before',"
+                   " (SELECT coalesce(max(day) + 1, 0) FROM near_docs))")
         db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (SCHEMA_VERSION,))
         db.execute("COMMIT")
 
@@ -215,11 +244,16 @@ class SQLiteState:
 
     def commit(self) -> None:
         """Make pending records durable (call only after their Parquet file is published)."""
+        recent = self._recent
+        if recent is not None and recent.merge_due:
+            self._spill(recent.newest - recent.days)  # the days the merge drops
         if self._db.in_transaction:
             if self._new_hubs:
                 self._db.executemany("INSERT OR IGNORE INTO near_stock VALUES (?)",
                                      [(k,) for k in self._new_hubs])
                 self._new_hubs.clear()
+            if self._filter is not None:
+                self._save_filter(self._filter, self._filter.dirty_chunks())
             self._db.execute("COMMIT")
         if self._recent is not None:
             self._recent.commit()
@@ -230,6 +264,7 @@ class SQLiteState:
             self._db.execute("ROLLBACK")
         self._sample_seq.clear()
         self._new_hubs.clear()
+        self._entry_cache.clear()  # rolled-back doc numbers are given out again
         if self._recent is not None:
             self._recent.rollback()
 
@@ -297,14 +332,75 @@ class SQLiteState:
             return
         doc = cur.lastrowid
         unique = list(dict.fromkeys(keys))
-        db.executemany(
-            "INSERT OR IGNORE INTO near_keys (key, day, doc) VALUES (?, ?, ?)",
-            [(key, entry.day, doc) for key in unique],
-        )
         db.execute("INSERT INTO near_doc_keys (day, doc, keys) VALUES (?, ?, ?)",
                    (entry.day, doc, _pack_keys(unique)))
         if recent is not None:
             recent.add(doc, entry.day, unique)
+        if recent is None or entry.day < max(recent.horizon, self._spilled_before):
+            self._add_keys([(key, entry.day, doc) for key in unique])
+        # else: held by the window until its day leaves it (see _spill)
+
+    def _add_keys(self, rows: list[tuple[int, int, int]]) -> None:
+        """Insert ``(key, day, doc)`` rows into ``near_keys`` and the filter."""
+        self._write().executemany(
+            "INSERT OR IGNORE INTO near_keys (key, day, doc) VALUES (?, ?, ?)", rows)
+        key_filter = self._key_filter()
+        key_filter.add([r[0] for r in rows])
+        if key_filter.full:
+            self._filter = self._build_filter(key_filter.count)  # twice the bits
+
+    def _spill(self, before: int) -> None:
+        """Write the key rows of the articles of days ``[spilled_before, before)`` (held
+        by the window until now) into ``near_keys``, in the open transaction."""
+        if before <= self._spilled_before:
+            return
+        cursor = self._db.execute(
+            "SELECT day, doc, keys FROM near_doc_keys WHERE day >= ? AND day < ?",
+            (self._spilled_before, before))
+        while batch := cursor.fetchmany(10_000):
+            self._add_keys([(int(key), day, doc) for day, doc, blob in batch
+                            for key in np.frombuffer(blob, dtype="<i8").tolist()])
+        self._spilled_before = before
+        self._write().execute(
+            "INSERT OR REPLACE INTO near_info (key, value) VALUES ('spilled_before', ?)",
+            (before,))
+
+    def _key_filter(self) -> KeyFilter:
+        """The Bloom filter over ``near_keys``, loaded (or built) on first use."""
+        if self._filter is None:
+            info = dict(self._db.execute("SELECT key, value FROM near_info"))
+            loaded = None
+            if "bits" in info and "count" in info:
+                try:
+                    loaded = KeyFilter.from_chunks(
+                        info["bits"], info["count"],
+                        self._db.execute("SELECT chunk, bits FROM near_filter"))
+                except ValueError:
+                    loaded = None  # rebuilt below from the key table
+            self._filter = loaded or self._build_filter(
+                self._db.execute("SELECT count(*) FROM near_keys").fetchone()[0])
+        return self._filter
+
+    def _build_filter(self, capacity: int) -> KeyFilter:
+        """A filter with room for ``capacity`` keys holding every key of ``near_keys``
+        (pending rows included), written in the current transaction."""
+        key_filter = KeyFilter.sized_for(capacity)
+        cursor = self._db.execute("SELECT key FROM near_keys")
+        while rows := cursor.fetchmany(1 << 20):
+            key_filter.add(np.array(rows, dtype=np.int64).ravel())
+        self._write().execute("DELETE FROM near_filter")
+        self._save_filter(key_filter, key_filter.all_chunks())
+        return key_filter
+
+    def _save_filter(self, key_filter: KeyFilter, chunks: list[tuple[int, bytes]]) -> None:
+        """Write changed filter chunks and the filter's size (in the open transaction)."""
+        if not chunks:
+            return
+        db = self._write()
+        db.executemany("INSERT OR REPLACE INTO near_filter (chunk, bits) VALUES (?, ?)", chunks)
+        db.executemany("INSERT OR REPLACE INTO near_info (key, value) VALUES (?, ?)",
+                       [("bits", key_filter.bits), ("count", key_filter.count)])
+
 
     def _recent_keys(self) -> RecentKeys | None:
         """The in-memory window, loaded on first use (None when disabled)."""
@@ -320,8 +416,10 @@ class SQLiteState:
                 older = self._db.execute(
                     "SELECT 1 FROM near_doc_keys WHERE day < ? LIMIT 1", (horizon,)).fetchone()
                 since = horizon if older else -(1 << 31)
+                self._spill(since)  # days leaving the window go to near_keys
                 rows = self._db.execute(
-                    "SELECT day, doc, keys FROM near_doc_keys WHERE day >= ?", (since,))
+                    "SELECT day, doc, keys FROM near_doc_keys WHERE day >= ?",
+                    (min(since, self._spilled_before),))
                 recent.load(rows, since, newest)
             self._recent = recent
         return self._recent
@@ -379,6 +477,7 @@ class SQLiteState:
             todo = sorted(todo)[:max_keys]
         postings: dict[int, list[tuple[int, int]]] = {}
         recent = self._recent_keys()
+        key_filter = self._key_filter()  # both loaded at the first lookup
         disk_hi = hi
         if recent is not None and hi > recent.horizon:
             found = recent.postings(todo, max(lo, recent.horizon), per_key)
@@ -387,6 +486,9 @@ class SQLiteState:
             disk_hi = min(hi, recent.horizon)
         if lo < disk_hi:
             need = [k for k in todo if len(postings.get(k, ())) < per_key]
+            if need:  # keys no stored article has are not looked up
+                need = [k for k, maybe in zip(need, key_filter.might_contain(need),
+                                              strict=True) if maybe]
             for key, rows in self._disk_postings(need, lo, disk_hi, per_key).items():
                 postings.setdefault(key, []).extend(rows)  # memory holds the newer days
         counted: list[tuple[int, int]] = []
@@ -426,13 +528,17 @@ class SQLiteState:
             best = [d for d in best if hits[d] >= min_share * min(used, sizes.get(d, 0))]
             if not best:
                 return []
-        marks = ",".join("?" * len(best))
-        docs = self._db.execute(
-            f"SELECT doc, article_id, cluster_id, site, shingles, day FROM near_docs"
-            f" WHERE doc IN ({marks})", best).fetchall()
-        by_doc = {r[0]: NearEntry(r[1], r[2], r[3], bytes(r[4]), r[5], hits[r[0]])
-                  for r in docs}
-        return [by_doc[d] for d in best if d in by_doc]
+        cache = self._entry_cache
+        missing = [d for d in best if d not in cache]
+        if missing:
+            if len(cache) + len(missing) > _CACHED_ENTRIES:
+                cache.clear()
+            marks = ",".join("?" * len(missing))
+            for r in self._db.execute(
+                    f"SELECT doc, article_id, cluster_id, site, shingles, day FROM near_docs"
+                    f" WHERE doc IN ({marks})", missing):
+                cache[r[0]] = NearEntry(r[1], r[2], r[3], bytes(r[4]), r[5])
+        return [replace(cache[d], hits=hits[d]) for d in best if d in cache]
 
     def add_site_sample(self, site: str, cluster_id: str, shingles: bytes, keep: int) -> None:
         """Add a template sample of ``site``; keep only its ``keep`` newest samples."""
