@@ -76,9 +76,13 @@ SAME_SITE_CONTAINMENT = 0.75
 #: body on the dev set has 65 shingles.
 MIN_SHINGLES = 40
 
-#: Most LSH candidates confirmed per article (the ones sharing the most bands). Every
-#: candidate costs one blob read and one set intersection.
-MAX_CANDIDATES = 50
+#: Most candidates verified per search (the ones sharing the most keys). Every candidate
+#: costs a blob read, template removal and a set intersection. The generated set has
+#: 3.1 candidates per article on average, and a story's own copies share far more keys
+#: than the stock-phrase candidates behind them; the few articles with 20-50 candidates
+#: (all stock phrases) made the slowest 4 % of articles take a quarter of the time at a
+#: million articles (``benchmarks/dedup_scale.py``) with no change in what is found.
+MAX_CANDIDATES = 20
 
 #: Pages kept per site as template samples. Ten pages are enough to cover the template's
 #: variants (related-links lists rotate) while keeping a lookup to ten small blobs.
