@@ -3,10 +3,17 @@
 Precedence (first valid candidate wins):
 
 1. page metadata — JSON-LD ``datePublished`` (``jsonld``), then meta tags such as
-   ``article:published_time`` (``meta``), then ``<time datetime>`` (``time``);
+   ``article:published_time`` (``meta``), then ``<time datetime>`` inside the article or
+   marked as the publication time (``time``); when the URL path spells a full date and
+   the metadata's calendar day differs, the URL's date is taken instead (``url``): a
+   permalink's date is fixed when the story is first published, while CMS metadata is
+   reset by re-publishing and migrations and is often written in the wrong zone;
 2. discovery hints — the feed's or sitemap's date (``feed`` / ``sitemap``);
-3. the URL — ``/2021/12/30/``, ``/2021-12-30``, ``/20211230-slug`` (``url``);
-4. the text — htmldate 1.11 with ``original_date=True`` (``text``).
+3. the URL — ``/2021/12/30/``, ``/2021-12-30``, ``/20211230/``, ``/20211230-slug`` (``url``);
+4. the text — htmldate 1.11 with ``original_date=True`` (``text``);
+5. any other ``<time datetime>`` (``time``): outside the article and unmarked, such a
+   value mostly dates a sidebar teaser, a related story or an embedded post, so it only
+   serves when nothing above gives a date.
 
 A candidate is valid when it lies in ``[1990-01-01, crawled_at + 1 day]`` (:data:`MIN_DATE`,
 :data:`FUTURE_SLACK`); an invalid one is skipped and the next source is tried. A date found
@@ -67,7 +74,7 @@ MODIFIED_META = (
 _URL_DATE = re.compile(
     r"(?<![0-9])((?:19|20)[0-9]{2})[/_.-](0?[1-9]|1[0-2])[/_.-](0?[1-9]|[12][0-9]|3[01])(?![0-9])"
 )
-_URL_COMPACT = re.compile(r"/((?:19|20)[0-9]{2})(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])(?=[_-])")
+_URL_COMPACT = re.compile(r"/((?:19|20)[0-9]{2})(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])(?=[/_-])")
 _DEFAULT = datetime(2000, 1, 1, tzinfo=UTC)
 
 
@@ -121,7 +128,8 @@ def _near_capture(moment: datetime, crawled_at: datetime) -> bool:
 
 
 def date_from_url(url: str) -> datetime | None:
-    """The date a URL path spells (``/2021/12/30/``, ``/2021-12-30-``, ``/20211230-``), as
+    """The date a URL path spells (``/2021/12/30/``, ``/2021-12-30-``, ``/20211230-``,
+    ``/20211230/``), as
     midnight UTC, or None. Only the path is read, so query strings like ``?tol=2019-07-12``
     of search pages do not count."""
     path = url.split("?", 1)[0].split("#", 1)[0]
@@ -180,34 +188,45 @@ def choose_published(
         url: the page URL (its path may carry the date).
         crawled_at: capture time, aware UTC; bounds the future and defines "today".
         hints: discovery hints (feed/sitemap date).
-        html: the decoded document (or lxml tree) for the htmldate text search; None skips it.
+        html: the decoded document for the htmldate text search (the text as served, so
+            that htmldate parses it with its comments; an lxml tree is accepted too); None
+            skips it.
 
     Returns:
         ``(published_at, date_source)``, or ``(None, None)``.
     """
+    in_url = date_from_url(url)
+    if not _valid(in_url, crawled_at):
+        in_url = None
+    stray: tuple[datetime, str] | None = None
     if meta is not None:
         for value, source, banner_safe in _metadata_candidates(meta):
             moment = parse_datetime(_first_text(value))
             if not _valid(moment, crawled_at):
                 continue
             assert moment is not None
-            if not banner_safe and _near_capture(moment, crawled_at):
+            if not banner_safe:
+                # A <time> outside the article and not marked as the publication time
+                # (sidebar, related list, embedded post): a last resort.
+                if stray is None and not _near_capture(moment, crawled_at):
+                    stray = (moment, source)
                 continue
+            if in_url is not None and moment.date() != in_url.date():
+                return in_url, "url"
             return moment, source
     if hints is not None and hints.published_at is not None:
         moment = parse_datetime(hints.published_at)
         if _valid(moment, crawled_at):
             return moment, hints.source or "feed"
-    moment = date_from_url(url)
-    if _valid(moment, crawled_at):
-        return moment, "url"
+    if in_url is not None:
+        return in_url, "url"
     if html is not None:
         moment = _text_date(html, url, crawled_at)
         if moment is not None and _valid(moment, crawled_at) and not _near_capture(
             moment, crawled_at
         ):
             return moment, "text"
-    return None, None
+    return stray if stray is not None else (None, None)
 
 
 def choose_modified(meta: PageMetadata | None, crawled_at: datetime) -> datetime | None:
