@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from newsarchive.extract import extract_page
-from newsarchive.extract.dates import choose_published, date_from_url
+from newsarchive.extract.dates import (
+    HEADLINE_WINDOW,
+    choose_published,
+    date_from_url,
+    headline_date,
+    written_date,
+)
 from newsarchive.extract.metadata import parse_html, read_metadata
 
 CRAWLED = datetime(2022, 7, 7, 15, 0, tzinfo=UTC)
@@ -73,3 +79,42 @@ def test_unmarked_time_outside_the_article_is_the_last_resort() -> None:
                                       CRAWLED, html=None)
     assert moment == datetime(2018, 3, 12, 19, 30, 12, tzinfo=UTC)
     assert source == "time"
+
+
+def test_written_dates_in_several_languages() -> None:
+    assert written_date("Von Deutscher Tennis Bund 4. 2. 2022. Teamchef") == date(2022, 2, 4)
+    assert written_date("Karlsruhe, (12.11.2021). Traditionell") == date(2021, 11, 12)
+    assert written_date("Veröffentlicht am 12. März 2019 um 10 Uhr") == date(2019, 3, 12)
+    assert written_date("Publié le 29 juin 2019") == date(2019, 6, 29)
+    assert written_date("Publicado el 3 de marzo de 2020") == date(2020, 3, 3)
+    assert written_date("Posted on March 12th, 2019 by Ann") == date(2019, 3, 12)
+    assert written_date("updated 2020-01-14T10:00") == date(2020, 1, 14)
+    assert written_date("on 03/04/2020") is None  # day-first or month-first: not read
+    assert written_date("version 1.2.3 of 31.02.2020") is None  # no such day
+
+
+def test_date_under_the_headline_precedes_the_text_search() -> None:
+    # htmldate alone reads "4. 2. 2022" as 2022-01-01 here.
+    top_story = ("<h1>Council approves harbour bridge</h1>"
+                 f'<p class="byline">Von Redaktion 4. 2. 2022.</p>{STORY}')
+    html = ("<!DOCTYPE html><html lang=\"de\"><head><title>Bridge vote</title></head><body>"
+            f"<main><article>{top_story}</article></main></body></html>")
+    article = extract_page(html, "https://www.example.com/news/bridge-vote", crawled_at=CRAWLED)
+    assert article.published_at == datetime(2022, 2, 4, tzinfo=UTC)
+    assert article.date_source == "text"
+
+
+def test_date_inside_the_headline_element() -> None:
+    root = parse_html("<html><body><header><p>Archiv 14.05.2019</p></header><h1>Bridge vote"
+                      "<br><small>02.02.2022 · Politics</small></h1><p>The rules in force "
+                      "since 28.01.2022 allow more visitors.</p></body></html>")
+    assert headline_date(root) == date(2022, 2, 2)
+
+
+def test_headline_window_ends_after_a_few_lines() -> None:
+    filler = "<p>" + "word " * (HEADLINE_WINDOW // 5 + 10) + "</p>"
+    root = parse_html(f"<html><body><h1>Title</h1>{filler}<p>1. März 2019</p></body></html>")
+    assert headline_date(root) is None
+    root = parse_html("<html><body><h1>Title</h1><script>var d = '2019-03-01';</script>"
+                      "<p>No date here</p></body></html>")
+    assert headline_date(root) is None
