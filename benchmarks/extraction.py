@@ -23,8 +23,10 @@ the set's own metric (``../shared/README.md``):
 * ``htmldate`` — publication-date accuracy: share of labelled pages whose ``YYYY-MM-DD``
   equals the label. Ours is the calendar date of ``published_at`` in the offset the page
   states (the day the page gives; the label's convention). Reference: ``htmldate.find_date``
-  with ``extensive_search=True``. Pages whose label is the page's modification date (not
-  its declared publication date) are counted separately.
+  with ``extensive_search=True, original_date=True`` (the settings of htmldate's own
+  published evaluation; without ``original_date`` it returns the latest date it finds).
+  Pages whose label is the page's modification date (not its declared publication date)
+  are counted separately.
 * ``trafilatura`` — snippet F1 over the whole set (a ``with`` snippet found in the body is a
   true positive, one not found a false negative; a ``without`` snippet found is a false
   positive; whitespace collapsed on both sides); exact title match over pages with a
@@ -198,7 +200,7 @@ def reference_htmldate(data: bytes, url: str) -> Result:
     import htmldate
 
     try:
-        found = htmldate.find_date(data, extensive_search=True, url=url)
+        found = htmldate.find_date(data, extensive_search=True, original_date=True, url=url)
     except Exception:  # noqa: BLE001
         found = None
     moment = datetime.fromisoformat(found).replace(tzinfo=UTC) if found else None

@@ -3,10 +3,18 @@
 Precedence (first valid candidate wins):
 
 1. page metadata — JSON-LD ``datePublished`` (``jsonld``), then meta tags such as
-   ``article:published_time`` (``meta``), then ``<time datetime>`` (``time``);
+   ``article:published_time`` (``meta``), then ``<time datetime>`` inside the article or
+   marked as the publication time (``time``); when the URL path spells a full date and
+   the metadata's calendar day differs, the URL's date is taken instead (``url``): a
+   permalink's date is fixed when the story is first published, while CMS metadata is
+   reset by re-publishing and migrations and is often written in the wrong zone;
 2. discovery hints — the feed's or sitemap's date (``feed`` / ``sitemap``);
-3. the URL — ``/2021/12/30/``, ``/2021-12-30``, ``/20211230-slug`` (``url``);
-4. the text — htmldate 1.11 with ``original_date=True`` (``text``).
+3. the URL — ``/2021/12/30/``, ``/2021-12-30``, ``/20211230/``, ``/20211230-slug`` (``url``);
+4. the text — first the date written under the headline (:func:`headline_date`), then
+   htmldate 1.11 with ``original_date=True`` (``text``);
+5. any other ``<time datetime>`` (``time``): outside the article and unmarked, such a
+   value mostly dates a sidebar teaser, a related story or an embedded post, so it only
+   serves when nothing above gives a date.
 
 A candidate is valid when it lies in ``[1990-01-01, crawled_at + 1 day]`` (:data:`MIN_DATE`,
 :data:`FUTURE_SLACK`); an invalid one is skipped and the next source is tried. A date found
@@ -27,6 +35,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 from dateutil import parser as dateutil_parser
+from lxml import etree
 
 from newsarchive.items import DiscoveryHints
 
@@ -34,12 +43,15 @@ from .metadata import PageMetadata
 
 __all__ = [
     "BANNER_WINDOW",
+    "HEADLINE_WINDOW",
     "FUTURE_SLACK",
     "MIN_DATE",
     "choose_modified",
     "choose_published",
     "date_from_url",
+    "headline_date",
     "parse_datetime",
+    "written_date",
 ]
 
 #: Earliest plausible publication time (the web news era; also htmldate's default floor).
@@ -67,7 +79,7 @@ MODIFIED_META = (
 _URL_DATE = re.compile(
     r"(?<![0-9])((?:19|20)[0-9]{2})[/_.-](0?[1-9]|1[0-2])[/_.-](0?[1-9]|[12][0-9]|3[01])(?![0-9])"
 )
-_URL_COMPACT = re.compile(r"/((?:19|20)[0-9]{2})(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])(?=[_-])")
+_URL_COMPACT = re.compile(r"/((?:19|20)[0-9]{2})(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])(?=[/_-])")
 _DEFAULT = datetime(2000, 1, 1, tzinfo=UTC)
 
 
@@ -121,7 +133,8 @@ def _near_capture(moment: datetime, crawled_at: datetime) -> bool:
 
 
 def date_from_url(url: str) -> datetime | None:
-    """The date a URL path spells (``/2021/12/30/``, ``/2021-12-30-``, ``/20211230-``), as
+    """The date a URL path spells (``/2021/12/30/``, ``/2021-12-30-``, ``/20211230-``,
+    ``/20211230/``), as
     midnight UTC, or None. Only the path is read, so query strings like ``?tol=2019-07-12``
     of search pages do not count."""
     path = url.split("?", 1)[0].split("#", 1)[0]
@@ -172,6 +185,7 @@ def choose_published(
     crawled_at: datetime,
     hints: DiscoveryHints | None = None,
     html: str | Any = None,
+    root: Any = None,
 ) -> tuple[datetime | None, str | None]:
     """Pick the publication time by the precedence in this module's docstring.
 
@@ -180,34 +194,52 @@ def choose_published(
         url: the page URL (its path may carry the date).
         crawled_at: capture time, aware UTC; bounds the future and defines "today".
         hints: discovery hints (feed/sitemap date).
-        html: the decoded document (or lxml tree) for the htmldate text search; None skips it.
+        html: the decoded document for the htmldate text search (the text as served, so
+            that htmldate parses it with its comments; an lxml tree is accepted too); None
+            skips it.
+        root: the parsed page (lxml) for :func:`headline_date`; None skips it.
 
     Returns:
         ``(published_at, date_source)``, or ``(None, None)``.
     """
+    in_url = date_from_url(url)
+    if not _valid(in_url, crawled_at):
+        in_url = None
+    stray: tuple[datetime, str] | None = None
     if meta is not None:
         for value, source, banner_safe in _metadata_candidates(meta):
             moment = parse_datetime(_first_text(value))
             if not _valid(moment, crawled_at):
                 continue
             assert moment is not None
-            if not banner_safe and _near_capture(moment, crawled_at):
+            if not banner_safe:
+                # A <time> outside the article and not marked as the publication time
+                # (sidebar, related list, embedded post): a last resort.
+                if stray is None and not _near_capture(moment, crawled_at):
+                    stray = (moment, source)
                 continue
+            if in_url is not None and moment.date() != in_url.date():
+                return in_url, "url"
             return moment, source
     if hints is not None and hints.published_at is not None:
         moment = parse_datetime(hints.published_at)
         if _valid(moment, crawled_at):
             return moment, hints.source or "feed"
-    moment = date_from_url(url)
-    if _valid(moment, crawled_at):
-        return moment, "url"
+    if in_url is not None:
+        return in_url, "url"
+    if root is not None:
+        day = headline_date(root)
+        if day is not None:
+            moment = datetime(day.year, day.month, day.day, tzinfo=UTC)
+            if _valid(moment, crawled_at) and not _near_capture(moment, crawled_at):
+                return moment, "text"
     if html is not None:
         moment = _text_date(html, url, crawled_at)
         if moment is not None and _valid(moment, crawled_at) and not _near_capture(
             moment, crawled_at
         ):
             return moment, "text"
-    return None, None
+    return stray if stray is not None else (None, None)
 
 
 def choose_modified(meta: PageMetadata | None, crawled_at: datetime) -> datetime | None:
@@ -232,3 +264,97 @@ def _first_text(value: Any) -> Any:
     if isinstance(value, dict):
         return value.get("@value")
     return value
+
+
+#: Month names (lower case, without the final dot of abbreviations) → month number, for
+#: the languages of most of the web's news: English, German, French, Spanish, Italian,
+#: Dutch, Portuguese.
+_MONTHS: dict[str, int] = {}
+for _number, _names in enumerate((
+    "january jan januar jänner janvier enero ene gennaio gen januari janeiro",
+    "february feb februar février fevrier febrero febbraio februari fevereiro fev",
+    "march mar märz maerz mars marzo maart março marco mär",
+    "april apr avril abril aprile",
+    "may mai mayo maggio mei maio",
+    "june jun juni juin junio giugno junho",
+    "july jul juli juillet julio luglio julho lug",
+    "august aug août aout agosto augustus ago",
+    "september sep sept septembre septiembre settembre setembro set",
+    "october oct oktober octobre octubre ottobre oktober outubro okt ott out",
+    "november nov novembre noviembre novembro",
+    "december dec dez dezember décembre decembre diciembre dicembre dezembro dic",
+), start=1):
+    for _name in _names.split():
+        _MONTHS[_name] = _number
+_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_YEAR = r"((?:19|20)\d\d)"
+#: Written dates, each with the order of its groups (d = day, m = month number or name,
+#: y = year): ISO, day-first with dots (the European numeric form), day-first with a
+#: month name ("12. März 2019", "12 de marzo de 2019"), month name first ("March 12, 2019").
+_WRITTEN = (
+    (re.compile(r"(?<!\d)" + _YEAR + r"-(\d\d)-(\d\d)(?!\d)"), "ymd"),
+    (re.compile(r"(?<![\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?" + _YEAR + r"(?!\d)"), "dmy"),
+    (re.compile(r"(?<!\d)(\d{1,2})(?:\.|er|º)?\s+(?:de\s+)?(" + _MONTH_RE + r")\.?,?\s+(?:de\s+)?"
+                + _YEAR + r"(?!\d)", re.IGNORECASE), "dmy"),
+    (re.compile(r"\b(" + _MONTH_RE + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+" + _YEAR
+                + r"(?!\d)", re.IGNORECASE), "mdy"),
+)
+#: How much text after the headline is searched (characters).
+HEADLINE_WINDOW = 200
+
+
+def written_date(text: str) -> date | None:
+    """The first calendar date written out in ``text`` (see ``_WRITTEN`` for the forms), or
+    None. Ambiguous slash forms ("03/04/2020") are not read."""
+    best: tuple[int, date] | None = None
+    for pattern, order in _WRITTEN:
+        match = pattern.search(text)
+        if match is None or (best is not None and match.start() >= best[0]):
+            continue
+        parts = dict(zip(order, match.groups(), strict=True))
+        month_text = parts["m"].lower()
+        month = int(month_text) if month_text.isdigit() else _MONTHS.get(month_text)
+        try:
+            found = date(int(parts["y"]), month or 0, int(parts["d"]))
+        except ValueError:
+            continue
+        best = (match.start(), found)
+    return best[1] if best else None
+
+
+def headline_date(root: Any) -> date | None:
+    """The date printed just below the page's first ``<h1>``: the first date that
+    :func:`written_date` reads in the :data:`HEADLINE_WINDOW` characters of text that
+    follow the heading (scripts and styles skipped). News and blog templates print the
+    publication date in the byline or dateline under the headline; None when there is no
+    ``<h1>`` or no date there."""
+    if root is None or not hasattr(root, "iter"):
+        return None
+    heading = next(root.iter("h1"), None)
+    if heading is None:
+        return None
+    pieces: list[str] = []
+    size = 0
+    started = False
+    for event, element in etree.iterwalk(root, events=("start", "end")):
+        if element is heading:
+            # Its own text is the headline; its children ("<small>02.02.2022</small>")
+            # and what follows it may hold the date.
+            started = True
+            if event == "start":
+                continue
+        if not started:
+            continue
+        tag = element.tag if isinstance(element.tag, str) else ""
+        piece = element.text if event == "start" else element.tail
+        if piece and (event == "end" or tag not in _SKIPPED):
+            pieces.append(piece)
+            size += len(piece)
+            if size > HEADLINE_WINDOW * 4:
+                break
+    text = _SPACES.sub(" ", " ".join(pieces)).strip()[:HEADLINE_WINDOW]
+    return written_date(text)
+
+
+_SPACES = re.compile(r"\s+")
+_SKIPPED = frozenset(("script", "style", "noscript", "template"))

@@ -1,0 +1,120 @@
+"""Unit tests of the publication-date rules (newsarchive.extract.dates) on pages written here."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from newsarchive.extract import extract_page
+from newsarchive.extract.dates import (
+    HEADLINE_WINDOW,
+    choose_published,
+    date_from_url,
+    headline_date,
+    written_date,
+)
+from newsarchive.extract.metadata import parse_html, read_metadata
+
+CRAWLED = datetime(2022, 7, 7, 15, 0, tzinfo=UTC)
+
+STORY = "\n".join(
+    f"<p>Paragraph {i} of the story tells how the council voted on the new harbour bridge, "
+    f"what the mayor said about its cost, and why residents of the old town worry about "
+    f"traffic during the three years of building work that start next spring.</p>"
+    for i in range(1, 7)
+)
+
+
+def story_page(head: str = "", aside: str = "", article_top: str = "") -> str:
+    return (
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+        f"<title>Bridge vote</title>{head}</head><body>"
+        f"<main><article>{article_top}<h1>Council approves harbour bridge</h1>{STORY}"
+        f"</article><aside>{aside}</aside></main></body></html>"
+    )
+
+
+def test_compact_date_as_a_whole_path_segment() -> None:
+    assert date_from_url("https://x.com/news/20200413/suspect-arrested") == datetime(
+        2020, 4, 13, tzinfo=UTC)
+    assert date_from_url("https://x.com/news/2020041312/suspect") is None
+
+
+def test_url_date_wins_over_a_metadata_date_on_another_day() -> None:
+    head = ('<script type="application/ld+json">{"@type": "NewsArticle", '
+            '"headline": "Council approves harbour bridge", '
+            '"datePublished": "2019-06-17T18:28:00+02:00"}</script>')
+    article = extract_page(story_page(head), "https://blog.example.com/home/2017/7/12/bridge",
+                           crawled_at=CRAWLED)
+    assert article.published_at == datetime(2017, 7, 12, tzinfo=UTC)
+    assert article.date_source == "url"
+
+
+def test_metadata_time_kept_when_the_url_gives_the_same_day() -> None:
+    head = ('<script type="application/ld+json">{"@type": "NewsArticle", '
+            '"headline": "Council approves harbour bridge", '
+            '"datePublished": "2017-07-12T18:28:00+02:00"}</script>')
+    article = extract_page(story_page(head), "https://blog.example.com/2017/07/12/bridge",
+                           crawled_at=CRAWLED)
+    assert article.published_at is not None
+    assert article.published_at.isoformat() == "2017-07-12T18:28:00+02:00"
+    assert article.date_source == "jsonld"
+
+
+def test_unmarked_time_outside_the_article_yields_to_the_text_date() -> None:
+    aside = ('<h3>Related</h3><p><a href="/other">Old story</a> '
+             '<time datetime="2018-03-12T19:30:12+00:00">Mar 12, 2018</time></p>')
+    top = '<p class="meta">Published on 29 January 2019</p>'
+    article = extract_page(story_page(aside=aside, article_top=top),
+                           "https://www.example.com/news/bridge-vote", crawled_at=CRAWLED)
+    assert article.published_at == datetime(2019, 1, 29, tzinfo=UTC)
+    assert article.date_source == "text"
+
+
+def test_unmarked_time_outside_the_article_is_the_last_resort() -> None:
+    aside = '<p><time datetime="2018-03-12T19:30:12+00:00"></time></p>'
+    root = parse_html(story_page(aside=aside))
+    assert root is not None
+    meta = read_metadata(root, "https://www.example.com/news/bridge-vote")
+    moment, source = choose_published(meta, "https://www.example.com/news/bridge-vote",
+                                      CRAWLED, html=None)
+    assert moment == datetime(2018, 3, 12, 19, 30, 12, tzinfo=UTC)
+    assert source == "time"
+
+
+def test_written_dates_in_several_languages() -> None:
+    assert written_date("Von Deutscher Tennis Bund 4. 2. 2022. Teamchef") == date(2022, 2, 4)
+    assert written_date("Karlsruhe, (12.11.2021). Traditionell") == date(2021, 11, 12)
+    assert written_date("Veröffentlicht am 12. März 2019 um 10 Uhr") == date(2019, 3, 12)
+    assert written_date("Publié le 29 juin 2019") == date(2019, 6, 29)
+    assert written_date("Publicado el 3 de marzo de 2020") == date(2020, 3, 3)
+    assert written_date("Posted on March 12th, 2019 by Ann") == date(2019, 3, 12)
+    assert written_date("updated 2020-01-14T10:00") == date(2020, 1, 14)
+    assert written_date("on 03/04/2020") is None  # day-first or month-first: not read
+    assert written_date("version 1.2.3 of 31.02.2020") is None  # no such day
+
+
+def test_date_under_the_headline_precedes_the_text_search() -> None:
+    # htmldate alone reads "4. 2. 2022" as 2022-01-01 here.
+    top_story = ("<h1>Council approves harbour bridge</h1>"
+                 f'<p class="byline">Von Redaktion 4. 2. 2022.</p>{STORY}')
+    html = ("<!DOCTYPE html><html lang=\"de\"><head><title>Bridge vote</title></head><body>"
+            f"<main><article>{top_story}</article></main></body></html>")
+    article = extract_page(html, "https://www.example.com/news/bridge-vote", crawled_at=CRAWLED)
+    assert article.published_at == datetime(2022, 2, 4, tzinfo=UTC)
+    assert article.date_source == "text"
+
+
+def test_date_inside_the_headline_element() -> None:
+    root = parse_html("<html><body><header><p>Archiv 14.05.2019</p></header><h1>Bridge vote"
+                      "<br><small>02.02.2022 · Politics</small></h1><p>The rules in force "
+                      "since 28.01.2022 allow more visitors.</p></body></html>")
+    assert headline_date(root) == date(2022, 2, 2)
+
+
+def test_headline_window_ends_after_a_few_lines() -> None:
+    filler = "<p>" + "word " * (HEADLINE_WINDOW // 5 + 10) + "</p>"
+    root = parse_html(f"<html><body><h1>Title</h1>{filler}<p>1. März 2019</p></body></html>")
+    assert headline_date(root) is None
+    root = parse_html("<html><body><h1>Title</h1><script>var d = '2019-03-01';</script>"
+                      "<p>No date here</p></body></html>")
+    assert headline_date(root) is None
