@@ -15,8 +15,11 @@ Signals (all computed by :func:`page_signals`):
   ``/category/``, ``/page/N``, a path ending in a bare date (``/2019/07/06``), forum topic
   lists. See :data:`LISTING_URL_PATTERNS`.
 * **Layout** — the number of headline links (``<h1>``–``<h4>`` that hold a link, and
-  ``<article>`` blocks with a heading), the share of visible text that sits inside links,
-  and the length of the extracted main text.
+  ``<article>`` blocks with a heading), the share of visible text that sits inside links
+  (measured outside the site chrome — HTML5 ``nav``/``header``/``footer``/``aside`` and
+  the WAI-ARIA landmark roles navigation, banner, contentinfo, complementary — when at
+  least :data:`MIN_CONTENT_CHARS` characters lie outside it: a mega menu is navigation,
+  not a list of stories), and the length of the extracted main text.
 
 Decision (:func:`classify`):
 
@@ -34,6 +37,11 @@ Decision (:func:`classify`):
    share < :data:`MAX_LINK_SHARE`, linked lines < 0.3               +1
    long main text (≥ :data:`LONG_BODY_WORDS`) in a clean layout     +0.5
    listing URL shape (tag, author, search, archive, /page/N, ...)  −4
+   (not counted for an *ambiguous* shape — site root, lone year-like
+   number, archived document, see :func:`ambiguous_listing_url` —
+   on a one-document layout: < :data:`SOME_TEASERS` headline links,
+   link share < :data:`MAX_LINK_SHARE`, linked lines < 0.3, main text
+   ≥ :data:`SHORT_BODY_WORDS` words)
    link text share ≥ :data:`MAX_LINK_SHARE` (not counted for pages  −1
    with article markup, < :data:`SOME_TEASERS` headline links and a
    main text of ≥ :data:`SHORT_BODY_WORDS` words: links = navigation)
@@ -66,6 +74,7 @@ from .metadata import ARTICLE_TYPES, LISTING_TYPES, PageMetadata
 __all__ = [
     "LISTING_URL_PATTERNS",
     "LONG_BODY_WORDS",
+    "MIN_CONTENT_CHARS",
     "ACCEPT_SCORE",
     "MANY_TEASERS",
     "MAX_LINK_SHARE",
@@ -74,6 +83,7 @@ __all__ = [
     "SOME_TEASERS",
     "NotAnArticle",
     "PageSignals",
+    "ambiguous_listing_url",
     "classify",
     "listing_url_reason",
     "page_signals",
@@ -147,6 +157,41 @@ def listing_url_reason(url: str) -> str | None:
     return None
 
 
+_LONE_YEAR = re.compile(r"/(?:19|20)\d\d/?$")
+_ARCHIVED_DOCUMENT = re.compile(
+    r"/(?:archiv(?:e|um|es)?|arsip|archivio)/(?:[^/]+/)*?(?:([^/]+)/)?([^/]+?)/?$")
+_PAGE_WORDS = {"page", "oldal", "seite", "pagina"}
+_WORDS_SLUG = re.compile(r"[^\W_]+(?:[-_][^\W_]+){2,}")
+
+
+def ambiguous_listing_url(url: str) -> bool:
+    """Whether a listing reason of :func:`listing_url_reason` rests on a URL shape that
+    single documents share often enough that the page's layout should decide.
+
+    Three shapes: the bare root of a site (a one-page site or a blog whose home shows one
+    post, as often as a news front); a path that ends in a lone four-digit number (a year
+    archive, or a post id such as ``/1927``); an archive folder whose last segment names a
+    document (a slug of 3+ words or a 5+ digit id, not after ``page/``), as CMSs file old
+    articles under ``/archive/<id>``. Explicit listing words (tag, search, author, page N,
+    a full ``/YYYY/MM/DD`` date) are not ambiguous.
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    path = parts.path.lower()
+    if path in ("", "/"):
+        return not parts.query
+    if _LONE_YEAR.search(path) and not parts.query:
+        return True
+    match = _ARCHIVED_DOCUMENT.search(path)
+    if match is None or (match.group(1) or "") in _PAGE_WORDS:
+        return False
+    last = re.sub(r"\.\w+$", "", match.group(2))
+    return bool(re.fullmatch(r"[0-9]{5,}", last)) or bool(
+        _WORDS_SLUG.fullmatch(last) and re.search(r"[^\W\d_]", last))
+
+
 @dataclass
 class PageSignals:
     """Measurements that :func:`classify` combines (see the module docstring).
@@ -158,7 +203,8 @@ class PageSignals:
         url_reason: what :func:`listing_url_reason` says about the URL.
         teasers: headline links (``h1``–``h4`` holding an ``<a href>``) plus ``<article>``
             elements that contain a heading and a link.
-        link_share: share of the visible body text inside ``<a>`` (0..1).
+        link_share: share of the visible body text inside ``<a>`` (0..1), outside the site
+            chrome when at least :data:`MIN_CONTENT_CHARS` characters lie outside it.
         body_words: words in the extracted main text (:func:`count_words`).
         linked_lines: share of the main text's characters in lines that are, verbatim, the
             text of a link on the page (headline teasers that the extractor kept).
@@ -167,6 +213,8 @@ class PageSignals:
         url_slug: the URL path has an article-like segment: a slug of 3+ words joined by
             ``-``/``_``, a numeric id of 5+ digits, a ``.html`` document, or a name
             after a ``/YYYY/MM/DD/`` date.
+        url_ambiguous: the URL's listing reason rests on a shape that single documents
+            share (:func:`ambiguous_listing_url`).
     """
 
     ld_article: bool
@@ -179,6 +227,7 @@ class PageSignals:
     linked_lines: float = 0.0
     headline: bool = False
     url_slug: bool = False
+    url_ambiguous: bool = False
 
     @property
     def declares_article(self) -> bool:
@@ -202,26 +251,45 @@ def count_words(text: str) -> int:
 _INVISIBLE = {"script", "style", "noscript", "template", "svg", "head"}
 
 
-def _text_and_link_chars(body: lxml.html.HtmlElement) -> tuple[int, int]:
-    total = linked = 0
-    stack: list[tuple[lxml.html.HtmlElement, bool]] = [(body, False)]
+#: Site chrome: HTML5 sectioning elements and WAI-ARIA landmark roles that mark a page's
+#: navigation, banner, footer and side bars rather than its content.
+_CHROME_TAGS = {"nav", "header", "footer", "aside"}
+_CHROME_ROLES = {"navigation", "banner", "contentinfo", "complementary", "menu", "menubar"}
+#: Visible characters outside the chrome from which the link share is measured there only.
+MIN_CONTENT_CHARS = 500
+
+
+def _text_and_link_chars(body: lxml.html.HtmlElement) -> tuple[int, int, int, int]:
+    """Visible characters and those inside ``<a>``: ``(total, linked, total outside the
+    chrome, linked outside the chrome)``; chrome is :data:`_CHROME_TAGS` and elements whose
+    ``role`` is one of :data:`_CHROME_ROLES`."""
+    total = linked = content = content_linked = 0
+    stack: list[tuple[lxml.html.HtmlElement, bool, bool]] = [(body, False, False)]
     while stack:
-        element, in_link = stack.pop()
+        element, in_link, in_chrome = stack.pop()
         tag = element.tag if isinstance(element.tag, str) else ""
         if tag in _INVISIBLE:
             continue
         here = in_link or tag == "a"
+        chrome = in_chrome or (bool(tag) and (
+            tag in _CHROME_TAGS or (element.get("role") or "").lower() in _CHROME_ROLES))
         if element.text and tag:
             n = len(element.text.strip())
             total += n
             linked += n if here else 0
+            if not chrome:
+                content += n
+                content_linked += n if here else 0
         for child in element:
-            stack.append((child, here))
+            stack.append((child, here, chrome))
             if child.tail:
                 n = len(child.tail.strip())
                 total += n
-                linked += n if in_link or tag == "a" else 0
-    return total, linked
+                linked += n if here else 0
+                if not chrome:
+                    content += n
+                    content_linked += n if here else 0
+    return total, linked, content, content_linked
 
 
 def _teasers(root: lxml.html.HtmlElement) -> int:
@@ -301,8 +369,12 @@ def page_signals(
     if root is not None:
         teasers = _teasers(root)
         body_el = root.find("body")
-        total, linked = _text_and_link_chars(body_el if body_el is not None else root)
-        link_share = linked / total if total else 0.0
+        total, linked, content, content_linked = _text_and_link_chars(
+            body_el if body_el is not None else root)
+        if content >= MIN_CONTENT_CHARS:
+            link_share = content_linked / content
+        else:
+            link_share = linked / total if total else 0.0
         linked_lines = _linked_lines(root, body)
         headline = _headline_shown(root, meta)
     types = meta.jsonld_types if meta is not None else set()
@@ -317,6 +389,7 @@ def page_signals(
         linked_lines=linked_lines,
         headline=headline,
         url_slug=url_has_slug(url),
+        url_ambiguous=ambiguous_listing_url(url),
     )
 
 
@@ -346,7 +419,11 @@ def article_score(signals: PageSignals) -> float:
         score += 1
         if s.body_words >= LONG_BODY_WORDS:
             score += 0.5
-    if s.url_reason is not None:
+    # One text block with few links and no teaser list: an ambiguous URL shape (site root,
+    # lone number, archived document) is then not evidence of a listing.
+    one_document = (s.teasers < SOME_TEASERS and s.link_share < MAX_LINK_SHARE
+                    and s.linked_lines < 0.3 and s.body_words >= SHORT_BODY_WORDS)
+    if s.url_reason is not None and not (s.url_ambiguous and one_document):
         score -= 4
     if link_heavy:
         score -= 1

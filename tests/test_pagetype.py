@@ -1,0 +1,121 @@
+"""Unit tests of the page-type filter (newsarchive.extract.pagetype) on pages written here."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import lxml.html
+import pytest
+
+from newsarchive.extract import NotAnArticle, extract_page
+from newsarchive.extract.pagetype import ambiguous_listing_url, page_signals
+
+CRAWLED = datetime(2022, 7, 7, 15, 0, tzinfo=UTC)
+
+STORY = " ".join(
+    f"Sentence {i} of the report explains how the village hall was rebuilt after the flood, "
+    f"who paid for the new roof and what the volunteers plan for the opening in spring."
+    for i in range(1, 13)
+)
+
+
+def one_document(head: str = "", heading: str = "Rebuilding the village hall",
+                 paragraphs: int = 3, extra: str = "") -> str:
+    text = "".join(f"<p>{STORY}</p>" for _ in range(paragraphs))
+    return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<title>{heading}</title>{head}</head><body><div id=\"page\">"
+            f"<h1>{heading}</h1>{text}{extra}</div></body></html>")
+
+
+def teaser_list(n: int) -> str:
+    return "".join(f"<h3><a href=\"/story-{i}\">Story number {i} of the week</a></h3>"
+                   for i in range(n))
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://example.org", True),
+        ("https://example.org/", True),
+        ("https://example.org/?kategoria=4", False),
+        ("https://example.org/1927", True),
+        ("https://example.org/blog/2019/", True),
+        ("https://example.org/2019/07/06", False),
+        ("https://example.org/archive/63076", True),
+        ("https://example.org/archiv/how-the-hall-was-rebuilt-73813", True),
+        ("https://example.org/archive/page/99644", False),
+        ("https://example.org/archive/2019-01-15", False),
+        ("https://example.org/archive/2019/01/15/", False),
+        ("https://example.org/archive/index.html", False),
+        ("https://example.org/archive?page=3", False),
+        ("https://example.org/tag/village-hall-news/", False),
+    ],
+)
+def test_ambiguous_listing_url(url: str, expected: bool) -> None:
+    assert ambiguous_listing_url(url) is expected
+
+
+def test_one_page_site_at_the_root_is_an_article() -> None:
+    article = extract_page(one_document(), "https://village-hall.example/", crawled_at=CRAWLED)
+    assert article.title == "Rebuilding the village hall"
+    assert article.body.count("Sentence 1 of the report") == 3
+
+
+def test_root_with_a_teaser_list_stays_a_listing() -> None:
+    html = one_document(extra=teaser_list(12))
+    with pytest.raises(NotAnArticle) as info:
+        extract_page(html, "https://village-hall.example/", crawled_at=CRAWLED)
+    assert info.value.reason == "section"
+
+
+@pytest.mark.parametrize("url", ["https://news.example/archive/63076",
+                                 "https://news.example/1927"])
+def test_archived_document_is_an_article(url: str) -> None:
+    article = extract_page(one_document(), url, crawled_at=CRAWLED)
+    assert article.title == "Rebuilding the village hall"
+
+
+def test_archive_page_url_stays_a_listing() -> None:
+    with pytest.raises(NotAnArticle) as info:
+        extract_page(one_document(), "https://news.example/archive/page/2", crawled_at=CRAWLED)
+    assert info.value.reason == "archive"
+
+
+def _menu(links: int) -> str:
+    return "".join(f"<li><a href=\"/section-{i}\">Section number {i} of the site menu</a></li>"
+                   for i in range(links))
+
+
+def _menu_page(wrapper: str) -> str:
+    menu = f"<{wrapper}><ul>{_menu(200)}</ul></{wrapper}>"
+    return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<title>Rebuilding the village hall</title>"
+            f"<meta property=\"og:type\" content=\"website\"></head><body>{menu}"
+            f"<main><h1>Rebuilding the village hall</h1><p>{STORY}</p></main></body></html>")
+
+
+def test_links_in_the_navigation_do_not_make_a_listing() -> None:
+    url = "https://news.example/club/news/rebuilding-the-village-hall"
+    article = extract_page(_menu_page("nav"), url, crawled_at=CRAWLED)
+    assert article.title == "Rebuilding the village hall"
+
+
+def test_the_same_links_in_the_content_make_a_listing() -> None:
+    url = "https://news.example/club/news/rebuilding-the-village-hall"
+    with pytest.raises(NotAnArticle) as info:
+        extract_page(_menu_page("div"), url, crawled_at=CRAWLED)
+    assert info.value.reason == "listing"
+
+
+def _link_share(body: str) -> float:
+    root = lxml.html.document_fromstring(f"<html><body>{body}</body></html>")
+    return page_signals(root, None, "https://x.example/a-b-c", "").link_share
+
+
+def test_link_share_is_measured_outside_the_chrome() -> None:
+    content = "<p>" + "a" * 450 + "<a href=\"/x\">" + "b" * 150 + "</a></p>"
+    chrome = "<div role=\"navigation\"><a href=\"/y\">" + "c" * 900 + "</a></div>"
+    assert _link_share(content + chrome) == pytest.approx(150 / 600)
+    # Too little text outside the chrome (under 500 characters): the whole page counts.
+    small = "<p>" + "a" * 300 + "<a href=\"/x\">" + "b" * 100 + "</a></p>"
+    assert _link_share(small + chrome) == pytest.approx(1000 / 1300)
