@@ -159,3 +159,15 @@ def test_precise_pass_kept_when_long_enough(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(text_module, "_run", fake_run)
     extract_text(root, None)
     assert calls == [{"favor_precision": True}]
+
+
+@pytest.mark.parametrize(
+    ("raw", "tidy"),
+    [
+        ("| February 2020 | | | | | | |\n| | | | | | | 1 |", "| February 2020 |\n| 1 |"),
+        ("| a | | b |\n| | |\nText  after", "| a | b |\nText after"),
+        ("Prose with a || inside stays.", "Prose with a || inside stays."),
+    ],
+)
+def test_empty_table_cells_removed(raw: str, tidy: str) -> None:
+    assert text_module._tidy(raw) == tidy

@@ -12,9 +12,21 @@ trafilatura.extract defaults                               0.942
 =========================================================  ======
 
 Reader comments are not part of an article, and news templates surround the story with
-teasers that the precision mode drops. When the precise pass returns less than
-:data:`MIN_CHARS` characters (short pages where it throws away real text), a recall pass
-is run and kept if it is longer.
+teasers that the precision mode drops. What the precise pass loses is won back in three
+ways, none of which runs a second trafilatura pass on an ordinary page:
+
+* empty inline elements (icon fonts) are unwrapped first, because the precision mode
+  deletes them together with the words after them (:func:`unwrap_empty_inline`);
+* when the precise pass returns less than :data:`MIN_CHARS` characters, a recall pass is
+  run and kept if it is longer; when it returns less than a share of the text the page
+  marks as its article body (JSON-LD ``articleBody``, ``itemprop=articleBody``, the only
+  ``<article>``; :func:`marked_body`), a wider pass is run and its lines are kept only
+  when they lie inside that marked text;
+* the lead (standfirst) that templates show under the headline, which extractors drop
+  with teaser boxes, is put first when it opens with the page's description
+  (:func:`find_lead`).
+
+Table rows keep trafilatura's ``| a | b |`` form without the separators of empty cells.
 """
 
 from __future__ import annotations
@@ -35,6 +47,8 @@ MIN_CHARS = 250
 
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 _SPACES = re.compile(r"[ \t\u00a0\u200b]+")
+# Separators of empty table cells: "| |", "| | |" (trafilatura writes rows as "| a | b |").
+_EMPTY_CELLS = re.compile(r"\|(?:\s*\|)+")
 
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 logging.getLogger("htmldate").setLevel(logging.CRITICAL)
@@ -89,8 +103,19 @@ def _run(document: Any, url: str | None, **options: Any) -> str:
     return text or ""
 
 
+def _table_row(line: str) -> str:
+    """A table row as trafilatura writes it ("| a | | b |"), without its empty cells.
+
+    Returns ``""`` for a row whose cells are all empty (layout rows, blank calendar days).
+    """
+    row = _EMPTY_CELLS.sub("|", line)
+    return "" if row.strip("| ") == "" else row
+
+
 def _tidy(text: str) -> str:
+    """Spaces collapsed, blank lines and empty table cells removed."""
     lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
+    lines = (_table_row(line) if line.startswith("|") else line for line in lines)
     return "\n".join(line for line in lines if line)
 
 
@@ -145,18 +170,17 @@ def find_lead(root: Any, body: str) -> str | None:
     bodies = root.xpath("//body")
     if not bodies:
         return None
-    # og:description and <meta name=description> may differ; each is tried, longest first.
-    descriptions = {_CUT_MARK.sub("", _squash(d)) for d in root.xpath(_DESCRIPTION)}
-    for description in sorted(descriptions, key=len, reverse=True):
-        if len(description) < MIN_LEAD_CHARS:
-            continue
-        probe = description[:_LEAD_PROBE]
-        if probe in flat:
-            return None
-        lead = _shown_lead(bodies[0], description, probe)
-        if lead is not None:
-            return None if lead in flat else lead
-    return None
+    # The longest of og:description, description and twitter:description: the others
+    # are often shortened copies of it.
+    description = max((_squash(d) for d in root.xpath(_DESCRIPTION)), key=len, default="")
+    description = _CUT_MARK.sub("", description)
+    if len(description) < MIN_LEAD_CHARS:
+        return None
+    probe = description[:_LEAD_PROBE]
+    if probe in flat:
+        return None
+    lead = _shown_lead(bodies[0], description, probe)
+    return None if lead is None or lead in flat else lead
 
 
 def _shown_lead(body: Any, description: str, probe: str) -> str | None:
