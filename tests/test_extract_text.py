@@ -141,6 +141,9 @@ def test_short_precise_pass_is_widened_inside_the_container(
         if options.get("favor_precision"):
             # 4 of 20 paragraphs: over MIN_CHARS, under 0.3 of the <article> text
             return "\n".join(inside[:4])
+        # the wider pass sees only the <article>, not the rest of the page
+        assert document.xpath("count(//article)") == 1
+        assert document.xpath("count(//div)") == 0
         return "\n".join(inside + ["Most read: another story on another page of the site."])
 
     monkeypatch.setattr(text_module, "_run", fake_run)
@@ -171,3 +174,22 @@ def test_precise_pass_kept_when_long_enough(monkeypatch: pytest.MonkeyPatch) -> 
 )
 def test_empty_table_cells_removed(raw: str, tidy: str) -> None:
     assert text_module._tidy(raw) == tidy
+
+
+def test_short_precise_pass_widened_within_jsonld_article_body(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    inside = [f"Sentence {i} of the publisher's own article text, long enough to count."
+              for i in range(10)]
+    data = {"@type": "NewsArticle", "articleBody": "<p>" + "</p><p>".join(inside) + "</p>"}
+    root = _page(f'<script type="application/ld+json">{json.dumps(data)}</script>',
+                 "<div>" + "".join(f"<p>{p}</p>" for p in inside) + "</div>")
+    outside = "Newsletter: the best stories of the week, every Friday in your inbox."
+
+    def fake_run(document: Any, url: str | None, **options: Any) -> str:
+        if options.get("favor_precision"):
+            return "\n".join(inside[:4])  # over MIN_CHARS, under half of articleBody
+        return "\n".join([inside[0], outside, *inside[1:]])
+
+    monkeypatch.setattr(text_module, "_run", fake_run)
+    assert extract_text(root, None).split("\n") == inside

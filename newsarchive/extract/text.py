@@ -40,6 +40,8 @@ import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
+import lxml.html
+
 __all__ = ["MIN_CHARS", "extract_text", "unwrap_empty_inline"]
 
 #: Below this many characters the precise pass is distrusted and a recall pass is tried.
@@ -166,7 +168,7 @@ def find_lead(root: Any, body: str) -> str | None:
     """
     if not body:
         return None
-    flat = _squash(body)
+    flat = body.replace("\n", " ")  # lines are already whitespace-normalized
     bodies = root.xpath("//body")
     if not bodies:
         return None
@@ -254,6 +256,23 @@ def jsonld_article_body(root: Any) -> str:
     return _squash(html.unescape(_TAG.sub(" ", best))) if best else ""
 
 
+def _text_length(element: Any) -> int:
+    """Length of the element's whitespace-normalized text, computed by libxml2."""
+    return int(element.xpath("string-length(normalize-space(.))"))
+
+
+def _marked_element(root: Any) -> tuple[Any, float] | None:
+    """The element the page marks as its article body and its share (see
+    :func:`marked_body`), or None."""
+    marked = root.xpath("//*[@itemprop='articleBody']")
+    if marked:
+        return max(marked, key=_text_length), MARKED_BODY_SHARE
+    articles = root.xpath("//article")
+    if len(articles) == 1:
+        return articles[0], ARTICLE_SHARE
+    return None
+
+
 def marked_body(root: Any) -> tuple[str, float]:
     """The text the page marks as its article body, and the share that makes a pass short.
 
@@ -268,13 +287,38 @@ def marked_body(root: Any) -> tuple[str, float]:
     text = jsonld_article_body(root)
     if text:
         return text, MARKED_BODY_SHARE
-    marked = root.xpath("//*[@itemprop='articleBody']")
-    if marked:
-        return max((_squash(e.text_content()) for e in marked), key=len), MARKED_BODY_SHARE
-    articles = root.xpath("//article")
-    if len(articles) == 1:
-        return _squash(articles[0].text_content()), ARTICLE_SHARE
-    return "", 1.0
+    found = _marked_element(root)
+    if found is None:
+        return "", 1.0
+    return _squash(found[0].text_content()), found[1]
+
+
+def _widen(document: Any, url: str | None, text: str) -> str:
+    """``text``, or a wider pass inside the marked body when ``text`` is short of it."""
+    container = jsonld_article_body(document)
+    if container:
+        if len(text) >= MARKED_BODY_SHARE * len(container):
+            return text
+    else:
+        found = _marked_element(document)
+        # the length test runs in libxml2; the text is only built for the few short pages
+        if found is None or len(text) >= found[1] * _text_length(found[0]):
+            return text
+        container = _squash(found[0].text_content())
+        # Only the marked element is given to the wider pass: its lines lie inside by
+        # construction, and trafilatura works on a fraction of the page.
+        document = _alone(found[0])
+    return _recall_within(document, url, text, container)
+
+
+def _alone(element: Any) -> Any:
+    """A new ``<html><body>`` document holding a copy of ``element``."""
+    page = lxml.html.Element("html")
+    body = lxml.html.Element("body")
+    page.append(body)
+    body.append(copy.deepcopy(element))
+    body[0].tail = None
+    return page
 
 
 def _recall_within(document: Any, url: str | None, text: str, container: str) -> str:
@@ -309,9 +353,7 @@ def extract_text(document: str | Any, url: str | None = None) -> str:
             text = fallback
     text = _tidy(text)
     if not isinstance(document, str):
-        container, share = marked_body(document)
-        if container and len(text) < share * len(container):
-            text = _recall_within(document, url, text, container)
+        text = _widen(document, url, text)
         lead = find_lead(document, text)
         if lead:
             text = f"{lead}\n{text}"
