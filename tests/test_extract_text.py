@@ -124,7 +124,7 @@ def test_marked_body_sources() -> None:
     assert marked_body(_page(ld, "<article>Other</article>")) == ("Publisher text.", 0.5)
     assert marked_body(_page("", '<div itemprop="articleBody"> Marked  text </div>'
                                  "<article>Other</article>")) == ("Marked text", 0.5)
-    assert marked_body(_page("", "<article> One  article </article>")) == ("One article", 0.3)
+    assert marked_body(_page("", "<article> One  article </article>")) == ("One article", 0.2)
     assert marked_body(_page("", "<article>One</article><article>Two</article>")) == ("", 1.0)
 
 
@@ -132,14 +132,14 @@ def test_short_precise_pass_is_widened_inside_the_container(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     inside = [f"Paragraph {i} of the story, written out at some length to count."
-              for i in range(20)]
+              for i in range(30)]
     body = ("<article>" + "".join(f"<p>{p}</p>" for p in inside) + "</article>"
             "<div><p>Most read: another story on another page of the site.</p></div>")
     root = _page("", body)
 
     def fake_run(document: Any, url: str | None, **options: Any) -> str:
         if options.get("favor_precision"):
-            # 4 of 20 paragraphs: over MIN_CHARS, under 0.3 of the <article> text
+            # 4 of 30 paragraphs: over MIN_CHARS, under 0.2 of the <article> text
             return "\n".join(inside[:4])
         # the wider pass sees only the <article>, not the rest of the page
         assert document.xpath("count(//article)") == 1
