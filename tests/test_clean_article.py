@@ -216,3 +216,21 @@ def test_never_raises(text: str) -> None:
     out = clean_article(make_article(text))
     assert isinstance(out.body, str)
     assert out.word_count == word_count(out.body)
+
+
+def test_dateline_after_a_lead_paragraph() -> None:
+    body = (
+        "Lawmakers approved the budget after a night of talks, ending a month of deadlock.\n"
+        "WASHINGTON (AP) — The Senate passed the bill on Friday.\n"
+        "The measure now goes to the House."
+    )
+    out = clean_body(body)
+    assert out.dateline == "WASHINGTON (AP) —"
+    assert out.wire_source == "AP"
+    assert out.body == (
+        "Lawmakers approved the budget after a night of talks, ending a month of deadlock.\n"
+        "The Senate passed the bill on Friday.\nThe measure now goes to the House."
+    )
+    # a dateline-like third line is text, not a dateline
+    later = "First paragraph of the story.\nSecond paragraph.\nLONDON — Third paragraph."
+    assert clean_body(later).dateline is None

@@ -48,6 +48,8 @@ PROMO = [
     "Popular on Example",
     "You may also like...",
     "The views and opinions expressed in the article do not necessarily reflect those of X.",
+    "https://www.example.com/news/article/Cat-found-after-five-years-14848175.php",
+    "www.example.com/news/cat",
     # German
     "Lesen Sie auch: Streit um Schuldenbremse geht weiter",
     "Mehr zum Thema",
@@ -92,6 +94,8 @@ REAL = [
     "Copyright law has not kept up with the internet, the judge wrote in her ruling.",
     "The advertisement campaign cost 2 million dollars, according to the filing.",
     "Follow-up talks are planned for next week.",
+    "Details are at https://www.example.com/report, the council said.",
+    "https://www.example.com/report has the details.",
     "Latest figures show unemployment fell to 4.1 percent in March.",
     "Trending topics on social media included the match and the storm.",
     "He said: “Click here, they told me, and I lost everything.”",

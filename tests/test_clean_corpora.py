@@ -42,4 +42,6 @@ def test_syndication_promo_lines_removed() -> None:
 def test_aeb_clean_bodies_mostly_untouched() -> None:
     truth = json.loads(AEB.read_text(encoding="utf-8"))
     removed = sum(len(clean_body(r["articleBody"]).removed_lines) for r in truth.values())
-    assert removed <= 10  # 7 at the time of writing, all footer-like lines
+    # 11 at the time of writing, all footer-like lines: 7 credits/copyright/separators and
+    # 4 source or contact addresses standing alone on a line (URL-only rule)
+    assert removed <= 11

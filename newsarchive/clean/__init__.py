@@ -5,7 +5,8 @@
 1. :func:`remove_boilerplate` — promo, ad, call-to-action, copyright, widget-heading and
    site-signature lines out (``newsarchive.clean.boilerplate``);
 2. a headline repeated above a dateline is dropped (page chrome);
-3. :func:`split_dateline` — "WILMINGTON, Delaware (AP) –" off the start;
+3. :func:`split_dateline` — "WILMINGTON, Delaware (AP) –" off the start, or off the
+   second line when the first is a lead (standfirst) paragraph above the story;
 4. :func:`split_credits` — contributor and agency credit lines off the end;
 5. :func:`remove_boilerplate` once more, for separators ("___") that the credits hid.
 
@@ -117,6 +118,12 @@ def clean_body(
         body = "\n".join(lines[1:])
 
     dateline, wire, body = split_dateline(body)
+    lines = body.split("\n") if body else []
+    if dateline is None and len(lines) >= 2:
+        # A lead (standfirst) kept above the story: the dateline opens the line after it.
+        dateline, wire, rest = split_dateline("\n".join(lines[1:]))
+        if dateline is not None:
+            body = f"{lines[0]}\n{rest}" if rest else lines[0]
     credits, credit_wire, body = split_credits(body)
     if credits is not None:
         body, more = remove_boilerplate(body, site_name=site_name, domain=domain)

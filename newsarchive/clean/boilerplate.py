@@ -12,6 +12,7 @@ Every rule matches the *shape* of a whole line, never a word inside a sentence:
   headline-like tail ("Read more: Police arrest six"), or a line that is only the marker;
 * a call to action at the start of a short line ("Sign up for …", "Follow us on …");
 * a label that is the whole line ("Advertisement", "Story continues below");
+* a web address that is the whole line (a share or print link, not prose);
 * widget headings ("Latest news") that are the whole line, with the short lines after
   them when they run to the end of the body;
 * a signature block at the end ("<Site> Desk", "<Site> is a … news website …").
@@ -278,6 +279,10 @@ _SELF_DESCRIPTION_RE = re.compile(
     r"|oldal|portál)\b)"
 )
 
+# A line that is nothing but a web address: a share/print link or the page's own URL that
+# templates show under the headline; prose names an address inside a sentence.
+_URL_LINE_RE = re.compile(r"^[\s(\[<]*(?:https?://|www\.)\S+[\s)\]>]*$", _FLAGS)
+
 # Separator lines ("___", "* * *", "----") left at the end once a footer is gone.
 _SEPARATOR_RE = re.compile(r"^[\s_\-–—*=~•·#+.]{2,}$")
 
@@ -337,8 +342,9 @@ def is_boilerplate_line(line: str) -> bool:
 
     Covers link promos ("Read Also: …", "WATCH: …", "ALSO READ | …"), bare markers
     ("Read more"), ad labels ("- Advertisement -"), calls to action ("Sign up for …",
-    "Follow us on …", "Click here …"), copyright footers, op-ed disclaimers and widget
-    headings. Lines longer than :data:`MAX_PROMO_LINE` are never boilerplate.
+    "Follow us on …", "Click here …"), copyright footers, op-ed disclaimers, lines that
+    are only a web address, and widget headings. Lines longer than
+    :data:`MAX_PROMO_LINE` are never boilerplate.
     """
     s = line.strip()
     if not s or len(s) > MAX_PROMO_LINE:
@@ -351,6 +357,7 @@ def is_boilerplate_line(line: str) -> bool:
         or _COPYRIGHT_START_RE.match(s) is not None
         or _RIGHTS_RE.search(s) is not None
         or _DISCLAIMER_RE.match(s) is not None
+        or _URL_LINE_RE.match(s) is not None
         or is_heading_line(s)
         or _COMMENTS_HEADING_RE.match(s) is not None
     )
@@ -524,6 +531,7 @@ def iter_rules() -> Iterable[tuple[str, re.Pattern[str]]]:
         ("copyright_start", _COPYRIGHT_START_RE),
         ("rights_reserved", _RIGHTS_RE),
         ("disclaimer", _DISCLAIMER_RE),
+        ("url_only", _URL_LINE_RE),
         ("heading", _HEADING_RE),
         ("comments_heading", _COMMENTS_HEADING_RE),
         ("desk_signature", _DESK_RE),

@@ -1,0 +1,195 @@
+"""Main-text rules of ``newsarchive.extract.text`` on small pages written here."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from newsarchive.extract import text as text_module
+from newsarchive.extract.metadata import parse_html
+from newsarchive.extract.text import (
+    extract_text,
+    find_lead,
+    jsonld_article_body,
+    marked_body,
+    unwrap_empty_inline,
+)
+
+_FILLER = [
+    "The council met on Tuesday evening to discuss the new budget for the coming year.",
+    "Members argued for more than three hours about the cost of repairing the old bridge.",
+    "In the end the proposal passed with seven votes in favour and two against it.",
+    "Residents who attended the meeting said they were relieved that work would start soon.",
+    "The mayor thanked the engineers for their careful report on the state of the bridge.",
+]
+
+
+def _page(head: str, body: str) -> Any:
+    root = parse_html(f"<html><head><title>T</title>{head}</head><body>{body}</body></html>")
+    assert root is not None
+    return root
+
+
+def _paragraphs() -> str:
+    return "".join(f"<p>{p}</p>" for p in _FILLER)
+
+
+def test_unwrap_empty_inline_keeps_the_following_words() -> None:
+    root = _page("", '<p>bei hohen Temperaturen <a href="/x"><span class="icon"></span>dehne '
+                     'der Beton sich aus</a>. Das <i class="fa"></i>führe zu<b></b></p>')
+    assert unwrap_empty_inline(root) == 2
+    assert root.xpath("string(//p)") == (
+        "bei hohen Temperaturen dehne der Beton sich aus. Das führe zu")
+    assert root.xpath("count(//span) + count(//i)") == 0
+    assert root.xpath("count(//b)") == 1  # nothing follows it: left alone
+
+
+def test_icon_inside_a_link_does_not_cut_the_sentence() -> None:
+    body = ("<article><h1>Heat</h1>" + _paragraphs()
+            + '<p>The engineer said that at high temperatures <a href="https://example.org/a">'
+              '<span class="icon icon-extlink"></span>the concrete expands</a>, which raises '
+              "the tension in the road surface until it breaks.</p></article>")
+    text = extract_text(_page("", body), "https://example.com/news/heat")
+    assert "at high temperatures the concrete expands, which raises" in text
+
+
+def test_lead_shown_in_the_header_is_put_first() -> None:
+    lead = "A short summary of the council meeting that the template shows above the story."
+    body = (f'<article><header><h1>Budget</h1><p class="teaser">{lead}</p></header>'
+            f"{_paragraphs()}</article>")
+    root = _page(f'<meta property="og:description" content="{lead}">', body)
+    assert find_lead(root, "\n".join(_FILLER)) == lead
+    text = extract_text(root, "https://example.com/news/budget")
+    assert text.split("\n")[0] == lead
+    assert text.count(lead) == 1
+
+
+def test_lead_not_taken_when_cut_description_matches_a_longer_lead() -> None:
+    lead = ("A short summary of the council meeting that the template shows above the story, "
+            "and it goes on a little longer than the description does.")
+    root = _page('<meta name="description" content="A short summary of the council meeting '
+                 'that the template shows above …">',
+                 f'<div class="intro">{lead}</div>{_paragraphs()}')
+    assert find_lead(root, "\n".join(_FILLER)) == lead
+
+
+@pytest.mark.parametrize(
+    ("description", "shown", "body"),
+    [
+        # the lead is a link to another page: a teaser, not this article's standfirst
+        ("A short summary of the council meeting shown as a link elsewhere.",
+         '<a href="/other"><p>A short summary of the council meeting shown as a link '
+         "elsewhere.</p></a>", "\n".join(_FILLER)),
+        # the body already opens with it
+        ("The council met on Tuesday evening to discuss the new budget.",
+         "", "\n".join(_FILLER)),
+        # a description too short to identify anything
+        ("Council news", "<p>Council news</p>", "\n".join(_FILLER)),
+        # described but not shown on the page
+        ("A summary that only the metadata carries and the page never shows.", "",
+         "\n".join(_FILLER)),
+        # nothing extracted: no lead on its own
+        ("A short summary of the council meeting that the template shows.",
+         "<p>A short summary of the council meeting that the template shows.</p>", ""),
+    ],
+)
+def test_no_lead(description: str, shown: str, body: str) -> None:
+    root = _page(f'<meta name="description" content="{description}">', shown + _paragraphs())
+    assert find_lead(root, body) is None
+
+
+def test_lead_that_is_the_whole_container_is_not_a_lead() -> None:
+    description = "The council met on Tuesday evening to discuss the new budget for the year."
+    long_text = " ".join(_FILLER * 4)
+    root = _page(f'<meta name="description" content="{description}">',
+                 f"<div>{description} {long_text}</div>")
+    assert find_lead(root, "Something else entirely.") is None
+
+
+def test_jsonld_article_body_strips_markup() -> None:
+    data = {"@context": "https://schema.org", "@graph": [
+        {"@type": "WebPage", "name": "x"},
+        {"@type": "NewsArticle", "articleBody": "<p>First &amp; <b>second</b>.</p><p>Third.</p>"},
+    ]}
+    root = _page(f'<script type="application/ld+json">{json.dumps(data)}</script>', "<p>x</p>")
+    assert jsonld_article_body(root) == "First & second . Third."
+    assert jsonld_article_body(_page("", "<p>x</p>")) == ""
+
+
+def test_marked_body_sources() -> None:
+    data = {"@type": "NewsArticle", "articleBody": "Publisher text."}
+    ld = f'<script type="application/ld+json">{json.dumps(data)}</script>'
+    assert marked_body(_page(ld, "<article>Other</article>")) == ("Publisher text.", 0.5)
+    assert marked_body(_page("", '<div itemprop="articleBody"> Marked  text </div>'
+                                 "<article>Other</article>")) == ("Marked text", 0.5)
+    assert marked_body(_page("", "<article> One  article </article>")) == ("One article", 0.2)
+    assert marked_body(_page("", "<article>One</article><article>Two</article>")) == ("", 1.0)
+
+
+def test_short_precise_pass_is_widened_inside_the_container(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    inside = [f"Paragraph {i} of the story, written out at some length to count."
+              for i in range(30)]
+    body = ("<article>" + "".join(f"<p>{p}</p>" for p in inside) + "</article>"
+            "<div><p>Most read: another story on another page of the site.</p></div>")
+    root = _page("", body)
+
+    def fake_run(document: Any, url: str | None, **options: Any) -> str:
+        if options.get("favor_precision"):
+            # 4 of 30 paragraphs: over MIN_CHARS, under 0.2 of the <article> text
+            return "\n".join(inside[:4])
+        # the wider pass sees only the <article>, not the rest of the page
+        assert document.xpath("count(//article)") == 1
+        assert document.xpath("count(//div)") == 0
+        return "\n".join(inside + ["Most read: another story on another page of the site."])
+
+    monkeypatch.setattr(text_module, "_run", fake_run)
+    assert extract_text(root, None).split("\n") == inside
+
+
+def test_precise_pass_kept_when_long_enough(monkeypatch: pytest.MonkeyPatch) -> None:
+    inside = [f"Paragraph {i} of the story, written out at some length to count." for i in range(6)]
+    root = _page("", "<article>" + "".join(f"<p>{p}</p>" for p in inside) + "</article>")
+    calls: list[dict[str, Any]] = []
+
+    def fake_run(document: Any, url: str | None, **options: Any) -> str:
+        calls.append(options)
+        return "\n".join(inside[:4]) + "\n" + "y" * 200
+
+    monkeypatch.setattr(text_module, "_run", fake_run)
+    extract_text(root, None)
+    assert calls == [{"favor_precision": True}]
+
+
+@pytest.mark.parametrize(
+    ("raw", "tidy"),
+    [
+        ("| February 2020 | | | | | | |\n| | | | | | | 1 |", "| February 2020 |\n| 1 |"),
+        ("| a | | b |\n| | |\nText  after", "| a | b |\nText after"),
+        ("Prose with a || inside stays.", "Prose with a || inside stays."),
+    ],
+)
+def test_empty_table_cells_removed(raw: str, tidy: str) -> None:
+    assert text_module._tidy(raw) == tidy
+
+
+def test_short_precise_pass_widened_within_jsonld_article_body(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    inside = [f"Sentence {i} of the publisher's own article text, long enough to count."
+              for i in range(10)]
+    data = {"@type": "NewsArticle", "articleBody": "<p>" + "</p><p>".join(inside) + "</p>"}
+    root = _page(f'<script type="application/ld+json">{json.dumps(data)}</script>',
+                 "<div>" + "".join(f"<p>{p}</p>" for p in inside) + "</div>")
+    outside = "Newsletter: the best stories of the week, every Friday in your inbox."
+
+    def fake_run(document: Any, url: str | None, **options: Any) -> str:
+        if options.get("favor_precision"):
+            return "\n".join(inside[:4])  # over MIN_CHARS, under half of articleBody
+        return "\n".join([inside[0], outside, *inside[1:]])
+
+    monkeypatch.setattr(text_module, "_run", fake_run)
+    assert extract_text(root, None).split("\n") == inside
