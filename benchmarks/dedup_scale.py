@@ -10,10 +10,13 @@ Usage (from the repository root)::
    400 random shingle hashes (the blob verification reads) and about 50 index keys, one
    in ten of them drawn, by frequency, from the keys of a corpus of generated news
    stories, so that stock phrases make long posting lists as in real text. Days are spread
-   over two years. Nothing of it is stored in the repository; ``--keep`` keeps the
-   directory for another run (a second run with the same arguments reuses it).
-2. **Reopen.** Time to open the state and answer the first query (no body is read: the
-   state holds no bodies, only shingle hashes, and those only for candidates).
+   over two years, in publication order (as a crawl fills the index); the stock-phrase
+   table, the Bloom filter and the day-ordered key lists are written as the state keeps
+   them. Nothing of it is stored in the repository; ``--keep`` keeps the directory for
+   another run (a second run with the same arguments reuses it).
+2. **Reopen.** Time to open the state and answer the first query: the time window's keys
+   and the Bloom filter are loaded then (no body is read: the state holds no bodies, only
+   shingle hashes, and those only for candidates).
 3. **Per article.** ``--queries`` articles of ``tests/syndgen.py`` (originals, trimmed
    and reworded copies, other stories) go through ``Deduplicator.decide`` + ``record``:
    shingling, keys, candidate lookup in the time window then on disk, containment
@@ -98,9 +101,12 @@ def build(directory: Path, n: int, seed: int = 1) -> float:
     db.execute("BEGIN")
     batch = 100_000
     key_parts = []
+    # Articles arrive in publication order, as a crawl indexes them (document numbers
+    # grow with the day), spread over the two years before TODAY.
+    all_days = np.sort(today - 1 - rng.integers(0, 730, n))
     for start in range(0, n, batch):
         size = min(batch, n - start)
-        days = today - 1 - rng.integers(0, 730, size)
+        days = all_days[start:start + size]
         blobs = rng.integers(0, 2**63, (size, 400), dtype=np.int64).astype("<u8").tobytes()
         width = 400 * 8
         docs = []
