@@ -13,15 +13,9 @@ from newsarchive.extract.dates import (
     written_date,
 )
 from newsarchive.extract.metadata import parse_html, read_metadata
+from tests.test_extract import CRAWLED, PARAGRAPHS
 
-CRAWLED = datetime(2022, 7, 7, 15, 0, tzinfo=UTC)
-
-STORY = "\n".join(
-    f"<p>Paragraph {i} of the story tells how the council voted on the new harbour bridge, "
-    f"what the mayor said about its cost, and why residents of the old town worry about "
-    f"traffic during the three years of building work that start next spring.</p>"
-    for i in range(1, 7)
-)
+STORY = PARAGRAPHS  # six paragraphs of one story (shared with test_extract)
 
 
 def story_page(head: str = "", aside: str = "", article_top: str = "") -> str:
