@@ -55,8 +55,8 @@ class RawPage:
     url: str
     final_url: str
     status: int
-    headers: dict[str, str]
-    body: bytes
+    headers: dict[str, str] = field(repr=False)
+    body: bytes = field(repr=False)  # logged items stay one line, not the whole page
     crawled_at: datetime
     hints: DiscoveryHints = field(default_factory=DiscoveryHints)
     redirect_urls: list[str] = field(default_factory=list)
@@ -110,7 +110,7 @@ class Article:
     canonical_url: str
     domain: str
     crawled_at: datetime
-    body: str
+    body: str = field(repr=False)  # logged items stay readable
     site_name: str | None = None
     title: str | None = None
     authors: list[str] = field(default_factory=list)

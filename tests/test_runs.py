@@ -259,3 +259,21 @@ def test_only_archive_runs_are_locked_and_recorded() -> None:
         RunRecordExtension.from_crawler(crawler(NewsSpider, NEWSARCHIVE_RUNS_ENABLED=False))
     with pytest.raises(NotConfigured, match="NEWSARCHIVE_LOCK_ENABLED is off"):
         RunLockExtension.from_crawler(crawler(WarcSpider, NEWSARCHIVE_LOCK_ENABLED=False))
+
+
+def test_pipeline_errors_count_as_run_errors() -> None:
+    from newsarchive.extensions.runrecord import errors_by_kind
+
+    assert errors_by_kind({"newsarchive/errors/pipeline": 3}) == {"pipeline": 3}
+
+
+def test_logged_items_do_not_carry_the_page() -> None:
+    from newsarchive.items import Article, RawPage
+
+    page = RawPage("https://a.example/x", "https://a.example/x", 200,
+                   {"content-type": "text/html"}, b"<html>" + b"x" * 10_000,
+                   datetime(2024, 5, 1, tzinfo=UTC))
+    assert "xxxx" not in repr(page) and "https://a.example/x" in repr(page)
+    article = Article("a" * 32, "https://a.example/x", "https://a.example/x", "a.example",
+                      datetime(2024, 5, 1, tzinfo=UTC), "word " * 5000)
+    assert "word word" not in repr(article) and "a.example" in repr(article)

@@ -33,3 +33,14 @@ def test_bad_arguments_are_usage_errors(tmp_path: Path, arguments: list[str], me
     last = result.stderr.strip().splitlines()[-1]
     assert last.startswith("newsarchive: ") and message in last
     assert not (tmp_path / "archive").exists()  # nothing was started
+
+
+def test_dedup_window_setting_is_checked_with_a_clear_message() -> None:
+    from newsarchive.archive import _window_days
+
+    assert _window_days("30") == 30 and _window_days(0) == 0
+    for bad, message in (("abc", "whole number of days, got 'abc'"), ("1.5", "whole number"),
+                         ("-1", "between 0 and 36500, got -1"),
+                         ("99999999999999999999", "between 0 and 36500")):
+        with pytest.raises(ValueError, match=message):
+            _window_days(bad)

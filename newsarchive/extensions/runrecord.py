@@ -273,9 +273,16 @@ class RunRecordExtension:
 
     def item_error(self, item: Any, response: Any = None, spider: Any = None,
                    failure: Any = None) -> None:
+        """A pipeline raised (not DropItem): the page is lost for this run, an error.
+
+        Counted as kind ``pipeline``, except an ``OSError`` (publishing archive files),
+        which the archive session has already counted as ``write_errors``."""
         counts = self._site(item)
         counts["pages"] += 1
         counts["errors"] += 1
+        exc = getattr(failure, "value", None)
+        if self.crawler.stats is not None and not isinstance(exc, OSError):
+            self.crawler.stats.inc_value(P + "errors/pipeline")
 
     # -- the end ------------------------------------------------------------------------
 
