@@ -166,3 +166,23 @@ def test_spider_start_yields_items(tmp_path: Path) -> None:
         return [item async for item in spider.start()]
 
     assert asyncio.run(collect()) == expected_pages()
+
+
+@pytest.mark.parametrize("compress", [True, False])
+def test_one_damaged_record_does_not_cost_the_rest_of_the_file(
+        tmp_path: Path, compress: bool) -> None:
+    good = tmp_path / "good.warc"
+    write_warc(good, compress=compress)
+    data = bytearray(good.read_bytes())
+    # damage the windows-1250 page's record (the 6th): inside its gzip member, or its
+    # header block in a plain file (a plain payload has no check to fail)
+    starts = [i for i in range(len(data)) if data.startswith(
+        b"\x1f\x8b\x08" if compress else b"WARC/1.0\r\n", i)]
+    middle = (starts[5] + starts[6]) // 2 if compress else starts[5] + 3
+    data[middle:middle + 40] = b"\x00" * 40
+    broken = tmp_path / "broken.warc"
+    broken.write_bytes(bytes(data))
+    stats: Counter[str] = Counter()
+    pages = list(read_warc(broken, lambda name: stats.update([name])))
+    assert [page.url for page in pages] == ["https://news.example/a", "https://news.example/gz"]
+    assert (stats["warc_errors"], stats["warc_resyncs"]) == (1, 1)

@@ -21,10 +21,10 @@ Per record:
 Stats (prefix ``newsarchive/``): ``warc_files``, ``warc_records``, ``warc_pages``,
 ``warc_skipped_type`` (request, metadata, warcinfo... records), ``warc_revisits``,
 ``warc_redirects`` (3xx), ``warc_non_200`` (other statuses), ``warc_non_html``,
-``warc_too_large``, ``warc_errors`` (damaged record or file: logged, the rest of that file
-is skipped, the next file is read), ``warc_bytes`` (bytes of the files read), ``sources``
-(files given) and ``sources_reached`` (files opened), ``skipped_seen`` (pages whose URL the
-archive already has: not extracted again).
+``warc_too_large``, ``warc_errors`` (damaged record or file: logged, reading goes on at the
+next record found after the damage), ``warc_resyncs``, ``warc_bytes`` (bytes of the files
+read), ``sources`` (files given) and ``sources_reached`` (files opened), ``skipped_seen``
+(pages whose URL the archive already has: not extracted again).
 
 Progress: :attr:`WarcSpider.progress` (a :class:`WarcProgress`) is updated after every
 record; :mod:`newsarchive.extensions.progress` logs it.
@@ -152,10 +152,13 @@ def read_warc(path: str | Path, count: Counter | None = None,
         progress: updated (``offset``, ``records``) after every record, if given.
 
     Never raises for damaged data: a broken record, a record shorter than its
-    ``Content-Length``, a truncated gzip member, trailing garbage or a non-WARC (ARC) file
-    is counted as ``warc_errors``, logged, and ends the reading of this file (a truncated
-    record is never yielded). ``OSError`` while opening the file is counted and logged the
-    same way.
+    ``Content-Length``, a truncated gzip member or trailing garbage is counted as
+    ``warc_errors`` and logged, and reading goes on at the next record that can be found
+    after it (the next gzip member of a ``.warc.gz``, the next ``WARC/1.x`` line of a plain
+    file; ``warc_resyncs`` counts those; the log line gives the bytes passed over). A
+    truncated record is never yielded. A file whose first record is not WARC (ARC, or not
+    an archive) is counted once and skipped. ``OSError`` while opening the file is counted
+    and logged the same way.
     """
     def inc(name: str) -> None:
         if count is not None:
@@ -168,37 +171,89 @@ def read_warc(path: str | Path, count: Counter | None = None,
         logger.error("Cannot open WARC %s: %s", path, exc)
         return
     inc("warc_files")
-    archive: ArchiveIterator | None = None
     try:
         size = os.fstat(stream.fileno()).st_size
-        archive = ArchiveIterator(stream)
-        end = 0  # byte offset where the last complete record ended
+        gzipped = stream.read(2) == b"\x1f\x8b"
+        base = 0  # where the current stretch of readable records starts
+        first = True
         while True:
+            stream.seek(base)
+            archive = ArchiveIterator(stream)
+            end = base  # byte offset where the last complete record ended
             try:
-                record = next(archive)
-            except StopIteration:
-                break
-            inc("warc_records")
-            if not str(record.format).startswith("warc"):
-                raise _Damaged(f"not a WARC record (format {record.format!r})")
-            page = _page_of(record, inc, max_payload)
-            archive.read_to_end(record)
-            if record.raw_stream is not None and getattr(record.raw_stream, "limit", 0) > 0:
-                raise _Damaged(f"record truncated ({record.raw_stream.limit} bytes missing)")
-            end = archive.offset
-            if progress is not None:
-                progress.offset = end
-                progress.records += 1
-            if page is not None:
-                yield page
-        if size - end > 4:  # a record whose headers were cut off ends iteration silently
-            raise _Damaged(f"{size - end} bytes of damaged data after the last complete record")
-    except Exception as exc:  # _Damaged, warcio ArchiveLoadFailed, zlib.error, EOFError...
-        inc("warc_errors")
-        logger.error("Damaged WARC %s after byte %s: %s; rest of file skipped",
-                     path, getattr(archive, "offset", "?"), exc)
+                while True:
+                    try:
+                        record = next(archive)
+                    except StopIteration:
+                        break
+                    inc("warc_records")
+                    if not str(record.format).startswith("warc"):
+                        raise _Damaged(f"not a WARC record (format {record.format!r})")
+                    page = _page_of(record, inc, max_payload)
+                    archive.read_to_end(record)
+                    if record.raw_stream is not None and \
+                            getattr(record.raw_stream, "limit", 0) > 0:
+                        raise _Damaged(
+                            f"record truncated ({record.raw_stream.limit} bytes missing)")
+                    end = base + archive.offset
+                    first = False
+                    if progress is not None:
+                        progress.offset = end
+                        progress.records += 1
+                    if page is not None:
+                        yield page
+                if size - end <= 4:
+                    return
+                # a record whose headers were cut off ends warcio's iteration silently
+                raise _Damaged(f"{size - end} bytes of damaged data after a complete record")
+            except Exception as exc:  # _Damaged, ArchiveLoadFailed, zlib.error, EOFError...
+                inc("warc_errors")
+                if first and end == 0:
+                    logger.error("Not a readable WARC file %s: %s; skipped", path,
+                                 _short(exc))
+                    return
+                resume = _next_record(stream, end + 1, gzipped)
+                logger.error("Damaged WARC %s after byte %s: %s; %s", path, end, _short(exc),
+                             "rest of file skipped" if resume is None
+                             else f"reading on at byte {resume}")
+                if resume is None:
+                    return
+                inc("warc_resyncs")
+                base = resume
     finally:
         stream.close()
+
+
+#: Bytes read at a time while looking for the next record after damaged data.
+_SCAN_BYTES = 1 << 20
+_GZIP_MEMBER = b"\x1f\x8b\x08"
+_WARC_LINE = b"\nWARC/1."
+
+
+def _next_record(stream: Any, start: int, gzipped: bool) -> int | None:
+    """Offset of the next place at or after ``start`` where a record may begin (a gzip
+    member header, or a ``WARC/1.`` line), or None at the end of the file."""
+    marker = _GZIP_MEMBER if gzipped else _WARC_LINE
+    skip = 0 if gzipped else 1  # the match begins with the line break before "WARC/"
+    position = start - skip
+    carry = b""
+    while True:
+        stream.seek(position)
+        chunk = stream.read(_SCAN_BYTES)
+        if not chunk:
+            return None
+        data = carry + chunk
+        found = data.find(marker)
+        if found >= 0:
+            return position - len(carry) + found + skip
+        carry = data[-(len(marker) - 1):]
+        position += len(chunk)
+
+
+def _short(exc: BaseException) -> str:
+    """A one-line, printable description of ``exc`` (damaged data can hold any bytes)."""
+    text = repr(exc)
+    return text if len(text) <= 200 else text[:200] + "..."
 
 
 class _Damaged(Exception):
