@@ -15,7 +15,7 @@ import argparse
 import logging
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 __all__ = ["main", "parse_size"]
@@ -78,6 +78,19 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _count(minimum: int) -> Callable[[str], int]:
+    """An argparse type: an int of at least ``minimum`` (a usage error otherwise)."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
+        return value
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``newsarchive`` command."""
     parser = argparse.ArgumentParser(
@@ -91,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "large files. Safe while crawls run and while readers query.")
     compact.add_argument("--archive", default="data/archive", help="archive root "
                          "(default: data/archive)")
-    compact.add_argument("--older-than-days", type=int, default=2, metavar="N",
+    compact.add_argument("--older-than-days", type=_count(0), default=2, metavar="N",
                          help="compact partitions dated before today (UTC) minus N days "
                               "(default: 2)")
     compact.add_argument("--target-bytes", type=parse_size, default=256 * 1024**2,
@@ -113,9 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="archive root (default: data/archive)")
     report.add_argument("--out", default="report.html", help="HTML file to write "
                         "(default: report.html)")
-    report.add_argument("--days", type=int, default=90,
+    report.add_argument("--days", type=_count(1), default=90,
                         help="days in the per-day charts (default: 90)")
-    report.add_argument("--top", type=int, default=10,
+    report.add_argument("--top", type=_count(1), default=10,
                         help="entries in the rankings (default: 10)")
     report.set_defaults(func=_report)
     return parser

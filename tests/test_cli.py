@@ -158,3 +158,14 @@ def test_missing_archive_is_a_usage_error(tmp_path: Path, command: str,
     assert exit_info.value.code == 2
     assert "no archive at" in capsys.readouterr().err
     assert not (tmp_path / "r.html").exists()
+
+
+@pytest.mark.parametrize("argv", [["report", "--top", "-1"], ["report", "--days", "-5"],
+                                  ["report", "--days", "x"],
+                                  ["compact", "--older-than-days", "-1"]])
+def test_bad_counts_are_usage_errors(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "must be at least" in err or "not a whole number: 'x'" in err

@@ -52,3 +52,22 @@ def test_json_ld_nesting_bomb_is_ignored_not_the_page() -> None:
     article = extract_article(page(head=bomb), URL)
     assert article.title == "Harbour bridge vote"
     assert article.word_count == 140
+
+
+def test_byline_lists_titles_and_non_numbers_are_bounded() -> None:
+    from newsarchive import extract_article
+    from newsarchive.extract import MAX_AUTHORS, MAX_TITLE_CHARS
+
+    story = "".join(f"<p>Paragraph {i} of a story about the harbour bridge vote, the cost "
+                    f"and the traffic it will bring to the old town for three years.</p>"
+                    for i in range(8))
+    authors = ",".join(f'{{"@type":"Person","name":"Writer Number{chr(65 + i % 26)}'
+                       f'{chr(65 + i // 26 % 26)} Jones"}}' for i in range(400))
+    page = (f'<html><head><script type="application/ld+json">{{"@type":"NewsArticle",'
+            f'"headline":NaN,"author":[{authors}]}}</script>'
+            f'<title>{"Bridge vote " * 300}</title></head>'
+            f'<body><article>{story}</article></body></html>')
+    article = extract_article(page, "https://news.example/2024/05/01/bridge")
+    assert len(article.authors) == MAX_AUTHORS
+    assert article.title is not None and article.title != "nan"
+    assert len(article.title) <= MAX_TITLE_CHARS and article.title.endswith("vote")

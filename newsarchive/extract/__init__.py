@@ -32,7 +32,8 @@ from .metadata import (
 from .pagetype import NotAnArticle, classify, page_signals
 from .text import extract_text
 
-__all__ = ["MAX_TAG_CHARS", "NotAnArticle", "detect_language", "extract_page", "shrink_giant_tags"]
+__all__ = ["MAX_AUTHORS", "MAX_TAG_CHARS", "MAX_TITLE_CHARS", "NotAnArticle", "detect_language",
+           "extract_page", "shrink_giant_tags"]
 
 _WORD = re.compile(r"\w+")
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "text/xml", "application/xml",
@@ -45,6 +46,20 @@ _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 #: attributes would otherwise hold a page for minutes.
 MAX_TAG_CHARS = 65536
 _TAG_NAME = re.compile(r"<([a-zA-Z][\w:-]{0,30})")
+
+
+#: Most byline names kept: a page naming more lists contributors, not a byline (the
+#: longest bylines of the benchmark sets have 12 names).
+MAX_AUTHORS = 50
+#: Longest headline kept, characters; a longer "title" is page text, cut at a word.
+MAX_TITLE_CHARS = 1000
+
+
+def _capped_title(title: str | None) -> str | None:
+    if title is None or len(title) <= MAX_TITLE_CHARS:
+        return title
+    cut = title[:MAX_TITLE_CHARS]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip()
 
 
 def shrink_giant_tags(text: str) -> str:
@@ -218,8 +233,8 @@ def _extract(
     canonical = _canonical(meta, url)
     domain = domain_of(canonical)
     site = site_name(meta)
-    title = choose_title(meta, site, domain, hints.title if hints else None)
-    authors = choose_authors(meta, site)
+    title = _capped_title(choose_title(meta, site, domain, hints.title if hints else None))
+    authors = choose_authors(meta, site)[:MAX_AUTHORS]
     published, source = choose_published(meta, url, crawled, hints, html=text, root=root)
     description = meta.first("description", "og:description", "twitter:description") or (
         meta.ld_text("description")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -175,6 +176,8 @@ def _as_text(value: Any) -> str | None:
         return None
     if isinstance(value, dict):
         return _as_text(value.get("@value") or value.get("name"))
+    if isinstance(value, float) and not math.isfinite(value):
+        return None  # JSON-LD NaN/Infinity (Python's json accepts them)
     if isinstance(value, str | int | float) and not isinstance(value, bool):
         text = _norm(str(value))
         return text or None
