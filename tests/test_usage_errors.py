@@ -44,3 +44,23 @@ def test_dedup_window_setting_is_checked_with_a_clear_message() -> None:
                          ("99999999999999999999", "between 0 and 36500")):
         with pytest.raises(ValueError, match=message):
             _window_days(bad)
+
+
+def test_bad_dedup_window_fails_the_run_as_a_config_error(tmp_path: Path) -> None:
+    from warcio.warcwriter import WARCWriter
+
+    warc = tmp_path / "one.warc.gz"
+    with open(warc, "wb") as fh:
+        WARCWriter(fh, gzip=True).write_record(
+            WARCWriter(fh).create_warcinfo_record("one.warc.gz", {"software": "test"}))
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "warc", "-a", f"paths={warc}",
+         "-s", f"NEWSARCHIVE_ARCHIVE={tmp_path / 'archive'}",
+         "-s", f"NEWSARCHIVE_STATE={tmp_path / 'state'}",
+         "-s", "NEWSARCHIVE_DEDUP_WINDOW_DAYS=abc", "-s", "LOG_LEVEL=ERROR"],
+        capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 2  # a usage error
+    assert result.stderr.strip().splitlines()[-1] == (
+        "newsarchive: NEWSARCHIVE_DEDUP_WINDOW_DAYS must be a whole number of days, got 'abc'")
+    assert "failed (config_error)" in result.stderr
+    assert result.stderr.count("Traceback") <= 1  # Scrapy's CoreStats on a failed open

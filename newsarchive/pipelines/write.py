@@ -30,6 +30,7 @@ class ParquetWriterPipeline:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
+        self._opened = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ParquetWriterPipeline:
@@ -39,14 +40,21 @@ class ParquetWriterPipeline:
         try:
             ArchiveSession.for_crawler(self.crawler)
         except sqlite3.DatabaseError as exc:  # StateCorruptError included
-            assert self.crawler.stats is not None
-            self.crawler.stats.inc_value("newsarchive/state_errors")
-            logger.error("%s", exc)
-            raise
+            self._failed_open("state_errors", exc)
+        except ValueError as exc:  # a bad setting, or a state built with other parameters
+            self._failed_open("config_errors", exc)
+        self._opened = True
+
+    def _failed_open(self, stat: str, exc: Exception) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(f"newsarchive/{stat}")
+        logger.error("%s", exc)
+        raise exc
 
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         ArchiveSession.for_crawler(self.crawler).maybe_flush()
         return item
 
     def close_spider(self, spider: Spider | None = None) -> None:
-        ArchiveSession.for_crawler(self.crawler).close()
+        if self._opened:  # a session that failed to open is not opened again here
+            ArchiveSession.for_crawler(self.crawler).close()

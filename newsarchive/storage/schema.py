@@ -94,8 +94,8 @@ RUNS_SCHEMA = pa.schema(
         # "ok" or "failed" (RUN_STATUSES)
         pa.field("status", pa.string(), nullable=False),
         # why a failed run failed, null when ok: "no_source_reachable", "error_rate",
-        # "write_error", or Scrapy's finish reason when the run did not finish
-        # ("shutdown", "closespider_errorcount", ...)
+        # "write_error", "state_damaged", "config_error", or Scrapy's finish reason when
+        # the run did not finish ("shutdown", "closespider_errorcount", ...)
         pa.field("failure", pa.string()),
         # Scrapy's finish reason ("finished", "shutdown", "closespider_timeout", ...)
         pa.field("finish_reason", pa.string()),
