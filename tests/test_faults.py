@@ -145,14 +145,18 @@ def test_two_crawls_into_one_archive_at_once(tmp_path: Path) -> None:
         assert len(urls(archive, "articles")) == 8
 
 
-def test_damaged_state_clear_error_then_rebuilt(tmp_path: Path) -> None:
+@pytest.mark.parametrize("where", ["header", "pages"])
+def test_damaged_state_clear_error_then_rebuilt(tmp_path: Path, where: str) -> None:
     archive, state = tmp_path / "archive", tmp_path / "state"
     with news_site(tmp_path / "site") as site:
         assert crawl(site.sources_csv, archive, state).returncode == 0
         before = digests(archive)
         database = state / "state.sqlite3"
         damaged = bytearray(database.read_bytes())
-        damaged[:100] = b"\xde\xad" * 50  # the header: no longer a SQLite file
+        if where == "header":
+            damaged[:100] = b"\xde\xad" * 50  # no longer a SQLite file
+        else:
+            damaged[4096:] = b"\xde\xad" * ((len(damaged) - 4096) // 2)  # every page but 1
         database.write_bytes(bytes(damaged))
         for extra in state.glob("state.sqlite3-*"):
             extra.unlink()

@@ -10,6 +10,7 @@ from scrapy import Spider
 from scrapy.crawler import Crawler
 
 from newsarchive.archive import ArchiveSession
+from newsarchive.state.sqlite import StateCorruptError
 
 __all__ = ["ParquetWriterPipeline"]
 
@@ -40,6 +41,9 @@ class ParquetWriterPipeline:
         try:
             ArchiveSession.for_crawler(self.crawler)
         except sqlite3.DatabaseError as exc:  # StateCorruptError included
+            if not isinstance(exc, StateCorruptError):  # damaged pages found while reading
+                state = self.crawler.settings.get("NEWSARCHIVE_STATE", "data/state")
+                exc = StateCorruptError.of(state, exc)
             self._failed_open("state_errors", exc)
         except ValueError as exc:  # a bad setting, or a state built with other parameters
             self._failed_open("config_errors", exc)

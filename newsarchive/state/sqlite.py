@@ -143,6 +143,15 @@ class StateCorruptError(sqlite3.DatabaseError):
     """The state file exists but is not a readable SQLite database; the message says how
     to rebuild it (move it aside; the next run re-indexes the archive)."""
 
+    @classmethod
+    def of(cls, directory: str | Path, exc: BaseException) -> StateCorruptError:
+        """The error for the state in ``directory``, damaged as ``exc`` says."""
+        directory = Path(directory)
+        return cls(
+            f"state {directory / STATE_FILE} is damaged ({exc}). The archive is the record "
+            f"and the state is rebuilt from it: move the state directory aside "
+            f"(mv {directory} {directory}.broken) and run again.")
+
 
 class SQLiteState:
     """The embedded state, in ``<directory>/state.sqlite3``.
@@ -190,11 +199,7 @@ class SQLiteState:
             tables = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master")}
         except sqlite3.DatabaseError as exc:
             self._db.close()
-            raise StateCorruptError(
-                f"state {self.path} is damaged ({exc}). The archive is the record and the "
-                f"state is rebuilt from it: move the state directory aside "
-                f"(mv {self.directory} {self.directory}.broken) and run again."
-            ) from exc
+            raise StateCorruptError.of(self.directory, exc) from exc
         if not {"meta", "urls", "exact", "near_docs", "near_keys", "near_doc_keys",
                 "near_stock", "near_filter", "near_info", "site_samples",
                 "indexed_files", "validators"} <= tables:
