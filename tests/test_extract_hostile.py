@@ -5,6 +5,8 @@ from __future__ import annotations
 import codecs
 import time
 
+import pytest
+
 from newsarchive import extract_article
 from newsarchive.extract import MAX_TAG_CHARS, shrink_giant_tags
 
@@ -71,3 +73,16 @@ def test_byline_lists_titles_and_non_numbers_are_bounded() -> None:
     assert len(article.authors) == MAX_AUTHORS
     assert article.title is not None and article.title != "nan"
     assert len(article.title) <= MAX_TITLE_CHARS and article.title.endswith("vote")
+
+
+def test_a_page_of_tens_of_thousands_of_paragraphs_is_refused_quickly() -> None:
+    from newsarchive import NotAnArticle, extract_article
+    from newsarchive.extract import MAX_PARAGRAPHS
+
+    page = "<html><body>" + "<p>One more short line of text.</p>" * (MAX_PARAGRAPHS + 1)
+    with pytest.raises(NotAnArticle) as error:
+        extract_article(page + "</body></html>", "https://news.example/2024/dump")
+    assert (error.value.reason, error.value.detail) == ("oversized", "10001 paragraphs")
+    with pytest.raises(NotAnArticle) as bad_url:
+        extract_article("<html><body><p>text</p></body></html>", "ftp://news.example/x")
+    assert bad_url.value.reason == "bad-url"
