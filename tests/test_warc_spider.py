@@ -13,7 +13,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from newsarchive.items import DiscoveryHints, RawPage
-from newsarchive.spiders.warc import WarcSpider, expand_paths, read_warc
+from newsarchive.spiders.warc import WarcProgress, WarcSpider, expand_paths, read_warc
 
 HTML = "<html><head><title>Hello</title></head><body><p>Szia világ</p></body></html>".encode()
 HTML_1250 = "<html><head><meta charset=windows-1250></head><body><p>Příliš žluťoučký kůň"\
@@ -178,11 +178,14 @@ def test_one_damaged_record_does_not_cost_the_rest_of_the_file(
     # header block in a plain file (a plain payload has no check to fail)
     starts = [i for i in range(len(data)) if data.startswith(
         b"\x1f\x8b\x08" if compress else b"WARC/1.0\r\n", i)]
-    middle = (starts[5] + starts[6]) // 2 if compress else starts[5] + 3
-    data[middle:middle + 40] = b"\x00" * 40
+    for record in (3, 5):  # the 404 page and the windows-1250 page
+        at = (starts[record] + starts[record + 1]) // 2 if compress else starts[record] + 3
+        data[at:at + 40] = b"\x00" * 40
     broken = tmp_path / "broken.warc"
     broken.write_bytes(bytes(data))
     stats: Counter[str] = Counter()
-    pages = list(read_warc(broken, lambda name: stats.update([name])))
+    progress = WarcProgress()
+    pages = list(read_warc(broken, lambda name: stats.update([name]), progress=progress))
     assert [page.url for page in pages] == ["https://news.example/a", "https://news.example/gz"]
-    assert (stats["warc_errors"], stats["warc_resyncs"]) == (1, 1)
+    assert (stats["warc_errors"], stats["warc_resyncs"]) == (2, 2)
+    assert progress.offset == len(data)  # offsets stay those of the file after a resync

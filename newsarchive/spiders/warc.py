@@ -195,7 +195,7 @@ def read_warc(path: str | Path, count: Counter | None = None,
                             getattr(record.raw_stream, "limit", 0) > 0:
                         raise _Damaged(
                             f"record truncated ({record.raw_stream.limit} bytes missing)")
-                    end = base + archive.offset
+                    end = archive.offset  # warcio counts from the file's start (tell())
                     first = False
                     if progress is not None:
                         progress.offset = end
