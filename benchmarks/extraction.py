@@ -3,14 +3,17 @@
 Usage::
 
     python benchmarks/extraction.py [--corpora DIR] [--set aeb|htmldate|trafilatura|fundus]
-                                    [--failures] [--limit N] [--no-reference]
+                                    [--failures] [--limit N] [--shard K/N]
+                                    [--no-reference]
 
 ``--corpora`` is a folder holding any of the sub-folders ``aeb/``, ``htmldate/``,
 ``trafilatura/``, ``fundus/`` in the layout of ``../shared/corpora`` (the default); a folder
 that is itself one set (it holds ``ground-truth.json``, ``eval_default.json`` /
 ``eval_mediacloud_2020.json``, ``evaldata.json`` or ``html_to_expected.json``) is scored as
 that set. ``--set`` (repeatable) picks sets, ``--limit N`` scores the first N pages of each
-set, ``--failures`` prints every page a measure got wrong, ``--no-reference`` skips the
+set, ``--shard K/N`` keeps the pages whose file name has CRC-32 ``K`` modulo ``N`` (stable
+halves or folds of a set, for checking a rule on pages it was not developed on),
+``--failures`` prints every page a measure got wrong, ``--no-reference`` skips the
 reference tools (faster while iterating).
 
 Every page is run through ``newsarchive.extract_article`` and, in the same run, through the
@@ -63,6 +66,7 @@ import sys
 import time
 import tracemalloc
 import unicodedata
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timezone
@@ -254,11 +258,32 @@ def mean(values: list[float]) -> float:
 
 
 # --- sets ----------------------------------------------------------------------------------
+def in_shard(args: argparse.Namespace, name: str) -> bool:
+    """True when page file ``name`` belongs to the ``--shard K/N`` asked for (or no shard)."""
+    if args.shard is None:
+        return True
+    k, n = args.shard
+    return zlib.crc32(Path(name).name.encode()) % n == k
+
+
+def parse_shard(value: str) -> tuple[int, int]:
+    """``"K/N"`` → ``(K, N)`` with ``0 <= K < N``; ``argparse.ArgumentTypeError`` otherwise."""
+    try:
+        k, n = (int(part) for part in value.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected K/N, e.g. 0/2, not {value!r}") from None
+    if not 0 <= k < n:
+        raise argparse.ArgumentTypeError(f"need 0 <= K < N, got {value!r}")
+    return k, n
+
+
 def run_aeb(folder: Path, args: argparse.Namespace, timer: Timer) -> None:
     truth = json.loads((folder / "ground-truth.json").read_text())
     crawled = datetime(2019, 11, 21, tzinfo=UTC)
     mine, theirs, fails = [], [], []
     for page_id, item in list(truth.items())[: args.limit]:
+        if not in_shard(args, page_id):
+            continue
         data = read_gz(folder / "html" / f"{page_id}.html")
         got = ours(data, item["url"], crawled)
         mine.append(body_f1(got.body, item["articleBody"]))
@@ -284,8 +309,8 @@ def run_htmldate(folder: Path, args: argparse.Namespace, timer: Timer) -> None:
     n = 0
     fails = []
     for url, item in list(labels.items())[: args.limit]:
-        if not item.get("date"):
-            continue  # unlabelled page
+        if not item.get("date") or not in_shard(args, item["file"]):
+            continue  # unlabelled page, or another shard
         path = next((folder / sub / item["file"] for sub in ("eval", "test_set", "cache", ".")
                      if (folder / sub / (item["file"] + ".gz")).exists()
                      or (folder / sub / item["file"]).exists()), None)
@@ -346,6 +371,8 @@ def run_trafilatura(folder: Path, args: argparse.Namespace, timer: Timer) -> Non
     n = 0
     fails: list[str] = []
     for url, item in list(labels.items())[: args.limit]:
+        if not in_shard(args, item["file"]):
+            continue
         path = next((folder / sub / item["file"] for sub in ("eval", "cache", ".")
                      if (folder / sub / (item["file"] + ".gz")).exists()
                      or (folder / sub / item["file"]).exists()), None)
@@ -409,9 +436,13 @@ def _recall(body: str, paragraphs: list[str]) -> float:
     return sum(p in text for p in wanted) / len(wanted)
 
 
-def _fundus_pages(folder: Path) -> Iterator[tuple[str, dict[str, Any], bytes, datetime | None]]:
+def _fundus_pages(
+    folder: Path, args: argparse.Namespace,
+) -> Iterator[tuple[str, dict[str, Any], bytes, datetime | None]]:
     mapping = json.loads((folder / "html_to_expected.json").read_text())
     for rel, item in mapping.items():
+        if not in_shard(args, rel):
+            continue
         expected = json.loads((folder / "test_data" / item["json"]).read_text())
         expected = expected.get(item.get("version", "V1"), expected)
         crawled = None
@@ -425,7 +456,7 @@ def run_fundus(folder: Path, args: argparse.Namespace, timer: Timer) -> None:
     scores: dict[str, list[float]] = collections.defaultdict(list)
     fails: list[str] = []
     n = 0
-    for url, expected, data, crawled in list(_fundus_pages(folder))[: args.limit]:
+    for url, expected, data, crawled in list(_fundus_pages(folder, args))[: args.limit]:
         n += 1
         got = timer.run("ours", ours, data, url, crawled)
         ref = timer.run("reference", reference_bare, data, url) if args.reference \
@@ -495,6 +526,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="set to score (repeatable; default: every set found)")
     parser.add_argument("--failures", action="store_true", help="print per-page failures")
     parser.add_argument("--limit", type=int, default=None, help="pages per set")
+    parser.add_argument("--shard", type=parse_shard, default=None, metavar="K/N",
+                        help="only pages whose file name's CRC-32 is K modulo N")
     parser.add_argument("--no-reference", dest="reference", action="store_false",
                         help="skip the reference tools")
     args = parser.parse_args(argv)

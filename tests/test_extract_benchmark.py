@@ -85,3 +85,25 @@ def test_scores_another_folder(tmp_path: Path, bench: ModuleType,
 
 def test_no_set_found(tmp_path: Path, bench: ModuleType) -> None:
     assert bench.main(["--corpora", str(tmp_path), "--no-reference"]) == 1
+
+
+def test_shards_split_a_set(tmp_path: Path, bench: ModuleType,
+                            capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "html").mkdir()
+    truth = {}
+    for i in range(6):
+        name = f"page{i}"
+        (tmp_path / "html" / f"{name}.html.gz").write_bytes(gzip.compress(
+            _page("Bridge vote passes", "Jane Doe", "2021-05-04T10:00:00+02:00")))
+        truth[name] = {"url": f"https://news.example.com/2021/05/04/b{i}",
+                       "articleBody": f"{STORY}\n{MORE}"}
+    (tmp_path / "ground-truth.json").write_text(json.dumps(truth))
+    counts = []
+    for shard in ("0/2", "1/2"):
+        assert bench.main(["--corpora", str(tmp_path), "--no-reference", "--shard", shard]) == 0
+        head = next(line for line in capsys.readouterr().out.splitlines() if "aeb (" in line)
+        counts.append(int(head.split("(")[1].split()[0]))
+    # zlib.crc32 of "page0".."page5" modulo 2: 1, 1, 1, 1, 0, 0
+    assert counts == [2, 4]
+    with pytest.raises(SystemExit):
+        bench.main(["--corpora", str(tmp_path), "--shard", "2/2"])
