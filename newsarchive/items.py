@@ -99,6 +99,10 @@ class Article:
             or None.
         cluster_id: id of the story this copy belongs to; equal to the ``article_id`` of
             the story's stored copy. Set by de-duplication; None before.
+        is_accessible_for_free: schema.org ``isAccessibleForFree``: True when the
+            publisher marks the article free to read, False when paywalled, registration-
+            walled or metered, None when the page does not say (see
+            :mod:`newsarchive.extract.access`).
         removed_lines: boilerplate lines the cleaner removed (kept for inspection,
             not stored in the archive).
         fetched_urls: the requested URL and redirect chain the page came through (not
@@ -124,6 +128,7 @@ class Article:
     dateline: str | None = None
     credits: str | None = None
     cluster_id: str | None = None
+    is_accessible_for_free: bool | None = None
     removed_lines: list[str] = field(default_factory=list)
     fetched_urls: list[str] = field(default_factory=list)
 

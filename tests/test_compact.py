@@ -28,7 +28,7 @@ from newsarchive.storage.compact import (
     compact_archive,
     compacted_from,
 )
-from newsarchive.storage.schema import DUPLICATES_SCHEMA, SCHEMA_VERSION
+from newsarchive.storage.schema import ARTICLES_SCHEMA, DUPLICATES_SCHEMA, SCHEMA_VERSION
 from newsarchive.storage.writer import ArchiveWriter, publish_lock
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -455,3 +455,35 @@ def test_large_files_are_kept_as_they_are(tmp_path: Path) -> None:
     assert names(big.path.parent) == [big.path.name, "part-compact-L-00001.parquet"]
     assert big.path.stat().st_ino == inode  # the same file, linked into the new directory
     assert snapshot(root) == rows
+
+
+def test_files_of_the_previous_schema_are_conformed(tmp_path: Path) -> None:
+    """A schema-2 articles file (no ``is_accessible_for_free``) beside a current one: readers
+    with ``union_by_name`` see null for the old rows, and compaction writes the current
+    schema with those nulls."""
+    root = tmp_path / "archive"
+    write_runs(root, {OLD: 1}, runs=1, start=100)
+    old_dir = root / "articles" / f"published_date={OLD}"
+    old_schema = pa.schema([f for f in ARTICLES_SCHEMA if f.name != "is_accessible_for_free"],
+                           metadata={b"newsarchive.schema_version": b"2"})
+    pq.write_table(pa.Table.from_pylist([article_row(1, OLD)], schema=old_schema),
+                   old_dir / "part-20240501T000000Z-00000000-00001.parquet")
+    new_file = next(p for p in old_dir.iterdir() if "T00" in p.name and "0501" not in p.name)
+    table = pq.read_table(new_file)
+    flags = pa.array([False], pa.bool_())
+    table = table.set_column(table.schema.get_field_index("is_accessible_for_free"),
+                             "is_accessible_for_free", flags)
+    pq.write_table(table.replace_schema_metadata(ARTICLES_SCHEMA.metadata), new_file)
+    query = (f"select word_count, is_accessible_for_free from read_parquet("
+             f"'{root}/articles/**/*.parquet', hive_partitioning=true, union_by_name=true) "
+             f"order by word_count")
+    assert duckdb.execute(query).fetchall() == [(1, None), (101, False)]
+
+    compact_archive(root, today=TODAY, compaction_id="C3", target_bytes=1 << 20)
+
+    assert names(old_dir) == ["part-compact-C3-00001.parquet"]
+    merged = pq.read_table(old_dir / "part-compact-C3-00001.parquet")
+    assert merged.schema.remove_metadata() == ARTICLES_SCHEMA.remove_metadata()
+    assert sorted(zip(merged.column("word_count").to_pylist(),
+                      merged.column("is_accessible_for_free").to_pylist(),
+                      strict=True)) == [(1, None), (101, False)]

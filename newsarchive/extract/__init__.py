@@ -2,7 +2,8 @@
 
 :func:`extract_page` decodes the bytes (:mod:`.encoding`), parses the page and reads its
 metadata (:mod:`.metadata`), extracts the main text (:mod:`.text`), decides whether the page
-is one article (:mod:`.pagetype`) and picks the dates (:mod:`.dates`). It is a pure function
+is one article (:mod:`.pagetype`), picks the dates (:mod:`.dates`) and reads the publisher's
+paywall flag (:mod:`.access`). It is a pure function
 of its arguments (apart from the default ``crawled_at``), usable without Scrapy.
 
 The fields ``wire_source``, ``dateline``, ``credits`` and ``cluster_id`` are left None: the
@@ -19,6 +20,7 @@ from datetime import UTC, datetime
 from newsarchive.dedup.urls import article_id, domain_of, is_later_page, normalize_url, same_site
 from newsarchive.items import Article, DiscoveryHints
 
+from .access import is_accessible_for_free
 from .dates import choose_modified, choose_published
 from .encoding import decode_html, repair_hungarian
 from .metadata import (
@@ -267,4 +269,5 @@ def _extract(
         language=language,
         description=description,
         word_count=len(_WORD.findall(body)),
+        is_accessible_for_free=is_accessible_for_free(meta),
     )

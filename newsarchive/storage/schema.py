@@ -26,7 +26,7 @@ __all__ = [
 ]
 
 #: Bumped when a column is added. Readers compare it with the file's metadata.
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 _TS = pa.timestamp("us", tz="UTC")
 _META = {b"newsarchive.schema_version": SCHEMA_VERSION.encode()}
@@ -52,6 +52,7 @@ ARTICLES_SCHEMA = pa.schema(
         pa.field("dateline", pa.string()),
         pa.field("credits", pa.string()),
         pa.field("cluster_id", pa.string(), nullable=False),
+        pa.field("is_accessible_for_free", pa.bool_()),  # schema 3
     ],
     metadata=_META,
 )
