@@ -95,6 +95,8 @@ DOWNLOADER_MIDDLEWARES = {
 ITEM_PIPELINES = {
     "newsarchive.pipelines.extract.ExtractPipeline": 100,
     "newsarchive.pipelines.clean.CleanPipeline": 200,
+    # Lines the site repeats across its stories (signatures, bios, promos) out.
+    "newsarchive.pipelines.sitelines.SiteLinesPipeline": 250,
     "newsarchive.pipelines.dedup.DedupPipeline": 300,
     "newsarchive.pipelines.write.ParquetWriterPipeline": 400,
 }

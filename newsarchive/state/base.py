@@ -120,6 +120,15 @@ class ArchiveState(Protocol):
         oldest first."""
         ...
 
+    def add_site_line_sample(self, site: str, page: str, keys: bytes, keep: int) -> None:
+        """Remember page ``page``'s packed body-line keys as ``site``'s newest sample
+        (replacing the page's earlier one), keeping the ``keep`` newest samples."""
+        ...
+
+    def site_line_samples(self, site: str) -> list[tuple[str, bytes]]:
+        """Return ``(page, packed line keys)`` of the site's kept samples, oldest first."""
+        ...
+
     def is_file_indexed(self, path: str | Path) -> bool:
         """Whether an archive file was already indexed into this state."""
         ...

@@ -38,6 +38,10 @@ Tables (all keys are plain values so the layout maps 1:1 onto a key-value backen
     reopened state does not have to find them again.
 ``site_samples(site, seq -> cluster_id, shingles)``
     the last few pages of each site, used to recognise the site's template text.
+``site_lines(site, seq -> page, keys)``
+    the body-line keys of each site's last stories (:mod:`newsarchive.clean.sitelines`),
+    one row per page, used to recognise the site's standing text (added later: created
+    in existing states when missing).
 ``indexed_files(path)``
     archive files already reconciled into the state.
 ``validators(url -> etag, last_modified)``
@@ -119,6 +123,10 @@ CREATE TABLE IF NOT EXISTS near_info (key TEXT PRIMARY KEY, value INTEGER NOT NU
 CREATE TABLE IF NOT EXISTS site_samples (
     site TEXT NOT NULL, seq INTEGER NOT NULL, cluster_id TEXT NOT NULL,
     shingles BLOB NOT NULL, PRIMARY KEY (site, seq)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS site_lines (
+    site TEXT NOT NULL, seq INTEGER NOT NULL, page TEXT NOT NULL, keys BLOB NOT NULL,
+    PRIMARY KEY (site, seq)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS site_lines_page ON site_lines (site, page);
 CREATE TABLE IF NOT EXISTS indexed_files (path TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS validators (
     url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT) WITHOUT ROWID;
@@ -202,7 +210,7 @@ class SQLiteState:
             raise StateCorruptError.of(self.directory, exc) from exc
         if not {"meta", "urls", "exact", "near_docs", "near_keys", "near_doc_keys",
                 "near_stock", "near_filter", "near_info", "site_samples",
-                "indexed_files", "validators"} <= tables:
+                "site_lines", "indexed_files", "validators"} <= tables:
             self._db.executescript(_SCHEMA)
         stored = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
         expected = _parameters()
@@ -569,6 +577,27 @@ class SQLiteState:
         rows = self._db.execute(
             "SELECT cluster_id, shingles FROM site_samples WHERE site = ? ORDER BY seq",
             (site,),
+        ).fetchall()
+        return [(r[0], bytes(r[1])) for r in rows]
+
+    def add_site_line_sample(self, site: str, page: str, keys: bytes, keep: int) -> None:
+        """Remember page ``page``'s line keys (packed by
+        :func:`newsarchive.clean.sitelines.pack_line_keys`) as the newest sample of
+        ``site``, replacing an earlier sample of the same page; keep only the ``keep``
+        newest samples of the site (pending until commit)."""
+        db = self._write()
+        db.execute("DELETE FROM site_lines WHERE site = ? AND page = ?", (site, page))
+        row = db.execute("SELECT MAX(seq) FROM site_lines WHERE site = ?", (site,)).fetchone()
+        seq = (row[0] or 0) + 1
+        db.execute("INSERT INTO site_lines VALUES (?, ?, ?, ?)", (site, seq, page, keys))
+        db.execute(
+            "DELETE FROM site_lines WHERE site = ? AND seq <= (SELECT seq FROM site_lines"
+            " WHERE site = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)", (site, site, keep))
+
+    def site_line_samples(self, site: str) -> list[tuple[str, bytes]]:
+        """``(page, packed line keys)`` of ``site``'s kept samples, oldest first."""
+        rows = self._db.execute(
+            "SELECT page, keys FROM site_lines WHERE site = ? ORDER BY seq", (site,)
         ).fetchall()
         return [(r[0], bytes(r[1])) for r in rows]
 

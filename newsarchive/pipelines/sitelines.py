@@ -1,0 +1,183 @@
+"""Site-lines pipeline: body lines that recur across a site's stories leave the body."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import struct
+from collections import Counter, OrderedDict
+from typing import Any
+
+from scrapy import Spider
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.settings import BaseSettings
+
+from newsarchive.archive import ArchiveSession
+from newsarchive.clean import word_count
+from newsarchive.clean.sitelines import (
+    MIN_PAGES,
+    SAMPLE_PAGES,
+    pack_line_keys,
+    page_line_keys,
+    strip_site_lines,
+    unpack_line_keys,
+)
+from newsarchive.items import Article
+
+__all__ = ["SiteLinesPipeline", "site_lines_settings"]
+
+logger = logging.getLogger(__name__)
+
+#: Sites whose samples and line counts are held in memory (about 30 KB each at most).
+CACHED_SITES = 2000
+
+
+def _whole_number(settings: BaseSettings, name: str, default: int, low: int) -> int:
+    value = settings.get(name, default)
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, got {value!r}") from None
+    if number < low:
+        raise ValueError(f"{name} must be at least {low}, got {number}")
+    return number
+
+
+def site_lines_settings(settings: BaseSettings) -> tuple[int, int]:
+    """``(NEWSARCHIVE_SITE_LINES_PAGES, NEWSARCHIVE_SITE_LINES_MIN_PAGES)``, checked.
+
+    Raises:
+        ValueError: naming the setting, when one is not a whole number, the sample is
+            under 2 pages, the minimum under 2 pages, or the minimum above the sample.
+    """
+    pages = _whole_number(settings, "NEWSARCHIVE_SITE_LINES_PAGES", SAMPLE_PAGES, 2)
+    need = _whole_number(settings, "NEWSARCHIVE_SITE_LINES_MIN_PAGES", MIN_PAGES, 2)
+    if need > pages:
+        raise ValueError(f"NEWSARCHIVE_SITE_LINES_MIN_PAGES ({need}) must not exceed "
+                         f"NEWSARCHIVE_SITE_LINES_PAGES ({pages})")
+    return pages, need
+
+
+class _SiteSamples:
+    """One site's samples (page → line keys, oldest first) and how many samples hold each
+    key, kept in step with the state's ``site_lines`` rows."""
+
+    def __init__(self, rows: list[tuple[str, list[int]]]) -> None:
+        self.pages: OrderedDict[str, list[int]] = OrderedDict(rows)
+        self.counts: Counter[int] = Counter()
+        for keys in self.pages.values():
+            self.counts.update(keys)
+
+    def repeated(self, page: str, keys: list[int], need: int) -> set[int]:
+        """``keys`` held by at least ``need`` samples of pages other than ``page``."""
+        own = set(self.pages.get(page, ()))
+        return {k for k in keys if self.counts[k] - (k in own) >= need}
+
+    def add(self, page: str, keys: list[int], keep: int) -> None:
+        """Make ``keys`` the newest sample (replacing ``page``'s own); keep ``keep``."""
+        old = self.pages.pop(page, None)
+        if old is not None:
+            self._forget(old)
+        self.pages[page] = keys
+        self.counts.update(keys)
+        while len(self.pages) > keep:
+            self._forget(self.pages.popitem(last=False)[1])
+
+    def _forget(self, keys: list[int]) -> None:
+        counts = self.counts
+        for key in keys:
+            counts[key] -= 1
+            if counts[key] <= 0:
+                del counts[key]
+
+
+class SiteLinesPipeline:
+    """Remove lines that the site repeats across its stories (its standing text).
+
+    Runs after :class:`~newsarchive.pipelines.clean.CleanPipeline` and before
+    de-duplication. For each :class:`~newsarchive.items.Article`, the distinct lines of
+    its body (:func:`newsarchive.clean.sitelines.page_line_keys`) are looked up in the
+    samples of its ``domain``: a line held by at least ``MIN_PAGES`` of the site's last
+    ``PAGES`` stories (other than this page) is moved to ``removed_lines`` and
+    ``word_count`` recounted (:func:`newsarchive.clean.sitelines.strip_site_lines`; a
+    page that would lose more than half its text keeps it). The page then becomes the
+    site's newest sample, with its lines as they were before this step. Samples live in
+    the crawl state (pending until the archive's next publish, like every state record)
+    and are keyed by ``article_id``, so a page seen again replaces its own sample.
+
+    Counts ``newsarchive/site_lines_removed`` (lines) and
+    ``newsarchive/site_lines_kept_mostly_standing`` (pages left alone by the share
+    guard); a failure is counted as ``newsarchive/clean_errors`` and the article passes
+    unchanged.
+
+    Settings:
+        NEWSARCHIVE_SITE_LINES_ENABLED (bool, default True): off raises NotConfigured.
+        NEWSARCHIVE_SITE_LINES_PAGES (int ≥ 2, default 30): stories remembered per site.
+        NEWSARCHIVE_SITE_LINES_MIN_PAGES (int ≥ 2, ≤ PAGES, default 5): stories that
+            must hold a line for it to be standing text. A bad value fails the run as a
+            configuration error when the spider opens.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.pages, self.need = SAMPLE_PAGES, MIN_PAGES
+        self._sites: OrderedDict[str, _SiteSamples] = OrderedDict()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SiteLinesPipeline:
+        if not crawler.settings.getbool("NEWSARCHIVE_SITE_LINES_ENABLED", True):
+            raise NotConfigured("NEWSARCHIVE_SITE_LINES_ENABLED is off")
+        return cls(crawler)
+
+    def open_spider(self, spider: Spider | None = None) -> None:
+        try:
+            self.pages, self.need = site_lines_settings(self.crawler.settings)
+        except ValueError as exc:
+            assert self.crawler.stats is not None
+            self.crawler.stats.inc_value("newsarchive/config_errors")
+            logger.error("%s", exc)
+            raise
+
+    def _site(self, site: str, session: ArchiveSession) -> _SiteSamples:
+        samples = self._sites.get(site)
+        if samples is None:
+            rows = []
+            for page, blob in session.state.site_line_samples(site):
+                try:
+                    rows.append((page, unpack_line_keys(blob)))
+                except (ValueError, struct.error):
+                    continue  # a damaged sample counts as none
+            samples = self._sites[site] = _SiteSamples(rows)
+            if len(self._sites) > CACHED_SITES:
+                self._sites.popitem(last=False)
+        else:
+            self._sites.move_to_end(site)
+        return samples
+
+    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+        if not isinstance(item, Article) or not item.body:
+            return item
+        stats = self.crawler.stats
+        assert stats is not None
+        try:
+            session = ArchiveSession.for_crawler(self.crawler)
+            samples = self._site(item.domain, session)
+            keys = page_line_keys(item.body)
+            repeated = samples.repeated(item.article_id, keys, self.need)
+            body, removed = strip_site_lines(item.body, repeated)
+            if repeated and not removed:
+                stats.inc_value("newsarchive/site_lines_kept_mostly_standing")
+            session.state.add_site_line_sample(item.domain, item.article_id,
+                                               pack_line_keys(keys), self.pages)
+            samples.add(item.article_id, keys, self.pages)
+        except Exception as exc:  # keep the article as cleaned so far rather than lose it
+            stats.inc_value("newsarchive/clean_errors")
+            logger.warning("site-lines step failed for %s: %r", item.url, exc)
+            return item
+        if not removed:
+            return item
+        stats.inc_value("newsarchive/site_lines_removed", len(removed))
+        logger.debug("site lines out of %s: %r", item.url, removed)
+        return dataclasses.replace(item, body=body, word_count=word_count(body),
+                                   removed_lines=[*item.removed_lines, *removed])
