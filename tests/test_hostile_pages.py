@@ -9,11 +9,8 @@ test writes all the pages into a WARC and imports it with ``scrapy crawl warc``.
 from __future__ import annotations
 
 import io
-import os
 import random
 import re
-import subprocess
-import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -34,8 +31,8 @@ from newsarchive.storage.writer import (
     partition_date,
     valid_text,
 )
+from tests.crawl import crawl_warc
 
-ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2024, 5, 7, 12, tzinfo=UTC)
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
 PARAS = "".join(
@@ -218,12 +215,7 @@ def test_warc_of_hostile_pages_imports_cleanly(tmp_path: Path) -> None:
     warc = tmp_path / "hostile.warc.gz"
     urls = _warc(warc)
     archive, state = tmp_path / "archive", tmp_path / "state"
-    result = subprocess.run(
-        [sys.executable, "-m", "scrapy", "crawl", "warc", "-a", f"paths={warc}",
-         "-s", f"NEWSARCHIVE_ARCHIVE={archive}", "-s", f"NEWSARCHIVE_STATE={state}",
-         "-s", "LOG_LEVEL=INFO"],
-        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
-        timeout=600)
+    result = crawl_warc(warc, archive, state)
     assert result.returncode == 0, result.stderr[-4000:]
     assert "Traceback" not in result.stderr, result.stderr[-4000:]
     # Every partition is a valid date in range; nothing hidden is left.

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import io
-import os
 import random
 import struct
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -26,8 +23,8 @@ from newsarchive.clean.sitelines import (
 )
 from newsarchive.pipelines.sitelines import site_lines_settings
 from newsarchive.state import SQLiteState
+from tests.crawl import crawl_warc
 
-ROOT = Path(__file__).resolve().parent.parent
 ABOUT = "The Harbor Gazette has covered the bay towns since 1921 and is owned by its readers."
 
 
@@ -156,12 +153,7 @@ def test_crawl_learns_a_sites_standing_line(tmp_path: Path) -> None:
     warc = tmp_path / "harbor.warc.gz"
     urls = _write_warc(warc, 8)
     archive, state = tmp_path / "archive", tmp_path / "state"
-    result = subprocess.run(
-        [sys.executable, "-m", "scrapy", "crawl", "warc", "-a", f"paths={warc}",
-         "-s", f"NEWSARCHIVE_ARCHIVE={archive}", "-s", f"NEWSARCHIVE_STATE={state}",
-         "-s", "LOG_LEVEL=INFO"],
-        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
-        timeout=600)
+    result = crawl_warc(warc, archive, state)
     assert result.returncode == 0, result.stderr[-3000:]
     rows = dict(duckdb.execute(
         f"select url, body from read_parquet('{archive}/articles/**/*.parquet')").fetchall())
