@@ -112,3 +112,65 @@ def test_headline_window_ends_after_a_few_lines() -> None:
     root = parse_html("<html><body><h1>Title</h1><script>var d = '2019-03-01';</script>"
                       "<p>No date here</p></body></html>")
     assert headline_date(root) is None
+
+
+def _ld(published: str) -> str:
+    return ('<script type="application/ld+json">{"@type": "NewsArticle", '
+            '"headline": "Council approves harbour bridge", '
+            f'"datePublished": "{published}"}}</script>')
+
+
+def test_the_declaration_matching_the_shown_date_wins_a_disagreement() -> None:
+    head = _ld("2022-01-04T07:29:00.000Z") + (
+        '<meta property="article:published_time" content="2022-01-06T08:29:34">')
+    top = '<p class="meta">06.01.2022</p>'
+    html = story_page(head).replace("</h1>", f"</h1>{top}", 1)
+    article = extract_page(html, "https://www.example.com/news/bridge-vote", crawled_at=CRAWLED)
+    assert article.published_at == datetime(2022, 1, 6, 8, 29, 34, tzinfo=UTC)
+    assert article.date_source == "meta"
+
+
+def test_a_lone_declaration_stands_against_the_shown_date() -> None:
+    # The date under the headline is often the last update: one declaration is kept.
+    head = _ld("2017-08-21T13:09:00Z")
+    html = story_page(head).replace("</h1>", "</h1><p>Aktualisiert 03.04.2019</p>", 1)
+    article = extract_page(html, "https://www.example.com/news/bridge-vote", crawled_at=CRAWLED)
+    assert article.published_at == datetime(2017, 8, 21, 13, 9, tzinfo=UTC)
+    assert article.date_source == "jsonld"
+
+
+def test_time_elements_of_teasers_yield_to_the_shown_date() -> None:
+    teaser = ('<article class="teaser"><a href="/other">Other story</a> '
+              '<time datetime="2019-07-03T10:18:46Z">3 juillet</time></article>')
+    html = ("<!DOCTYPE html><html lang=\"fr\"><head><title>Grenades</title></head><body>"
+            "<main><h1>Council approves harbour bridge</h1><p>Publié le 29 juin 2019</p>"
+            f"{STORY}</main><aside>{teaser}</aside></body></html>")
+    article = extract_page(html, "https://www.example.com/news/bridge-vote", crawled_at=CRAWLED)
+    assert article.published_at == datetime(2019, 6, 29, tzinfo=UTC)
+    assert article.date_source == "text"
+
+
+def test_a_logo_heading_hands_over_to_the_next_heading() -> None:
+    menu = "<nav>" + "Themen " * (HEADLINE_WINDOW // 6 + 5) + "</nav>"
+    root = parse_html(f"<html><body><header><h1>Zoll</h1>{menu}</header>"
+                      "<h1>Tabaksteuer</h1><p>Datum: 18.10.2021</p></body></html>")
+    assert headline_date(root) == date(2021, 10, 18)
+    fourth = "".join(f"<h1>Logo {n}</h1>{menu}" for n in range(3))
+    root = parse_html(f"<html><body>{fourth}<h1>Tabaksteuer</h1><p>18.10.2021</p></body></html>")
+    assert headline_date(root) is None  # only the first HEADLINE_TRIES headings are tried
+
+
+def test_slash_dates_read_only_when_the_day_is_unambiguous() -> None:
+    assert written_date("Familie17/02/2022Ihre Tochter") == date(2022, 2, 17)
+    assert written_date("Posted 02/17/2022 by Ann") == date(2022, 2, 17)
+    assert written_date("Posted 02/03/2022 by Ann") is None
+    assert written_date("Ausgabe 02/2022") is None
+
+
+def test_microdata_on_a_visible_element_declares_the_publication_time() -> None:
+    top = ('<p class="date" itemprop="datePublished" content="2022-01-14 10:31:00">'
+           "Januar 2022</p>")
+    article = extract_page(story_page(article_top=top),
+                           "https://www.example.com/news/bridge-vote", crawled_at=CRAWLED)
+    assert article.published_at == datetime(2022, 1, 14, 10, 31, tzinfo=UTC)
+    assert article.date_source == "meta"

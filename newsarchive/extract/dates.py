@@ -7,7 +7,11 @@ Precedence (first valid candidate wins):
    marked as the publication time (``time``); when the URL path spells a full date and
    the metadata's calendar day differs, the URL's date is taken instead (``url``): a
    permalink's date is fixed when the story is first published, while CMS metadata is
-   reset by re-publishing and migrations and is often written in the wrong zone;
+   reset by re-publishing and migrations and is often written in the wrong zone; when
+   the kinds of declaration disagree on the day, or only ``<time>`` elements give one, the
+   date printed under the headline settles it (:func:`_arbitrate`); microdata
+   ``itemprop="datePublished"`` with a ``content`` attribute on a visible element counts
+   as a meta tag when the page has none;
 2. discovery hints — the feed's or sitemap's date (``feed`` / ``sitemap``);
 3. the URL — ``/2021/12/30/``, ``/2021-12-30``, ``/20211230/``, ``/20211230-slug`` (``url``);
 4. the text — first the date written under the headline (:func:`headline_date`), then
@@ -43,6 +47,7 @@ from .metadata import PageMetadata
 
 __all__ = [
     "BANNER_WINDOW",
+    "HEADLINE_TRIES",
     "HEADLINE_WINDOW",
     "FUTURE_SLACK",
     "MIN_DATE",
@@ -81,6 +86,9 @@ _URL_DATE = re.compile(
 )
 _URL_COMPACT = re.compile(r"/((?:19|20)[0-9]{2})(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])(?=[/_-])")
 _DEFAULT = datetime(2000, 1, 1, tzinfo=UTC)
+_MICRODATA_PUBLISHED = etree.XPath(
+    '//*[@itemprop="datePublished"][@content][not(self::meta)][position() <= 3]'
+)
 
 
 def parse_datetime(value: Any) -> datetime | None:
@@ -159,8 +167,14 @@ def _metadata_candidates(meta: PageMetadata) -> Iterable[tuple[Any, str, bool]]:
     for node in meta.jsonld_nodes:
         if node is not meta.article and "datePublished" in node:
             yield node.get("datePublished"), "jsonld", True
-    for value in meta.all(*PUBLISHED_META):
+    metas = meta.all(*PUBLISHED_META)
+    for value in metas:
         yield value, "meta", True
+    if not metas and meta.root is not None:
+        # Microdata on a visible element ("<p itemprop=datePublished content=...>"):
+        # the same declaration as the <meta> form (HTML microdata reads ``content``).
+        for element in _MICRODATA_PUBLISHED(meta.root):
+            yield element.get("content"), "meta", True
     for value, trusted in meta.time_values:
         yield value, "time", trusted
 
@@ -206,8 +220,13 @@ def choose_published(
     if not _valid(in_url, crawled_at):
         in_url = None
     stray: tuple[datetime, str] | None = None
+    first: tuple[datetime, str] | None = None
+    # The first value of each kind of declaration (JSON-LD, meta tag, marked <time>).
+    contenders: dict[str, datetime] = {}
     if meta is not None:
         for value, source, banner_safe in _metadata_candidates(meta):
+            if first is not None and (not banner_safe or source in contenders):
+                continue  # only the first value of each kind is compared
             moment = parse_datetime(_first_text(value))
             if not _valid(moment, crawled_at):
                 continue
@@ -218,9 +237,25 @@ def choose_published(
                 if stray is None and not _near_capture(moment, crawled_at):
                     stray = (moment, source)
                 continue
-            if in_url is not None and moment.date() != in_url.date():
-                return in_url, "url"
-            return moment, source
+            if first is None:
+                first = (moment, source)
+            contenders.setdefault(source, moment)
+    if first is not None:
+        moment, source = first
+        if in_url is not None and moment.date() != in_url.date():
+            return in_url, "url"
+        # The date shown under the headline can only change the answer when the kinds
+        # disagree or when only <time> elements speak.
+        if root is not None and (
+            len({other.date() for other in contenders.values()}) > 1
+            or set(contenders) == {"time"}
+        ):
+            shown = headline_date(root)
+        else:
+            shown = None
+        if shown is not None and moment.date() != shown:
+            return _arbitrate(moment, source, contenders, shown)
+        return moment, source
     if hints is not None and hints.published_at is not None:
         moment = parse_datetime(hints.published_at)
         if _valid(moment, crawled_at):
@@ -240,6 +275,29 @@ def choose_published(
         ):
             return moment, "text"
     return stray if stray is not None else (None, None)
+
+
+def _arbitrate(
+    moment: datetime, source: str, contenders: dict[str, datetime], shown: date,
+) -> tuple[datetime, str]:
+    """Settle a disagreement between the first declared date and the date printed under
+    the headline (``shown``), which is what the reader sees as the publication day.
+
+    * Another kind of declaration (JSON-LD vs meta tag vs marked ``<time>``) that gives the
+      shown day wins: when a page's own declarations disagree, the one it displays is the
+      one its editors see (CMS templates fill JSON-LD and meta tags from different fields,
+      and a stale or re-imported one is common).
+    * A date only from ``<time>`` elements yields to the shown day: ``<time>`` inside some
+      ``<article>`` is often a teaser's or a comment's, not the story's.
+
+    Otherwise the declared ``moment`` stands (a shown date may be an update date).
+    """
+    for kind, other in contenders.items():
+        if kind != source and other.date() == shown:
+            return other, kind
+    if source == "time" and set(contenders) == {"time"}:
+        return datetime(shown.year, shown.month, shown.day, tzinfo=UTC), "text"
+    return moment, source
 
 
 def choose_modified(meta: PageMetadata | None, crawled_at: datetime) -> datetime | None:
@@ -290,7 +348,8 @@ _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _YEAR = r"((?:19|20)\d\d)"
 #: Written dates, each with the order of its groups (d = day, m = month number or name,
 #: y = year): ISO, day-first with dots (the European numeric form), day-first with a
-#: month name ("12. März 2019", "12 de marzo de 2019"), month name first ("March 12, 2019").
+#: month name ("12. März 2019", "12 de marzo de 2019"), month name first ("March 12, 2019"),
+#: numbers with slashes (order decided in :func:`written_date`).
 _WRITTEN = (
     (re.compile(r"(?<!\d)" + _YEAR + r"-(\d\d)-(\d\d)(?!\d)"), "ymd"),
     (re.compile(r"(?<![\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?" + _YEAR + r"(?!\d)"), "dmy"),
@@ -298,19 +357,30 @@ _WRITTEN = (
                 + _YEAR + r"(?!\d)", re.IGNORECASE), "dmy"),
     (re.compile(r"\b(" + _MONTH_RE + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+" + _YEAR
                 + r"(?!\d)", re.IGNORECASE), "mdy"),
+    (re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/" + _YEAR + r"(?![\d/])"), "xxy"),
 )
 #: How much text after the headline is searched (characters).
 HEADLINE_WINDOW = 200
+#: How many ``<h1>`` elements (in page order) are tried for a date below them.
+HEADLINE_TRIES = 3
 
 
 def written_date(text: str) -> date | None:
     """The first calendar date written out in ``text`` (see ``_WRITTEN`` for the forms), or
-    None. Ambiguous slash forms ("03/04/2020") are not read."""
+    None. Slash forms are read only when unambiguous ("17/02/2022" day-first, "02/17/2022"
+    month-first); "03/04/2020" is not read."""
     best: tuple[int, date] | None = None
     for pattern, order in _WRITTEN:
         match = pattern.search(text)
         if match is None or (best is not None and match.start() >= best[0]):
             continue
+        if order == "xxy":
+            # Slashes: day-first in most of the world, month-first in the US; read only
+            # when one number is over 12 and so can only be the day.
+            first, second = int(match.group(1)), int(match.group(2))
+            if (first > 12) == (second > 12):
+                continue
+            order = "dmy" if first > 12 else "mdy"
         parts = dict(zip(order, match.groups(), strict=True))
         month_text = parts["m"].lower()
         month = int(month_text) if month_text.isdigit() else _MONTHS.get(month_text)
@@ -323,37 +393,69 @@ def written_date(text: str) -> date | None:
 
 
 def headline_date(root: Any) -> date | None:
-    """The date printed just below the page's first ``<h1>``: the first date that
+    """The date printed just below the page's headline: the first date that
     :func:`written_date` reads in the :data:`HEADLINE_WINDOW` characters of text that
-    follow the heading (scripts and styles skipped). News and blog templates print the
-    publication date in the byline or dateline under the headline; None when there is no
-    ``<h1>`` or no date there."""
+    follow an ``<h1>`` (its own children included, scripts and styles skipped), trying the
+    first :data:`HEADLINE_TRIES` ``<h1>`` elements in page order. News and blog templates
+    print the publication date in the byline or dateline under the headline; several
+    ``<h1>`` are common (a logo or section name marked up as ``<h1>`` before the story's),
+    so one without a date nearby hands over to the next. None when no ``<h1>`` has a date
+    after it."""
     if root is None or not hasattr(root, "iter"):
         return None
-    heading = next(root.iter("h1"), None)
-    if heading is None:
-        return None
+    for number, heading in enumerate(root.iter("h1")):
+        if number >= HEADLINE_TRIES:
+            break
+        found = written_date(_text_after(heading))
+        if found is not None:
+            return found
+    return None
+
+
+def _text_after(heading: Any) -> str:
+    """The first :data:`HEADLINE_WINDOW` characters (whitespace squashed) of the text inside
+    ``heading`` after its own text, then of the text that follows it in document order;
+    scripts, styles and comments skipped. Walks only as far as the window needs."""
     pieces: list[str] = []
-    size = 0
-    started = False
-    for event, element in etree.iterwalk(root, events=("start", "end")):
-        if element is heading:
-            # Its own text is the headline; its children ("<small>02.02.2022</small>")
-            # and what follows it may hold the date.
-            started = True
-            if event == "start":
+    limit = HEADLINE_WINDOW * 4
+    size = _collect(heading, pieces, 0, limit, skip_own_text=True)
+    node = heading
+    while size <= limit:
+        for sibling in node.itersiblings():
+            size = _collect(sibling, pieces, size, limit)
+            if size > limit:
+                break
+        node = node.getparent()
+        if node is None or size > limit:
+            break
+        if node.tail:
+            pieces.append(node.tail)
+            size += len(node.tail)
+    return _SPACES.sub(" ", " ".join(pieces)).strip()[:HEADLINE_WINDOW]
+
+
+def _collect(
+    top: Any, pieces: list[str], size: int, limit: int, skip_own_text: bool = False,
+) -> int:
+    """Append the texts of ``top``'s subtree and its tail to ``pieces`` in document order
+    until more than ``limit`` characters are gathered; returns the new total."""
+    for event, element in etree.iterwalk(top, events=("start", "end")):
+        if event == "start":
+            tag = element.tag
+            if (
+                not isinstance(tag, str) or tag in _SKIPPED
+                or (skip_own_text and element is top)
+            ):
                 continue
-        if not started:
-            continue
-        tag = element.tag if isinstance(element.tag, str) else ""
-        piece = element.text if event == "start" else element.tail
-        if piece and (event == "end" or tag not in _SKIPPED):
+            piece = element.text
+        else:
+            piece = element.tail
+        if piece:
             pieces.append(piece)
             size += len(piece)
-            if size > HEADLINE_WINDOW * 4:
+            if size > limit:
                 break
-    text = _SPACES.sub(" ", " ".join(pieces)).strip()[:HEADLINE_WINDOW]
-    return written_date(text)
+    return size
 
 
 _SPACES = re.compile(r"\s+")
