@@ -659,7 +659,8 @@ def choose_title(meta: PageMetadata, site: str | None, domain: str,
     metadata = [clean_title(_unescaped(c), site, domain) for c in (
         meta.ld_text("headline"), meta.first("og:title"), meta.first("twitter:title"),
         meta.ld_text("name") if meta.article is not None else None, meta.html_title)]
-    primary = next((m for m in metadata if m), None)
+    primary = _editorial(metadata[0], metadata[1], metadata[4]) or next(
+        (m for m in metadata if m), None)
     headings = [h for h in (clean_title(_unescaped(x), site, domain)
                             for x in _h1_first(meta)) if h]
     if primary:
@@ -695,6 +696,30 @@ def choose_title(meta: PageMetadata, site: str | None, domain: str,
         if _key(heading) not in names and len(_key(heading)) >= 3:
             return heading
     return primary or clean_title(_unescaped(hint), site, domain)
+
+
+def _editorial(headline: str | None, og_title: str | None, html_title: str | None,
+               ) -> str | None:
+    """Of a JSON-LD ``headline`` and an ``og:title`` that differ (in their letters), the
+    one the page's ``<title>`` does not repeat; None when they agree, one is missing, or
+    ``<title>`` repeats neither or both.
+
+    All three are cleaned titles (:func:`clean_title`). News CMSs and SEO plugins keep a
+    search-engine title apart from the article's headline and write it into ``<title>``
+    and one of the two structured fields, while the other keeps the headline the
+    editors wrote; so when ``<title>`` repeats one of two different headlines, the
+    other is the editorial one.
+    """
+    if not headline or not og_title or not html_title:
+        return None
+    first, second, page = _key(headline), _key(og_title), _key(html_title)
+    if first == second:
+        return None
+    if page == first:
+        return og_title
+    if page == second:
+        return headline
+    return None
 
 
 def _sole_h1(meta: PageMetadata, site: str | None, domain: str) -> str | None:
