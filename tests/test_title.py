@@ -56,11 +56,44 @@ def test_sole_h1_replaces_an_unrelated_metadata_title_outside_news_articles() ->
     assert title_of(head, body) == "The strategic think tank"
 
 
-def test_sole_h1_does_not_replace_the_headline_of_a_declared_article() -> None:
-    head = ('<meta property="og:type" content="article">'
+def test_sole_h1_does_not_replace_the_headline_of_a_declared_news_article() -> None:
+    head = ('<script type="application/ld+json">{"@type": "NewsArticle"}</script>'
             '<meta property="og:title" content="Council approves harbour bridge">')
     body = "<h1>Vote tonight: what the bridge means</h1>"
     assert title_of(head, body) == "Council approves harbour bridge"
+
+
+def test_og_type_article_alone_does_not_keep_an_seo_title_over_the_sole_h1() -> None:
+    head = ('<meta property="og:type" content="article">'
+            '<meta property="og:title" content="Loan interest: how to work out your costs">')
+    body = "<h1>How high is the interest on a personal loan?</h1>"
+    assert title_of(head, body) == "How high is the interest on a personal loan?"
+
+
+def _ld(headline: str) -> str:
+    return ('<script type="application/ld+json">{"@type": "NewsArticle", '
+            f'"headline": "{headline}"}}</script>')
+
+
+def test_og_title_wins_when_title_repeats_the_jsonld_headline() -> None:
+    head = (_ld("Harbour bridge: council vote explained")
+            + '<meta property="og:title" content="Council approves harbour bridge">'
+            + "<title>Harbour bridge: council vote explained | Example</title>")
+    assert title_of(head, "") == "Council approves harbour bridge"
+
+
+def test_jsonld_headline_wins_when_title_repeats_og_title() -> None:
+    head = (_ld("Council approves harbour bridge")
+            + '<meta property="og:title" content="Harbour bridge: council vote explained">'
+            + "<title>Harbour bridge: council vote explained | Example</title>")
+    assert title_of(head, "") == "Council approves harbour bridge"
+
+
+def test_jsonld_headline_first_when_title_repeats_neither() -> None:
+    head = (_ld("Council approves harbour bridge")
+            + '<meta property="og:title" content="Harbour bridge: council vote explained">'
+            + "<title>Example news</title>")
+    assert title_of(head, "") == "Council approves harbour bridge"
 
 
 def test_sole_h1_linking_home_is_a_banner_not_the_headline() -> None:

@@ -632,7 +632,9 @@ def choose_title(meta: PageMetadata, site: str | None, domain: str,
 
     Every candidate has HTML character references resolved and a site-name prefix or suffix
     removed (:func:`clean_title`). The first metadata headline (JSON-LD, OpenGraph, Twitter,
-    else ``<title>``) is the headline, with corrections from the headings shown on the
+    else ``<title>``) is the headline, except that of a JSON-LD headline and an
+    ``og:title`` that differ the one ``<title>`` does not repeat is taken
+    (:func:`_editorial`); with corrections from the headings shown on the
     page (every ``<h1>`` first, then the first ``<h1>``–``<h3>``, each in page order, so a
     logo ``<h1>`` does not block the story's ``<h2>`` and navigation ``<h2>`` blocks do
     not hide the story's ``<h1>``):
@@ -646,11 +648,13 @@ def choose_title(meta: PageMetadata, site: str | None, domain: str,
       | 28.04.2023"`` vs ``<h1>Story</h1>``);
     * a heading that ends the metadata headline, makes up at least half of it, and is
       preceded there by a kicker (``"Topic: "``, ``"Topic - "``) replaces it;
-    * on a page that declares no article (``og:type`` ``article``, a JSON-LD article
-      node), the page's only ``<h1>`` (not a link to the home page) replaces a metadata
-      headline unrelated to it (neither contains the other's letters): outside news
-      articles ``og:title`` and ``<title>`` are often an SEO or menu title (``"About
-      Us"``) while the ``<h1>`` is what the page shows as its headline;
+    * on a page that declares no news article (no JSON-LD node of a ``NewsArticle``
+      type: ``NewsArticle``, ``ReportageNewsArticle``, …), the page's only ``<h1>`` (not
+      a link to the home page) replaces a metadata headline unrelated to it (neither
+      contains the other's letters): outside news articles ``og:title`` and ``<title>``
+      are often an SEO or menu title (``"About Us"``) while the ``<h1>`` is what the page
+      shows as its headline (``og:type`` ``article`` does not count as a declaration:
+      SEO plugins write it on every post and page);
     * a metadata headline that is only the site's name (blogs whose ``<title>`` names the
       blog) gives way to the first heading.
     """
@@ -680,10 +684,10 @@ def choose_title(meta: PageMetadata, site: str | None, domain: str,
                     heading.lower()) else ""
             ):
                 return heading
-        # Pages declaring an article (og:type, a JSON-LD article node) set their metadata
-        # headline editorially; elsewhere it is often an SEO or menu title unlike the
-        # page's one <h1>.
-        declared = meta.og_type == "article" or meta.article is not None
+        # News articles (a schema.org NewsArticle-family node) set their metadata headline
+        # editorially; elsewhere it is often an SEO or menu title unlike the page's one
+        # <h1>. og:type "article" is no sign: SEO plugins set it on every post and page.
+        declared = any("newsarticle" in t for t in meta.jsonld_types)
         shown = None if declared else _sole_h1(meta, site, domain)
         if shown:
             head = _key(shown)
