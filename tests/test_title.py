@@ -113,3 +113,11 @@ def test_two_h1_headings_leave_the_metadata_title() -> None:
     head = "<title>Council approves harbour bridge | Example</title>"
     body = "<h1>Local news</h1><h1>Weather today</h1>"
     assert title_of(head, body) == "Council approves harbour bridge"
+
+
+def test_long_part_mentioning_the_site_name_is_not_cut_as_a_site_name() -> None:
+    assert clean_title("Climate summit - DRK: More people than ever need help after floods",
+                       "DRK e.V.", "drk.de") == (
+        "Climate summit - DRK: More people than ever need help after floods")
+    assert clean_title("Climate summit - Tageszeitung DRK Online", "DRK e.V.", "drk.de") == (
+        "Climate summit")

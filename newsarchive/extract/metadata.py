@@ -328,7 +328,8 @@ def clean_title(title: str | None, site: str | None, domain: str) -> str | None:
     the site name's, are contained in it or contain it, or equal the domain's first label
     (``"nytimes"`` for nytimes.com). The longest remaining text is kept whole; a title that
     would become empty is returned unchanged; a separator left dangling at the end (``"Story
-    | | Site"``) is dropped.
+    | | Site"``) is dropped. A part of more than :data:`_MAX_NAME_PART_WORDS` words that
+    contains a name is a sentence about the publisher and stays.
     """
     title = _norm(title)
     if not title:
@@ -346,9 +347,9 @@ def clean_title(title: str | None, site: str | None, domain: str) -> str | None:
             break
         seps = _TITLE_SEPARATORS.findall(title)
         first, last = _key(parts[0]), _key(parts[-1])
-        if _matches(last, names):
+        if _matches(last, names) and _name_like(parts[-1], last, names):
             title = title[: title.rfind(seps[-1])].strip()
-        elif _matches(first, names):
+        elif _matches(first, names) and _name_like(parts[0], first, names):
             title = title[title.find(seps[0]) + len(seps[0]):].strip()
         else:
             break
@@ -358,6 +359,20 @@ def clean_title(title: str | None, site: str | None, domain: str) -> str | None:
 #: A separator left alone at the end once an empty part ("Story | | Site") is cut (not at
 #: the start: Scandinavian headlines open a quotation with a dash, "- Angsten vil øke").
 _DANGLING = re.compile(r"(?:\s+[|·/–—-])+$")
+
+
+#: Most words of a title part that is taken for a site name because it contains one
+#: ("Tageszeitung junge Welt", "Spektrum der Wissenschaft"); a longer part is a sentence
+#: that mentions the publisher ("DRK: Immer mehr Menschen auf Hilfe angewiesen").
+_MAX_NAME_PART_WORDS = 4
+
+
+def _name_like(part: str, key: str, names: set[str]) -> bool:
+    """True when title ``part`` (compare key ``key``) can be a site name: it equals one of
+    ``names`` or is contained in one, or it has at most :data:`_MAX_NAME_PART_WORDS`
+    words."""
+    return any(key == n or key in n for n in names) or len(
+        part.split()) <= _MAX_NAME_PART_WORDS
 
 
 def _matches(part: str, names: set[str]) -> bool:
