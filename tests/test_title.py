@@ -121,3 +121,22 @@ def test_long_part_mentioning_the_site_name_is_not_cut_as_a_site_name() -> None:
         "Climate summit - DRK: More people than ever need help after floods")
     assert clean_title("Climate summit - Tageszeitung DRK Online", "DRK e.V.", "drk.de") == (
         "Climate summit")
+
+
+def test_heading_completing_a_shortened_metadata_headline_replaces_it() -> None:
+    head = ('<meta property="og:title" content="Council approves harbour bridge">'
+            "<title>Council approves harbour bridge - Example</title>")
+    body = "<h1>Council approves harbour bridge in Kiel</h1>"
+    assert title_of(head, body) == "Council approves harbour bridge in Kiel"
+
+
+def test_heading_adding_a_site_name_after_a_pipe_does_not_replace_the_headline() -> None:
+    head = '<meta property="og:title" content="Council approves harbour bridge">'
+    body = "<h1>Council approves harbour bridge | Kiel Daily</h1>"
+    assert title_of(head, body) == "Council approves harbour bridge"
+
+
+def test_heading_doubling_the_metadata_headline_does_not_replace_it() -> None:
+    head = '<meta property="og:title" content="Council approves bridge">'
+    body = "<h1>Council approves bridge, says the mayor after a long night of debate</h1>"
+    assert title_of(head, body) == "Council approves bridge"

@@ -663,6 +663,12 @@ def choose_title(meta: PageMetadata, site: str | None, domain: str,
       | 28.04.2023"`` vs ``<h1>Story</h1>``);
     * a heading that ends the metadata headline, makes up at least half of it, and is
       preceded there by a kicker (``"Topic: "``, ``"Topic - "``) replaces it;
+    * the first heading that holds the whole metadata headline replaces it when it begins
+      with it and adds at most half as many letters again, not after a spaced pipe
+      (:func:`_continues`): the metadata copy was shortened for search results or cut
+      at a quotation mark inside an attribute (``"… calls Biden "`` for ``<h2>… calls
+      Biden "unfit"</h2>``); not when ``<title>`` picked between two different metadata
+      headlines (:func:`_editorial`), since that choice was the publisher's;
     * on a page that declares no news article (no JSON-LD node of a ``NewsArticle``
       type: ``NewsArticle``, ``ReportageNewsArticle``, …), the page's only ``<h1>`` (not
       a link to the home page) replaces a metadata headline unrelated to it (neither
@@ -678,16 +684,22 @@ def choose_title(meta: PageMetadata, site: str | None, domain: str,
     metadata = [clean_title(_unescaped(c), site, domain) for c in (
         meta.ld_text("headline"), meta.first("og:title"), meta.first("twitter:title"),
         meta.ld_text("name") if meta.article is not None else None, meta.html_title)]
-    primary = _editorial(metadata[0], metadata[1], metadata[4]) or next(
-        (m for m in metadata if m), None)
+    editorial = _editorial(metadata[0], metadata[1], metadata[4])
+    primary = editorial or next((m for m in metadata if m), None)
     headings = [h for h in (clean_title(_unescaped(x), site, domain)
                             for x in _h1_first(meta)) if h]
     if primary:
         key = _key(primary)
+        extend = editorial is None and len(key) >= _MIN_HEADING_KEY
         for heading in headings:
             head = _key(heading)
             if head == key:
                 return heading if _typographic(heading) == _typographic(primary) else primary
+            if extend and key in head:
+                extend = False  # only the first heading that holds the headline counts
+                if head.startswith(key) and 2 * (len(head) - len(key)) <= len(key) and (
+                        _continues(heading, primary)):
+                    return heading
             if len(head) < _MIN_HEADING_KEY:
                 continue
             if key.startswith(head) and (2 * len(head) >= len(key) or _SEPARATED.match(
@@ -715,6 +727,18 @@ def choose_title(meta: PageMetadata, site: str | None, domain: str,
         if _key(heading) not in names and len(_key(heading)) >= 3:
             return heading
     return primary or clean_title(_unescaped(hint), site, domain)
+
+
+def _continues(heading: str, headline: str) -> bool:
+    """True unless what ``heading`` adds after the letters of ``headline`` opens with a
+    spaced pipe (``"Story | Site"``): a pipe separates a site or section name, it is not
+    a headline's own punctuation."""
+    count, target = 0, len(_key(headline))
+    for index, char in enumerate(heading):
+        if count == target:
+            return not re.match(r"\W*\s\|\s", heading[index:])
+        count += char.isalnum()
+    return True
 
 
 def _editorial(headline: str | None, og_title: str | None, html_title: str | None,
