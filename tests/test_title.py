@@ -140,3 +140,16 @@ def test_heading_doubling_the_metadata_headline_does_not_replace_it() -> None:
     head = '<meta property="og:title" content="Council approves bridge">'
     body = "<h1>Council approves bridge, says the mayor after a long night of debate</h1>"
     assert title_of(head, body) == "Council approves bridge"
+
+
+def test_banner_heading_linking_home_is_cut_from_the_title() -> None:
+    head = "<title>Liver with apple and onion | Love goes through the stomach</title>"
+    body = ('<h1><a href="https://www.example.com">Love goes through the stomach</a></h1>'
+            "<h2>Recipes</h2>")
+    assert title_of(head, body) == "Liver with apple and onion"
+
+
+def test_heading_with_an_anchor_without_href_is_not_a_banner() -> None:
+    head = "<title>Park news | Example</title>"
+    body = '<h1><a id="top"></a>Bears: a record year</h1>'
+    assert title_of(head, body) == "Bears: a record year"

@@ -681,7 +681,8 @@ def choose_title(meta: PageMetadata, site: str | None, domain: str,
     """
     names = {_key(n) for n in (site, domain.split(".")[0] if domain else None) if n}
     names.discard("")
-    metadata = [clean_title(_unescaped(c), site, domain) for c in (
+    banner = _banner(meta)
+    metadata = [clean_title(_without_banner(_unescaped(c), banner), site, domain) for c in (
         meta.ld_text("headline"), meta.first("og:title"), meta.first("twitter:title"),
         meta.ld_text("name") if meta.article is not None else None, meta.html_title)]
     editorial = _editorial(metadata[0], metadata[1], metadata[4])
@@ -777,15 +778,51 @@ def _sole_h1(meta: PageMetadata, site: str | None, domain: str) -> str | None:
             found.append(element)
             if len(found) > 1:
                 return None
-    if not found:
+    if not found or _links_home(found[0]):
         return None
-    for link in found[0].iter("a"):
-        href = (link.get("href") or "").strip()
-        if urlsplit(href).path.strip("/") == "" or _HOME_LINK.search(href):
-            return None
     return clean_title(_unescaped(found[0].text_content()), site, domain)
 
 
+def _links_home(element: lxml.html.HtmlElement) -> bool:
+    """True when ``element`` holds a link to the site's home page (``/``, ``https://host/``;
+    not an anchor without ``href`` or a ``#fragment`` link, which stay on the page)."""
+    for link in element.iter("a"):
+        href = (link.get("href") or "").strip()
+        if href and not href.startswith("#") and (
+                urlsplit(href).path.strip("/") == "" or _HOME_LINK.search(href)):
+            return True
+    return False
+
+
+def _banner(meta: PageMetadata) -> str:
+    """Text of the first ``<h1>`` that links to the home page (the site's banner or logo
+    heading, the site's name as the page shows it), or ``""``."""
+    if meta.root is None:
+        return ""
+    for element in meta.root.iter("h1"):
+        if _links_home(element):
+            return _norm(element.text_content())
+    return ""
+
+
+def _without_banner(title: str | None, banner: str) -> str | None:
+    """``title`` without the banner text (:func:`_banner`) at its end or start when a
+    spaced separator parts them (``"Recipe | Love goes through the stomach"``): blogs
+    repeat their banner in every ``<title>``, often under a name that is neither
+    ``og:site_name`` nor the host's."""
+    if not title or len(_key(banner)) < 3 or len(banner) >= len(title):
+        return title
+    if title.endswith(banner):
+        rest = title[: -len(banner)]
+        if _SEPARATOR_END.search(rest):
+            return _SEPARATOR_END.sub("", rest) or title
+    if title.startswith(banner) and _SEPARATED.match(title[len(banner):]):
+        return _SEPARATED.sub("", title[len(banner):], count=1) or title
+    return title
+
+
+#: A spaced separator at the end of a title's remaining part.
+_SEPARATOR_END = re.compile(r"\s+(?:[|/:·»«–—-]|::)\s*$")
 #: A link to a site's home page inside an archived copy ("/web/2017…/http://site.com/").
 _HOME_LINK = re.compile(r"https?://[^/]+/?$")
 
