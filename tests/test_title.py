@@ -153,3 +153,10 @@ def test_heading_with_an_anchor_without_href_is_not_a_banner() -> None:
     head = "<title>Park news | Example</title>"
     body = '<h1><a id="top"></a>Bears: a record year</h1>'
     assert title_of(head, body) == "Bears: a record year"
+
+
+def test_sole_h1_mentioning_the_site_name_in_a_sentence_is_not_a_banner() -> None:
+    head = ('<meta property="og:site_name" content="Loans">'
+            '<meta property="og:title" content="Loan rates: what it costs | Loans">')
+    body = "<h1>How high are the interest rates for personal loans?</h1>"
+    assert title_of(head, body) == "How high are the interest rates for personal loans?"

@@ -719,8 +719,8 @@ def choose_title(meta: PageMetadata, site: str | None, domain: str,
         shown = None if declared else _sole_h1(meta, site, domain)
         if shown:
             head = _key(shown)
-            if len(head) >= 3 and head not in key and key not in head and not _matches(
-                    head, names):
+            if len(head) >= 3 and head not in key and key not in head and not (
+                    _matches(head, names) and _name_like(shown, head, names)):
                 return shown
         if key not in names:
             return primary
