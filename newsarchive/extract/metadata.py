@@ -646,7 +646,8 @@ def choose_title(meta: PageMetadata, site: str | None, domain: str,
     the page's ``<h1>``–``<h3>`` headings and the feed's title (``hint``).
 
     Every candidate has HTML character references resolved and a site-name prefix or suffix
-    removed (:func:`clean_title`). The first metadata headline (JSON-LD, OpenGraph, Twitter,
+    removed (:func:`clean_title`; metadata titles also lose the text of an ``<h1>`` that
+    links home, :func:`_without_banner`). The first metadata headline (JSON-LD, OpenGraph, Twitter,
     else ``<title>``) is the headline, except that of a JSON-LD headline and an
     ``og:title`` that differ the one ``<title>`` does not repeat is taken
     (:func:`_editorial`); with corrections from the headings shown on the
@@ -671,11 +672,12 @@ def choose_title(meta: PageMetadata, site: str | None, domain: str,
       headlines (:func:`_editorial`), since that choice was the publisher's;
     * on a page that declares no news article (no JSON-LD node of a ``NewsArticle``
       type: ``NewsArticle``, ``ReportageNewsArticle``, …), the page's only ``<h1>`` (not
-      a link to the home page) replaces a metadata headline unrelated to it (neither
-      contains the other's letters): outside news articles ``og:title`` and ``<title>``
-      are often an SEO or menu title (``"About Us"``) while the ``<h1>`` is what the page
-      shows as its headline (``og:type`` ``article`` does not count as a declaration:
-      SEO plugins write it on every post and page);
+      a link to the home page, nor a site name: :func:`_name_like`) replaces a metadata
+      headline unrelated to it (neither contains the other's letters): outside news
+      articles ``og:title`` and ``<title>`` are often an SEO or menu title (``"About
+      Us"``) while the ``<h1>`` is what the page shows as its headline (``og:type``
+      ``article`` does not count as a declaration: SEO plugins write it on every post
+      and page);
     * a metadata headline that is only the site's name (blogs whose ``<title>`` names the
       blog) gives way to the first heading.
     """
