@@ -647,10 +647,8 @@ def choose_title(meta: PageMetadata, site: str | None, domain: str,
 
     Every candidate has HTML character references resolved and a site-name prefix or suffix
     removed (:func:`clean_title`; metadata titles also lose the text of an ``<h1>`` that
-    links home, :func:`_without_banner`). The first metadata headline (JSON-LD, OpenGraph, Twitter,
-    else ``<title>``) is the headline, except that of a JSON-LD headline and an
-    ``og:title`` that differ the one ``<title>`` does not repeat is taken
-    (:func:`_editorial`); with corrections from the headings shown on the
+    links home, :func:`_without_banner`). The first metadata headline (JSON-LD, OpenGraph,
+    Twitter, else ``<title>``) is the headline, with corrections from the headings shown on the
     page (every ``<h1>`` first, then the first ``<h1>``–``<h3>``, each in page order, so a
     logo ``<h1>`` does not block the story's ``<h2>`` and navigation ``<h2>`` blocks do
     not hide the story's ``<h1>``):
@@ -668,8 +666,7 @@ def choose_title(meta: PageMetadata, site: str | None, domain: str,
       with it and adds at most half as many letters again, not after a spaced pipe
       (:func:`_continues`): the metadata copy was shortened for search results or cut
       at a quotation mark inside an attribute (``"… calls Biden "`` for ``<h2>… calls
-      Biden "unfit"</h2>``); not when ``<title>`` picked between two different metadata
-      headlines (:func:`_editorial`), since that choice was the publisher's;
+      Biden "unfit"</h2>``);
     * on a page that declares no news article (no JSON-LD node of a ``NewsArticle``
       type: ``NewsArticle``, ``ReportageNewsArticle``, …), the page's only ``<h1>`` (not
       a link to the home page, nor a site name: :func:`_name_like`) replaces a metadata
@@ -687,13 +684,12 @@ def choose_title(meta: PageMetadata, site: str | None, domain: str,
     metadata = [clean_title(_without_banner(_unescaped(c), banner), site, domain) for c in (
         meta.ld_text("headline"), meta.first("og:title"), meta.first("twitter:title"),
         meta.ld_text("name") if meta.article is not None else None, meta.html_title)]
-    editorial = _editorial(metadata[0], metadata[1], metadata[4])
-    primary = editorial or next((m for m in metadata if m), None)
+    primary = next((m for m in metadata if m), None)
     headings = [h for h in (clean_title(_unescaped(x), site, domain)
                             for x in _h1_first(meta)) if h]
     if primary:
         key = _key(primary)
-        extend = editorial is None and len(key) >= _MIN_HEADING_KEY
+        extend = len(key) >= _MIN_HEADING_KEY
         for heading in headings:
             head = _key(heading)
             if head == key:
@@ -742,30 +738,6 @@ def _continues(heading: str, headline: str) -> bool:
             return not re.match(r"\W*\s\|\s", heading[index:])
         count += char.isalnum()
     return True
-
-
-def _editorial(headline: str | None, og_title: str | None, html_title: str | None,
-               ) -> str | None:
-    """Of a JSON-LD ``headline`` and an ``og:title`` that differ (in their letters), the
-    one the page's ``<title>`` does not repeat; None when they agree, one is missing, or
-    ``<title>`` repeats neither or both.
-
-    All three are cleaned titles (:func:`clean_title`). News CMSs and SEO plugins keep a
-    search-engine title apart from the article's headline and write it into ``<title>``
-    and one of the two structured fields, while the other keeps the headline the
-    editors wrote; so when ``<title>`` repeats one of two different headlines, the
-    other is the editorial one.
-    """
-    if not headline or not og_title or not html_title:
-        return None
-    first, second, page = _key(headline), _key(og_title), _key(html_title)
-    if first == second:
-        return None
-    if page == first:
-        return og_title
-    if page == second:
-        return headline
-    return None
 
 
 def _sole_h1(meta: PageMetadata, site: str | None, domain: str) -> str | None:
