@@ -101,7 +101,9 @@ def test_meta_tags_and_title_suffix() -> None:
         '<meta property="article:author" content="https://www.facebook.com/janeroe">'
         '<meta property="og:url" content="https://other-site.org/copied">'
     )
-    article = extract_page(page(head), URL, crawled_at=CRAWLED)
+    # Without a heading: the page's only <h1> would replace an unrelated og:title.
+    html = page(head).replace("<h1>Council approves harbour bridge</h1>", "")
+    article = extract_page(html, URL, crawled_at=CRAWLED)
     assert article.title == "Council approves bridge"
     assert article.site_name == "The Daily Example"
     assert article.authors == ["Jane Roe", "John Doe"]
@@ -372,8 +374,8 @@ def test_title_character_references_and_mojibake_resolved() -> None:
     head = ld({"@type": "NewsArticle", "headline": "Mayor&#39;s &quot;yes&quot; to the sanciÃ³n"})
     article = extract_page(_simple(head), URL, crawled_at=CRAWLED)
     assert article.title == "Mayor's \"yes\" to the sanción"
-    head = ('<meta property="og:type" content="article">'
-            '<meta property="og:title" content="Council&#8217;s harbour bridge">')
+    head = (ld({"@type": "NewsArticle"})
+            + '<meta property="og:title" content="Council&#8217;s harbour bridge">')
     assert extract_page(_simple(head), URL, crawled_at=CRAWLED).title == (
         "Council\u2019s harbour bridge")
 

@@ -56,11 +56,30 @@ def test_sole_h1_replaces_an_unrelated_metadata_title_outside_news_articles() ->
     assert title_of(head, body) == "The strategic think tank"
 
 
-def test_sole_h1_does_not_replace_the_headline_of_a_declared_article() -> None:
-    head = ('<meta property="og:type" content="article">'
+def test_sole_h1_does_not_replace_the_headline_of_a_declared_news_article() -> None:
+    head = ('<script type="application/ld+json">{"@type": "NewsArticle"}</script>'
             '<meta property="og:title" content="Council approves harbour bridge">')
     body = "<h1>Vote tonight: what the bridge means</h1>"
     assert title_of(head, body) == "Council approves harbour bridge"
+
+
+def test_og_type_article_alone_does_not_keep_an_seo_title_over_the_sole_h1() -> None:
+    head = ('<meta property="og:type" content="article">'
+            '<meta property="og:title" content="Loan interest: how to work out your costs">')
+    body = "<h1>How high is the interest on a personal loan?</h1>"
+    assert title_of(head, body) == "How high is the interest on a personal loan?"
+
+
+def _ld(headline: str) -> str:
+    return ('<script type="application/ld+json">{"@type": "NewsArticle", '
+            f'"headline": "{headline}"}}</script>')
+
+
+def test_jsonld_headline_first_when_it_and_og_title_differ() -> None:
+    head = (_ld("Council approves harbour bridge")
+            + '<meta property="og:title" content="Harbour bridge: council vote explained">'
+            + "<title>Example news</title>")
+    assert title_of(head, "") == "Council approves harbour bridge"
 
 
 def test_sole_h1_linking_home_is_a_banner_not_the_headline() -> None:
@@ -80,3 +99,50 @@ def test_two_h1_headings_leave_the_metadata_title() -> None:
     head = "<title>Council approves harbour bridge | Example</title>"
     body = "<h1>Local news</h1><h1>Weather today</h1>"
     assert title_of(head, body) == "Council approves harbour bridge"
+
+
+def test_long_part_mentioning_the_site_name_is_not_cut_as_a_site_name() -> None:
+    assert clean_title("Climate summit - DRK: More people than ever need help after floods",
+                       "DRK e.V.", "drk.de") == (
+        "Climate summit - DRK: More people than ever need help after floods")
+    assert clean_title("Climate summit - Tageszeitung DRK Online", "DRK e.V.", "drk.de") == (
+        "Climate summit")
+
+
+def test_heading_completing_a_shortened_metadata_headline_replaces_it() -> None:
+    head = ('<meta property="og:title" content="Council approves harbour bridge">'
+            "<title>Council approves harbour bridge - Example</title>")
+    body = "<h1>Council approves harbour bridge in Kiel</h1>"
+    assert title_of(head, body) == "Council approves harbour bridge in Kiel"
+
+
+def test_heading_adding_a_site_name_after_a_pipe_does_not_replace_the_headline() -> None:
+    head = '<meta property="og:title" content="Council approves harbour bridge">'
+    body = "<h1>Council approves harbour bridge | Kiel Daily</h1>"
+    assert title_of(head, body) == "Council approves harbour bridge"
+
+
+def test_heading_doubling_the_metadata_headline_does_not_replace_it() -> None:
+    head = '<meta property="og:title" content="Council approves bridge">'
+    body = "<h1>Council approves bridge, says the mayor after a long night of debate</h1>"
+    assert title_of(head, body) == "Council approves bridge"
+
+
+def test_banner_heading_linking_home_is_cut_from_the_title() -> None:
+    head = "<title>Liver with apple and onion | Love goes through the stomach</title>"
+    body = ('<h1><a href="https://www.example.com">Love goes through the stomach</a></h1>'
+            "<h2>Recipes</h2>")
+    assert title_of(head, body) == "Liver with apple and onion"
+
+
+def test_heading_with_an_anchor_without_href_is_not_a_banner() -> None:
+    head = "<title>Park news | Example</title>"
+    body = '<h1><a id="top"></a>Bears: a record year</h1>'
+    assert title_of(head, body) == "Bears: a record year"
+
+
+def test_sole_h1_mentioning_the_site_name_in_a_sentence_is_not_a_banner() -> None:
+    head = ('<meta property="og:site_name" content="Loans">'
+            '<meta property="og:title" content="Loan rates: what it costs | Loans">')
+    body = "<h1>How high are the interest rates for personal loans?</h1>"
+    assert title_of(head, body) == "How high are the interest rates for personal loans?"

@@ -328,7 +328,8 @@ def clean_title(title: str | None, site: str | None, domain: str) -> str | None:
     the site name's, are contained in it or contain it, or equal the domain's first label
     (``"nytimes"`` for nytimes.com). The longest remaining text is kept whole; a title that
     would become empty is returned unchanged; a separator left dangling at the end (``"Story
-    | | Site"``) is dropped.
+    | | Site"``) is dropped. A part of more than :data:`_MAX_NAME_PART_WORDS` words that
+    contains a name is a sentence about the publisher and stays.
     """
     title = _norm(title)
     if not title:
@@ -346,9 +347,9 @@ def clean_title(title: str | None, site: str | None, domain: str) -> str | None:
             break
         seps = _TITLE_SEPARATORS.findall(title)
         first, last = _key(parts[0]), _key(parts[-1])
-        if _matches(last, names):
+        if _matches(last, names) and _name_like(parts[-1], last, names):
             title = title[: title.rfind(seps[-1])].strip()
-        elif _matches(first, names):
+        elif _matches(first, names) and _name_like(parts[0], first, names):
             title = title[title.find(seps[0]) + len(seps[0]):].strip()
         else:
             break
@@ -358,6 +359,20 @@ def clean_title(title: str | None, site: str | None, domain: str) -> str | None:
 #: A separator left alone at the end once an empty part ("Story | | Site") is cut (not at
 #: the start: Scandinavian headlines open a quotation with a dash, "- Angsten vil øke").
 _DANGLING = re.compile(r"(?:\s+[|·/–—-])+$")
+
+
+#: Most words of a title part that is taken for a site name because it contains one
+#: ("Tageszeitung junge Welt", "Spektrum der Wissenschaft"); a longer part is a sentence
+#: that mentions the publisher ("DRK: Immer mehr Menschen auf Hilfe angewiesen").
+_MAX_NAME_PART_WORDS = 4
+
+
+def _name_like(part: str, key: str, names: set[str]) -> bool:
+    """True when title ``part`` (compare key ``key``) can be a site name: it equals one of
+    ``names`` or is contained in one, or it has at most :data:`_MAX_NAME_PART_WORDS`
+    words."""
+    return any(key == n or key in n for n in names) or len(
+        part.split()) <= _MAX_NAME_PART_WORDS
 
 
 def _matches(part: str, names: set[str]) -> bool:
@@ -631,8 +646,9 @@ def choose_title(meta: PageMetadata, site: str | None, domain: str,
     the page's ``<h1>``–``<h3>`` headings and the feed's title (``hint``).
 
     Every candidate has HTML character references resolved and a site-name prefix or suffix
-    removed (:func:`clean_title`). The first metadata headline (JSON-LD, OpenGraph, Twitter,
-    else ``<title>``) is the headline, with corrections from the headings shown on the
+    removed (:func:`clean_title`; metadata titles also lose the text of an ``<h1>`` that
+    links home, :func:`_without_banner`). The first metadata headline (JSON-LD, OpenGraph,
+    Twitter, else ``<title>``) is the headline, with corrections from the headings shown on the
     page (every ``<h1>`` first, then the first ``<h1>``–``<h3>``, each in page order, so a
     logo ``<h1>`` does not block the story's ``<h2>`` and navigation ``<h2>`` blocks do
     not hide the story's ``<h1>``):
@@ -646,17 +662,26 @@ def choose_title(meta: PageMetadata, site: str | None, domain: str,
       | 28.04.2023"`` vs ``<h1>Story</h1>``);
     * a heading that ends the metadata headline, makes up at least half of it, and is
       preceded there by a kicker (``"Topic: "``, ``"Topic - "``) replaces it;
-    * on a page that declares no article (``og:type`` ``article``, a JSON-LD article
-      node), the page's only ``<h1>`` (not a link to the home page) replaces a metadata
+    * the first heading that holds the whole metadata headline replaces it when it begins
+      with it and adds at most half as many letters again, not after a spaced pipe
+      (:func:`_continues`): the metadata copy was shortened for search results or cut
+      at a quotation mark inside an attribute (``"… calls Biden "`` for ``<h2>… calls
+      Biden "unfit"</h2>``);
+    * on a page that declares no news article (no JSON-LD node of a ``NewsArticle``
+      type: ``NewsArticle``, ``ReportageNewsArticle``, …), the page's only ``<h1>`` (not
+      a link to the home page, nor a site name: :func:`_name_like`) replaces a metadata
       headline unrelated to it (neither contains the other's letters): outside news
       articles ``og:title`` and ``<title>`` are often an SEO or menu title (``"About
-      Us"``) while the ``<h1>`` is what the page shows as its headline;
+      Us"``) while the ``<h1>`` is what the page shows as its headline (``og:type``
+      ``article`` does not count as a declaration: SEO plugins write it on every post
+      and page);
     * a metadata headline that is only the site's name (blogs whose ``<title>`` names the
       blog) gives way to the first heading.
     """
     names = {_key(n) for n in (site, domain.split(".")[0] if domain else None) if n}
     names.discard("")
-    metadata = [clean_title(_unescaped(c), site, domain) for c in (
+    banner = _banner(meta)
+    metadata = [clean_title(_without_banner(_unescaped(c), banner), site, domain) for c in (
         meta.ld_text("headline"), meta.first("og:title"), meta.first("twitter:title"),
         meta.ld_text("name") if meta.article is not None else None, meta.html_title)]
     primary = next((m for m in metadata if m), None)
@@ -664,10 +689,16 @@ def choose_title(meta: PageMetadata, site: str | None, domain: str,
                             for x in _h1_first(meta)) if h]
     if primary:
         key = _key(primary)
+        extend = len(key) >= _MIN_HEADING_KEY
         for heading in headings:
             head = _key(heading)
             if head == key:
                 return heading if _typographic(heading) == _typographic(primary) else primary
+            if extend and key in head:
+                extend = False  # only the first heading that holds the headline counts
+                if head.startswith(key) and 2 * (len(head) - len(key)) <= len(key) and (
+                        _continues(heading, primary)):
+                    return heading
             if len(head) < _MIN_HEADING_KEY:
                 continue
             if key.startswith(head) and (2 * len(head) >= len(key) or _SEPARATED.match(
@@ -679,15 +710,15 @@ def choose_title(meta: PageMetadata, site: str | None, domain: str,
                     heading.lower()) else ""
             ):
                 return heading
-        # Pages declaring an article (og:type, a JSON-LD article node) set their metadata
-        # headline editorially; elsewhere it is often an SEO or menu title unlike the
-        # page's one <h1>.
-        declared = meta.og_type == "article" or meta.article is not None
+        # News articles (a schema.org NewsArticle-family node) set their metadata headline
+        # editorially; elsewhere it is often an SEO or menu title unlike the page's one
+        # <h1>. og:type "article" is no sign: SEO plugins set it on every post and page.
+        declared = any("newsarticle" in t for t in meta.jsonld_types)
         shown = None if declared else _sole_h1(meta, site, domain)
         if shown:
             head = _key(shown)
-            if len(head) >= 3 and head not in key and key not in head and not _matches(
-                    head, names):
+            if len(head) >= 3 and head not in key and key not in head and not (
+                    _matches(head, names) and _name_like(shown, head, names)):
                 return shown
         if key not in names:
             return primary
@@ -695,6 +726,18 @@ def choose_title(meta: PageMetadata, site: str | None, domain: str,
         if _key(heading) not in names and len(_key(heading)) >= 3:
             return heading
     return primary or clean_title(_unescaped(hint), site, domain)
+
+
+def _continues(heading: str, headline: str) -> bool:
+    """True unless what ``heading`` adds after the letters of ``headline`` opens with a
+    spaced pipe (``"Story | Site"``): a pipe separates a site or section name, it is not
+    a headline's own punctuation."""
+    count, target = 0, len(_key(headline))
+    for index, char in enumerate(heading):
+        if count == target:
+            return not re.match(r"\W*\s\|\s", heading[index:])
+        count += char.isalnum()
+    return True
 
 
 def _sole_h1(meta: PageMetadata, site: str | None, domain: str) -> str | None:
@@ -709,15 +752,51 @@ def _sole_h1(meta: PageMetadata, site: str | None, domain: str) -> str | None:
             found.append(element)
             if len(found) > 1:
                 return None
-    if not found:
+    if not found or _links_home(found[0]):
         return None
-    for link in found[0].iter("a"):
-        href = (link.get("href") or "").strip()
-        if urlsplit(href).path.strip("/") == "" or _HOME_LINK.search(href):
-            return None
     return clean_title(_unescaped(found[0].text_content()), site, domain)
 
 
+def _links_home(element: lxml.html.HtmlElement) -> bool:
+    """True when ``element`` holds a link to the site's home page (``/``, ``https://host/``;
+    not an anchor without ``href`` or a ``#fragment`` link, which stay on the page)."""
+    for link in element.iter("a"):
+        href = (link.get("href") or "").strip()
+        if href and not href.startswith("#") and (
+                urlsplit(href).path.strip("/") == "" or _HOME_LINK.search(href)):
+            return True
+    return False
+
+
+def _banner(meta: PageMetadata) -> str:
+    """Text of the first ``<h1>`` that links to the home page (the site's banner or logo
+    heading, the site's name as the page shows it), or ``""``."""
+    if meta.root is None:
+        return ""
+    for element in meta.root.iter("h1"):
+        if _links_home(element):
+            return _norm(element.text_content())
+    return ""
+
+
+def _without_banner(title: str | None, banner: str) -> str | None:
+    """``title`` without the banner text (:func:`_banner`) at its end or start when a
+    spaced separator parts them (``"Recipe | Love goes through the stomach"``): blogs
+    repeat their banner in every ``<title>``, often under a name that is neither
+    ``og:site_name`` nor the host's."""
+    if not title or len(_key(banner)) < 3 or len(banner) >= len(title):
+        return title
+    if title.endswith(banner):
+        rest = title[: -len(banner)]
+        if _SEPARATOR_END.search(rest):
+            return _SEPARATOR_END.sub("", rest) or title
+    if title.startswith(banner) and _SEPARATED.match(title[len(banner):]):
+        return _SEPARATED.sub("", title[len(banner):], count=1) or title
+    return title
+
+
+#: A spaced separator at the end of a title's remaining part.
+_SEPARATOR_END = re.compile(r"\s+(?:[|/:·»«–—-]|::)\s*$")
 #: A link to a site's home page inside an archived copy ("/web/2017…/http://site.com/").
 _HOME_LINK = re.compile(r"https?://[^/]+/?$")
 
