@@ -6,7 +6,8 @@
     newsarchive report --archive data/archive --out report.html [--days 90] [--top 10]
 
 Exit status: 0 on success; 2 for bad arguments; 75 (``EX_TEMPFAIL``) when another
-compaction of the archive is running; 1 for other failures.
+compaction of the archive is running; 1 for other failures, and when compaction met a file
+that is not a readable file of its dataset (left as it is; the rest is compacted).
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ def _compact(args: argparse.Namespace) -> int:
     print(f"compaction {report.compaction_id}: {len(report.partitions)} partition(s), "
           f"{report.files_merged} small file(s) {verb}, {report.files_written} written, "
           f"{report.removed_staging} leftover director(ies) removed")
-    return 0
+    return 1 if report.unreadable else 0  # each file is named in the log
 
 
 def _report(args: argparse.Namespace) -> int:

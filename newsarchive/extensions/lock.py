@@ -143,6 +143,11 @@ class RunLockExtension:
 
     Taken in :meth:`from_crawler` (before the engine opens the spider), released when the
     engine stops (after the run record is written) or when the process ends.
+
+    Raises (from :meth:`from_crawler`):
+        RunLocked: another run holds the lock (exit status 75).
+        ValueError: the state directory cannot be created or the lock file not opened
+            (the message names the directory; a usage error, exit status 2).
     """
 
     def __init__(self, crawler: Crawler, lock: RunLock) -> None:
@@ -172,6 +177,13 @@ class RunLockExtension:
             logger.error("%s", message)
             set_outcome(crawler, RunOutcome("failed", "locked", EXIT_LOCKED, message))
             raise
+        except OSError as exc:  # a file in the way, no permission: a bad NEWSARCHIVE_STATE
+            directory = lock.directory
+            why = ("a file is in the way" if directory.exists() and not directory.is_dir()
+                   else exc.strerror or str(exc))
+            raise ValueError(f"state {directory}: cannot be used as the state directory "
+                             f"({why}); give NEWSARCHIVE_STATE a directory this user can "
+                             "write") from exc
         logger.info("run %s holds the run lock %s", info["run_id"], lock.path)
         ext = cls(crawler, lock)
         crawler.signals.connect(ext.engine_stopped, signal=signals.engine_stopped)

@@ -97,7 +97,8 @@ def errors_by_kind(stats: Mapping[str, Any]) -> dict[str, int]:
             kinds["spider/" + key[len("spider_exceptions/"):]] += int(value)
     for key, kind in (("warc_errors", "warc"), ("extract_errors", "extract"),
                       ("clean_errors", "clean"), ("write_errors", "write"),
-                      ("state_errors", "state"), ("config_errors", "config")):
+                      ("state_errors", "state"), ("config_errors", "config"),
+                      ("archive_errors", "archive")):
         if _int(stats, P + key):
             kinds[kind] += _int(stats, P + key)
     return {k: kinds[k] for k in sorted(kinds) if kinds[k]}
@@ -162,6 +163,8 @@ def judge(row: Mapping[str, Any], max_error_rate: float) -> tuple[str, str | Non
         return "failed", "config_error"
     if any(e["kind"] == "state" for e in row["errors_by_kind"]):
         return "failed", "state_damaged"
+    if any(e["kind"] == "archive" for e in row["errors_by_kind"]):
+        return "failed", "archive_error"
     if any(e["kind"] == "write" for e in row["errors_by_kind"]):
         return "failed", "write_error"
     reason = row.get("finish_reason")
