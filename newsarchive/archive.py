@@ -26,6 +26,7 @@ import pyarrow.parquet as pq
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
+from newsarchive.config import setting
 from newsarchive.dedup import Decision, Deduplicator
 from newsarchive.dedup.near import WINDOW_DAYS
 from newsarchive.dedup.urls import normalize_url
@@ -139,10 +140,9 @@ class ArchiveSession:
                     settings.get("NEWSARCHIVE_ARCHIVE", "data/archive"),
                     state,
                     run_id=run_id_for(crawler),
-                    flush_bytes=settings.getint("NEWSARCHIVE_FLUSH_BYTES", 128 * 1024 * 1024),
-                    flush_seconds=settings.getfloat("NEWSARCHIVE_FLUSH_SECONDS", 600.0),
-                    row_group_bytes=settings.getint("NEWSARCHIVE_ROW_GROUP_BYTES",
-                                                    64 * 1024 * 1024),
+                    flush_bytes=setting(settings, "NEWSARCHIVE_FLUSH_BYTES"),
+                    flush_seconds=setting(settings, "NEWSARCHIVE_FLUSH_SECONDS"),
+                    row_group_bytes=setting(settings, "NEWSARCHIVE_ROW_GROUP_BYTES"),
                     stats=crawler.stats,
                     dedup_params={"window_days": window},
                 )

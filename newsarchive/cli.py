@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -23,24 +22,20 @@ __all__ = ["main", "parse_size"]
 
 EXIT_BUSY = 75
 
-_UNITS = {"": 1, "b": 1, "k": 1000, "kb": 1000, "kib": 1024, "m": 1000**2, "mb": 1000**2,
-          "mib": 1024**2, "g": 1000**3, "gb": 1000**3, "gib": 1024**3}
-
 
 def parse_size(text: str) -> int:
-    """Parse a size such as ``256MiB``, ``128MB``, ``1.5GiB`` or ``1048576`` into bytes.
+    """Parse a size such as ``256MiB``, ``128MB``, ``1.5GiB`` or ``1048576`` into bytes
+    (:func:`newsarchive.config.parse_size`).
 
     Raises:
         argparse.ArgumentTypeError: for anything else, or a size below one byte.
     """
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*", text)
-    unit = match.group(2).lower() if match else ""
-    if not match or unit not in _UNITS:
-        raise argparse.ArgumentTypeError(f"not a size: {text!r} (try 256MiB or 134217728)")
-    size = int(float(match.group(1)) * _UNITS[unit])
-    if size < 1:
-        raise argparse.ArgumentTypeError(f"size must be at least one byte: {text!r}")
-    return size
+    from newsarchive.config import parse_size as parse
+
+    try:
+        return parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _compact(args: argparse.Namespace) -> int:

@@ -35,6 +35,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from newsarchive.config import check_settings
 from newsarchive.extensions.outcome import (
     EXIT_LOCKED,
     RunOutcome,
@@ -146,8 +147,9 @@ class RunLockExtension:
 
     Raises (from :meth:`from_crawler`):
         RunLocked: another run holds the lock (exit status 75).
-        ValueError: the state directory cannot be created or the lock file not opened
-            (the message names the directory; a usage error, exit status 2).
+        ValueError: a bad ``NEWSARCHIVE_`` setting (:func:`newsarchive.config.check_settings`),
+            or the state directory cannot be created or the lock file not opened (the
+            message names the setting or the directory; a usage error, exit status 2).
     """
 
     def __init__(self, crawler: Crawler, lock: RunLock) -> None:
@@ -157,6 +159,7 @@ class RunLockExtension:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunLockExtension:
         settings = crawler.settings
+        check_settings(settings)  # a bad setting: a usage error before anything is done
         if not settings.getbool("NEWSARCHIVE_LOCK_ENABLED", True):
             raise NotConfigured("NEWSARCHIVE_LOCK_ENABLED is off")
         if not is_archive_run(crawler):

@@ -40,6 +40,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from newsarchive.config import setting
 from newsarchive.extensions.outcome import (
     EXIT_FAILED,
     EXIT_OK,
@@ -228,7 +229,7 @@ class RunRecordExtension:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.max_error_rate = crawler.settings.getfloat("NEWSARCHIVE_MAX_ERROR_RATE", 0.5)
+        self.max_error_rate = setting(crawler.settings, "NEWSARCHIVE_MAX_ERROR_RATE")
         self.archive = crawler.settings.get("NEWSARCHIVE_ARCHIVE", "data/archive")
         self.started_at = datetime.now(UTC)
         self.sites: dict[str, Counter[str]] = {}
