@@ -18,6 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
         (["warc", "-a", "paths={tmp}/none-*.warc.gz"], "warc spider: no file matches"),
         (["news", "-a", "sources={tmp}/missing.csv"], "missing.csv: cannot read"),
         (["news", "-a", "sources={tmp}/bad.csv"], "bad.csv:"),
+        (["news", "-s", "NEWSARCHIVE_SOURCES={tmp}/bad.csv"], "bad.csv:"),
+        (["news", "-s", "NEWSARCHIVE_SOURCES={tmp}/missing.csv"], "missing.csv: cannot read"),
     ],
 )
 def test_bad_arguments_are_usage_errors(tmp_path: Path, arguments: list[str], message: str) -> None:
