@@ -68,7 +68,12 @@ def _compact(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from newsarchive.report import write_report
 
-    data = write_report(args.archive, args.out, days=args.days, top=args.top)
+    try:
+        data = write_report(args.archive, args.out, days=args.days, top=args.top)
+    except OSError as exc:
+        print(f"newsarchive report: cannot write {args.out}: {exc.strerror or exc}",
+              file=sys.stderr)
+        return 1
     print(f"wrote {args.out}: {data.articles:,} articles, {data.duplicates:,} duplicates, "
           f"{len(data.runs) if data.runs is not None else 0} run(s)")
     return 0
@@ -136,7 +141,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not Path(args.archive).is_dir():
         # A mistyped path under cron must not pass as "an empty archive".
-        parser.error(f"no archive at {args.archive!r} (the directory does not exist)")
+        why = "not a directory" if Path(args.archive).exists() else "the directory does not exist"
+        parser.error(f"no archive at {args.archive!r} ({why})")
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     status: int = args.func(args)

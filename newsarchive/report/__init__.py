@@ -429,11 +429,25 @@ def render(data: ReportData) -> str:
 def write_report(archive: str | os.PathLike[str], out: str | os.PathLike[str], *,
                  days: int = 90, top: int = 10, now: datetime | None = None) -> ReportData:
     """Collect the report's data from ``archive`` and write the HTML to ``out``
-    (atomically: a temporary next to it, then renamed)."""
-    data = collect(archive, days=days, top=top, now=now)
+    (atomically: a temporary next to it, then renamed; the temporary is removed when
+    that fails).
+
+    Raises:
+        IsADirectoryError: ``out`` is a directory (checked before anything is written:
+            the temporary would land in its parent).
+        OSError: ``out`` or its directory cannot be written.
+    """
     target = Path(out)
+    if target.is_dir():
+        raise IsADirectoryError(21, "is a directory, give a file name such as report.html",
+                                str(target))
+    data = collect(archive, days=days, top=top, now=now)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_text(render(data), encoding="utf-8")
-    os.replace(tmp, target)
+    try:
+        tmp.write_text(render(data), encoding="utf-8")
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return data
