@@ -216,18 +216,24 @@ def test_unreadable_archive_file_fails_the_run_clearly_then_the_remedy_works(
     assert digests(archive) == before  # nothing stored twice
 
 
-@pytest.mark.parametrize("which", ["archive", "state"])
+@pytest.mark.parametrize("which", ["archive", "state", "lock"])
 def test_archive_or_state_path_that_is_a_file_is_one_clear_line(
         tmp_path: Path, which: str) -> None:
     from tests.newssite import write_news_warc
 
     warc = tmp_path / "news.warc.gz"
     write_news_warc(warc, 1, extra_records=False)
-    (tmp_path / which).write_text("not a directory")
+    if which == "lock":  # the lock file's name is taken by a directory
+        (tmp_path / "state" / "run.lock").mkdir(parents=True)
+        why = f"Is a directory: {tmp_path / 'state' / 'run.lock'}"
+        which = "state"
+    else:
+        (tmp_path / which).write_text("not a directory")
+        why = "a file is in the way"
     result = _warc_run(warc, tmp_path / "archive", tmp_path / "state")
     setting = f"NEWSARCHIVE_{which.upper()}"
-    message = (f"{which} {tmp_path / which}: cannot be used as the {which} directory (a file "
-               f"is in the way); give {setting} a directory this user can write")
+    message = (f"{which} {tmp_path / which}: cannot be used as the {which} directory ({why}); "
+               f"give {setting} a directory this user can write")
     assert message in result.stderr
     assert "crawl failed" not in result.stderr
     if which == "state":  # the lock is taken before anything: a usage error, nothing done

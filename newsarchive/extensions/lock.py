@@ -184,6 +184,8 @@ class RunLockExtension:
             directory = lock.directory
             why = ("a file is in the way" if directory.exists() and not directory.is_dir()
                    else exc.strerror or str(exc))
+            if exc.filename and Path(exc.filename) != directory:  # e.g. the lock file
+                why = f"{why}: {exc.filename}"
             raise ValueError(f"state {directory}: cannot be used as the state directory "
                              f"({why}); give NEWSARCHIVE_STATE a directory this user can "
                              "write") from exc
