@@ -26,6 +26,7 @@ import pyarrow.parquet as pq
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
+from newsarchive.config import setting
 from newsarchive.dedup import Decision, Deduplicator
 from newsarchive.dedup.near import WINDOW_DAYS
 from newsarchive.dedup.urls import normalize_url
@@ -33,7 +34,7 @@ from newsarchive.extensions.outcome import run_id_for
 from newsarchive.items import Article, Sighting
 from newsarchive.state import ArchiveState, SQLiteState
 from newsarchive.storage.compact import compacted_from
-from newsarchive.storage.schema import ARTICLES_SCHEMA, DUPLICATES_SCHEMA
+from newsarchive.storage.schema import ARTICLES_SCHEMA, DUPLICATES_SCHEMA, file_problem
 from newsarchive.storage.writer import (
     ArchiveWriter,
     PublishedFile,
@@ -43,13 +44,35 @@ from newsarchive.storage.writer import (
     remove_stale_inprogress,
 )
 
-__all__ = ["ArchiveSession"]
+__all__ = ["ArchiveFileError", "ArchiveSession"]
 
 logger = logging.getLogger(__name__)
 
 _ARTICLE_COLUMNS = [f.name for f in ARTICLES_SCHEMA]
 _DUPLICATE_COLUMNS = [f.name for f in DUPLICATES_SCHEMA]
 _SESSION_ATTR = "_newsarchive_session"
+
+
+class ArchiveFileError(Exception):
+    """The archive cannot be used: its directory cannot be created or opened, or one of
+    its dataset directories holds a ``.parquet`` file that is not a readable file of that
+    dataset (empty, truncated, another program's file). The message names the path and
+    the remedy; the file is left as it is.
+
+    Attributes:
+        path: the directory or file.
+    """
+
+    def __init__(self, path: Path, problem: str, remedy: str) -> None:
+        self.path = path
+        super().__init__(f"archive {path}: {problem}; {remedy}")
+
+    @classmethod
+    def bad_file(cls, path: Path, problem: str) -> ArchiveFileError:
+        """The error for a published file that cannot be read (see :func:`file_problem`)."""
+        return cls(path, problem,
+                   "DuckDB and the other readers fail on it too: move it out of the archive "
+                   "(or restore a good copy) and run again")
 
 
 class ArchiveSession:
@@ -65,6 +88,10 @@ class ArchiveSession:
             (``NEWSARCHIVE_FLUSH_SECONDS``, default 600), so that a long crawl's articles
             reach the archive and the state in bounded time.
         stats: Scrapy stats collector to count into (optional).
+
+    Raises:
+        ArchiveFileError: ``archive_dir`` cannot be created (a file is in the way, no
+            permission).
     """
 
     def __init__(
@@ -82,7 +109,15 @@ class ArchiveSession:
         self.archive_dir = Path(archive_dir)
         self.state = state
         self.run_id = run_id or new_run_id()
-        self.writer = ArchiveWriter(self.archive_dir, self.run_id, row_group_bytes=row_group_bytes)
+        try:
+            self.writer = ArchiveWriter(self.archive_dir, self.run_id,
+                                        row_group_bytes=row_group_bytes)
+        except OSError as exc:
+            why = ("a file is in the way" if self.archive_dir.exists()
+                   and not self.archive_dir.is_dir() else exc.strerror or str(exc))
+            raise ArchiveFileError(
+                self.archive_dir, f"cannot be used as the archive directory ({why})",
+                "give NEWSARCHIVE_ARCHIVE a directory this user can write") from exc
         self.dedup = Deduplicator(state, **(dedup_params or {}))
         self.flush_bytes = flush_bytes
         self.flush_seconds = flush_seconds
@@ -100,17 +135,21 @@ class ArchiveSession:
             window = _window_days(settings.get("NEWSARCHIVE_DEDUP_WINDOW_DAYS", WINDOW_DAYS))
             state = SQLiteState(settings.get("NEWSARCHIVE_STATE", "data/state"),
                                 recent_days=window)
-            session = cls(
-                settings.get("NEWSARCHIVE_ARCHIVE", "data/archive"),
-                state,
-                run_id=run_id_for(crawler),
-                flush_bytes=settings.getint("NEWSARCHIVE_FLUSH_BYTES", 128 * 1024 * 1024),
-                flush_seconds=settings.getfloat("NEWSARCHIVE_FLUSH_SECONDS", 600.0),
-                row_group_bytes=settings.getint("NEWSARCHIVE_ROW_GROUP_BYTES", 64 * 1024 * 1024),
-                stats=crawler.stats,
-                dedup_params={"window_days": window},
-            )
-            session.reconcile()
+            try:
+                session = cls(
+                    settings.get("NEWSARCHIVE_ARCHIVE", "data/archive"),
+                    state,
+                    run_id=run_id_for(crawler),
+                    flush_bytes=setting(settings, "NEWSARCHIVE_FLUSH_BYTES"),
+                    flush_seconds=setting(settings, "NEWSARCHIVE_FLUSH_SECONDS"),
+                    row_group_bytes=setting(settings, "NEWSARCHIVE_ROW_GROUP_BYTES"),
+                    stats=crawler.stats,
+                    dedup_params={"window_days": window},
+                )
+                session.reconcile()
+            except BaseException:
+                state.close()  # rolls back what reconciliation had recorded
+                raise
             setattr(crawler, _SESSION_ATTR, session)
         return session
 
@@ -222,6 +261,12 @@ class ArchiveSession:
 
         Returns:
             Number of rows indexed.
+
+        Raises:
+            ArchiveFileError: a file to index is not a readable file of its dataset
+                (:func:`~newsarchive.storage.schema.file_problem`); nothing is committed,
+                and the state is as before (the rows of files indexed so far are only in
+                its open transaction).
         """
         removed = remove_stale_inprogress(self.archive_dir)
         if removed:
@@ -232,6 +277,9 @@ class ArchiveSession:
                 rel = self._relative(path)
                 if self.state.is_file_indexed(rel):
                     continue
+                problem = file_problem(path, dataset)
+                if problem is not None:
+                    raise ArchiveFileError.bad_file(path, problem)
                 if not self._sources_indexed(path):
                     indexed += self._index_file(dataset, path)
                 self.state.mark_file_indexed(rel)

@@ -6,14 +6,14 @@
     newsarchive report --archive data/archive --out report.html [--days 90] [--top 10]
 
 Exit status: 0 on success; 2 for bad arguments; 75 (``EX_TEMPFAIL``) when another
-compaction of the archive is running; 1 for other failures.
+compaction of the archive is running; 1 for other failures, and when compaction met a file
+that is not a readable file of its dataset (left as it is; the rest is compacted).
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
-import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -22,24 +22,20 @@ __all__ = ["main", "parse_size"]
 
 EXIT_BUSY = 75
 
-_UNITS = {"": 1, "b": 1, "k": 1000, "kb": 1000, "kib": 1024, "m": 1000**2, "mb": 1000**2,
-          "mib": 1024**2, "g": 1000**3, "gb": 1000**3, "gib": 1024**3}
-
 
 def parse_size(text: str) -> int:
-    """Parse a size such as ``256MiB``, ``128MB``, ``1.5GiB`` or ``1048576`` into bytes.
+    """Parse a size such as ``256MiB``, ``128MB``, ``1.5GiB`` or ``1048576`` into bytes
+    (:func:`newsarchive.config.parse_size`).
 
     Raises:
         argparse.ArgumentTypeError: for anything else, or a size below one byte.
     """
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*", text)
-    unit = match.group(2).lower() if match else ""
-    if not match or unit not in _UNITS:
-        raise argparse.ArgumentTypeError(f"not a size: {text!r} (try 256MiB or 134217728)")
-    size = int(float(match.group(1)) * _UNITS[unit])
-    if size < 1:
-        raise argparse.ArgumentTypeError(f"size must be at least one byte: {text!r}")
-    return size
+    from newsarchive.config import parse_size as parse
+
+    try:
+        return parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _compact(args: argparse.Namespace) -> int:
@@ -66,13 +62,18 @@ def _compact(args: argparse.Namespace) -> int:
     print(f"compaction {report.compaction_id}: {len(report.partitions)} partition(s), "
           f"{report.files_merged} small file(s) {verb}, {report.files_written} written, "
           f"{report.removed_staging} leftover director(ies) removed")
-    return 0
+    return 1 if report.unreadable else 0  # each file is named in the log
 
 
 def _report(args: argparse.Namespace) -> int:
     from newsarchive.report import write_report
 
-    data = write_report(args.archive, args.out, days=args.days, top=args.top)
+    try:
+        data = write_report(args.archive, args.out, days=args.days, top=args.top)
+    except OSError as exc:
+        print(f"newsarchive report: cannot write {args.out}: {exc.strerror or exc}",
+              file=sys.stderr)
+        return 1
     print(f"wrote {args.out}: {data.articles:,} articles, {data.duplicates:,} duplicates, "
           f"{len(data.runs) if data.runs is not None else 0} run(s)")
     return 0
@@ -140,7 +141,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not Path(args.archive).is_dir():
         # A mistyped path under cron must not pass as "an empty archive".
-        parser.error(f"no archive at {args.archive!r} (the directory does not exist)")
+        why = "not a directory" if Path(args.archive).exists() else "the directory does not exist"
+        parser.error(f"no archive at {args.archive!r} ({why})")
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     status: int = args.func(args)

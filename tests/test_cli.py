@@ -169,3 +169,24 @@ def test_bad_counts_are_usage_errors(argv: list[str], capsys: pytest.CaptureFixt
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
     assert "must be at least" in err or "not a whole number: 'x'" in err
+
+
+def test_report_out_that_cannot_be_written_is_one_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    folder = tmp_path / "site"
+    folder.mkdir()
+    assert main(["report", "--archive", str(archive), "--out", str(folder)]) == 1
+    assert capsys.readouterr().err == (
+        f"newsarchive report: cannot write {folder}: is a directory, give a file name such "
+        "as report.html\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["archive", "site"]  # no temporary
+    blocked = tmp_path / "file"
+    blocked.write_text("x")
+    assert main(["report", "--archive", str(archive), "--out", str(blocked / "r.html")]) == 1
+    assert capsys.readouterr().err == (
+        f"newsarchive report: cannot write {blocked / 'r.html'}: File exists\n")
+    with pytest.raises(SystemExit):
+        main(["report", "--archive", str(blocked), "--out", str(tmp_path / "r.html")])
+    assert f"no archive at '{blocked}' (not a directory)" in capsys.readouterr().err

@@ -487,3 +487,43 @@ def test_files_of_the_previous_schema_are_conformed(tmp_path: Path) -> None:
     assert sorted(zip(merged.column("word_count").to_pylist(),
                       merged.column("is_accessible_for_free").to_pylist(),
                       strict=True)) == [(1, None), (101, False)]
+
+
+def test_a_file_that_is_not_parquet_is_left_alone_and_the_rest_compacted(
+        tmp_path: Path) -> None:
+    root = tmp_path / "archive"
+    write_runs(root, {OLD: 2}, runs=3)
+    part = root / "articles" / f"published_date={OLD}"
+    before = snapshot(root)
+    (part / "part-junk.parquet").write_bytes(b"hello\n")  # e.g. an interrupted copy
+    pq.write_table(pa.table({"a": [1]}), part / "part-other.parquet")  # another program's
+
+    report = compact_archive(root, today=TODAY, datasets=["articles"])
+
+    assert [(p.name, problem) for p, problem in report.unreadable] == [
+        ("part-junk.parquet", "not a readable Parquet file (Parquet file size is 6 bytes, "
+                              "smaller than the minimum file footer (8 bytes))"),
+        ("part-other.parquet", "not a file of the articles dataset: no column 'article_id'"),
+    ]
+    [done] = report.partitions
+    assert len(done.merged) == 3 and len(done.written) == 1  # the three crawl files
+    names = sorted(p.name for p in part.iterdir())
+    assert names == [done.written[0], "part-junk.parquet", "part-other.parquet"]
+    assert (part / "part-junk.parquet").read_bytes() == b"hello\n"  # untouched
+    for name in ("part-junk.parquet", "part-other.parquet"):
+        (part / name).unlink()
+    assert snapshot(root) == before  # the same rows, once
+
+
+def test_compact_command_exits_1_naming_an_unreadable_file(tmp_path: Path) -> None:
+    root = tmp_path / "archive"
+    write_runs(root, {OLD: 1}, runs=2)
+    junk = root / "articles" / f"published_date={OLD}" / "part-junk.parquet"
+    junk.write_bytes(b"")
+    result = subprocess.run(
+        [sys.executable, "-m", "newsarchive.cli", "compact", "--archive", str(root)],
+        capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 1
+    assert f"{junk} left as it is: not a readable Parquet file" in result.stderr
+    assert "2 partition(s), 4 small file(s) merged, 2 written" in result.stdout
+    assert junk.exists()

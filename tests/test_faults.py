@@ -175,3 +175,71 @@ def test_damaged_state_clear_error_then_rebuilt(tmp_path: Path, where: str) -> N
         assert "reconciled 5 archive row(s)" in rebuilt.stderr
         assert digests(archive) == before  # nothing fetched or stored twice
         assert len(urls(archive, "articles")) == 4 and len(urls(archive, "duplicates")) == 1
+
+
+def _warc_run(warc: Path, archive: Path, state: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "warc", "-a", f"paths={warc}",
+         "-s", f"NEWSARCHIVE_ARCHIVE={archive}", "-s", f"NEWSARCHIVE_STATE={state}",
+         "-s", "LOG_LEVEL=INFO"],
+        cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=300)
+
+
+def test_unreadable_archive_file_fails_the_run_clearly_then_the_remedy_works(
+        tmp_path: Path) -> None:
+    from tests.newssite import write_news_warc
+
+    warc, archive = tmp_path / "news.warc.gz", tmp_path / "archive"
+    write_news_warc(warc, 3, extra_records=False)
+    assert _warc_run(warc, archive, tmp_path / "state").returncode == 0
+    before = digests(archive)
+    [part, *_] = sorted((archive / "articles").iterdir())
+    junk = part / "part-copied.parquet"
+    junk.write_bytes(b"PAR1 interrupted copy")  # e.g. an rsync cut off
+    before[str(junk.relative_to(archive))] = hashlib.sha256(junk.read_bytes()).hexdigest()
+
+    # A new state must index the archive first: the file cannot be read.
+    broken = _warc_run(warc, archive, tmp_path / "state2")
+    assert broken.returncode == 1
+    assert (f"archive {junk}: not a readable Parquet file" in broken.stderr
+            and "move it out of the archive" in broken.stderr)
+    assert "failed (archive_error)" in broken.stderr.splitlines()[-1]
+    assert broken.stderr.count("Traceback") <= 1  # Scrapy's CoreStats on a failed open
+    assert "crawl failed" not in broken.stderr
+    assert digests(archive) == before  # nothing written
+
+    junk.rename(tmp_path / "part-copied.parquet")  # the remedy the message gives
+    del before[str(junk.relative_to(archive))]
+    rebuilt = _warc_run(warc, archive, tmp_path / "state2")
+    assert rebuilt.returncode == 0, rebuilt.stderr[-3000:]
+    assert "reconciled 3 archive row(s)" in rebuilt.stderr
+    assert digests(archive) == before  # nothing stored twice
+
+
+@pytest.mark.parametrize("which", ["archive", "state", "lock"])
+def test_archive_or_state_path_that_is_a_file_is_one_clear_line(
+        tmp_path: Path, which: str) -> None:
+    from tests.newssite import write_news_warc
+
+    warc = tmp_path / "news.warc.gz"
+    write_news_warc(warc, 1, extra_records=False)
+    if which == "lock":  # the lock file's name is taken by a directory
+        (tmp_path / "state" / "run.lock").mkdir(parents=True)
+        why = f"Is a directory: {tmp_path / 'state' / 'run.lock'}"
+        which = "state"
+    else:
+        (tmp_path / which).write_text("not a directory")
+        why = "a file is in the way"
+    result = _warc_run(warc, tmp_path / "archive", tmp_path / "state")
+    setting = f"NEWSARCHIVE_{which.upper()}"
+    message = (f"{which} {tmp_path / which}: cannot be used as the {which} directory ({why}); "
+               f"give {setting} a directory this user can write")
+    assert message in result.stderr
+    assert "crawl failed" not in result.stderr
+    if which == "state":  # the lock is taken before anything: a usage error, nothing done
+        assert result.returncode == 2
+        assert result.stderr.strip().splitlines()[-1] == f"newsarchive: {message}"
+        assert "Traceback" not in result.stderr
+    else:
+        assert result.returncode == 1
+        assert "failed (archive_error)" in result.stderr.splitlines()[-1]

@@ -195,3 +195,22 @@ def test_empty_archive_gives_a_report_without_charts(tmp_path: Path) -> None:
     page = parse(render(collect(tmp_path / "missing", now=NOW)))
     assert page.charts == {}
     assert "The archive has no articles yet." in page.text
+
+
+def test_unreadable_files_are_left_out_and_named(tmp_path: Path) -> None:
+    root = tmp_path / "archive"
+    write_archive(root)
+    junk = root / "articles" / "published_date=2024-05-04" / "part-junk.parquet"
+    junk.write_bytes(b"")
+    other = root / "duplicates" / "published_date=2024-05-06" / "part-other.parquet"
+    pq.write_table(pa.table({"domain": [None, "q.com"]}), other)  # another program's file
+    data = collect(root, now=NOW)
+    assert (data.articles, data.duplicates, data.sites) == (7, 4, 3)  # the good files only
+    assert data.unreadable == [
+        (junk.as_posix(), "not a readable Parquet file (Parquet file size is 0 bytes)"),
+        (other.as_posix(), "not a file of the duplicates dataset: no column 'url'"),
+    ]
+    page = parse(render(data))
+    assert any(t.startswith("2 file(s) left out: not readable files of their dataset")
+               for t in page.text)
+    assert junk.as_posix() in page.text and other.as_posix() in page.text

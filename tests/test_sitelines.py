@@ -21,7 +21,7 @@ from newsarchive.clean.sitelines import (
     strip_site_lines,
     unpack_line_keys,
 )
-from newsarchive.pipelines.sitelines import site_lines_settings
+from newsarchive.config import check_settings, site_lines_pages
 from newsarchive.state import SQLiteState
 from tests.crawl import crawl_warc
 
@@ -75,16 +75,19 @@ def test_strip_site_lines_and_share_guard() -> None:
 
 
 def test_settings_are_checked() -> None:
-    assert site_lines_settings(Settings()) == (30, 5)
-    assert site_lines_settings(Settings({"NEWSARCHIVE_SITE_LINES_PAGES": "10",
-                                         "NEWSARCHIVE_SITE_LINES_MIN_PAGES": 3})) == (10, 3)
+    assert site_lines_pages(Settings()) == (30, 5)
+    assert site_lines_pages(Settings({"NEWSARCHIVE_SITE_LINES_PAGES": "10",
+                                      "NEWSARCHIVE_SITE_LINES_MIN_PAGES": 3})) == (10, 3)
     for values, message in (
-        ({"NEWSARCHIVE_SITE_LINES_PAGES": "many"}, "PAGES must be a whole number, got 'many'"),
+        ({"NEWSARCHIVE_SITE_LINES_PAGES": "many"},
+         "PAGES must be a whole number of stories, got 'many'"),
         ({"NEWSARCHIVE_SITE_LINES_MIN_PAGES": 1}, "MIN_PAGES must be at least 2, got 1"),
         ({"NEWSARCHIVE_SITE_LINES_PAGES": 4}, r"MIN_PAGES \(5\) must not exceed"),
     ):
         with pytest.raises(ValueError, match=message):
-            site_lines_settings(Settings(values))
+            site_lines_pages(Settings(values))
+        with pytest.raises(ValueError, match=message):
+            check_settings(Settings(values))  # checked when the crawl starts
 
 
 def test_state_keeps_the_newest_samples_one_per_page(tmp_path: Path) -> None:

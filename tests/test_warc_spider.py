@@ -189,3 +189,28 @@ def test_one_damaged_record_does_not_cost_the_rest_of_the_file(
     assert [page.url for page in pages] == ["https://news.example/a", "https://news.example/gz"]
     assert (stats["warc_errors"], stats["warc_resyncs"]) == (2, 2)
     assert progress.offset == len(data)  # offsets stay those of the file after a resync
+
+
+def test_impossible_capture_dates_are_counted_and_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "dates.warc.gz"
+    html = [("Content-Type", "text/html")]
+    with open(path, "wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for name, date in [("year-1", "0001-01-01T00:00:00Z"),
+                           ("year-9999", "9999-12-31T23:59:59Z"),
+                           ("tomorrow-and-more", "2026-11-30T12:00:01Z"),
+                           ("before-the-web", "1989-12-31T23:59:59Z"),
+                           ("first", "1990-01-01T00:00:00Z"), ("now", "2026-11-29T12:00:00Z")]:
+            _response(writer, f"https://news.example/{name}", "200 OK", html,
+                      b"<p>x</p>", date)
+    stats: Counter[str] = Counter()
+    now = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+    with pytest.MonkeyPatch.context() as patch:
+        import newsarchive.spiders.warc as module
+
+        real = module._warc_date
+        patch.setattr(module, "_warc_date", lambda value: real(value, now))
+        pages = list(read_warc(path, lambda name: stats.update([name])))
+    assert [(p.url.rsplit("/", 1)[1], p.crawled_at) for p in pages] == [
+        ("first", datetime(1990, 1, 1, tzinfo=UTC)), ("now", now)]
+    assert stats["warc_errors"] == 4 and stats["warc_pages"] == 2

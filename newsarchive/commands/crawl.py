@@ -12,8 +12,9 @@ then exits with the outcome recorded by the project's extensions
   ``NEWSARCHIVE_MAX_ERROR_RATE``, a write error, or it was stopped (SIGTERM/Ctrl-C) —
   the reason is the run's ``failure`` in ``runs/`` and the last lines of the log;
 * 75 (``EX_TEMPFAIL``): another run holds the state's lock; this one did nothing;
-* 2: usage error: Scrapy's, or a bad spider argument (no WARC file matches ``-a paths``,
-  an unreadable or invalid sources file), reported in one line without a traceback.
+* 2: usage error: Scrapy's, a bad spider argument (no WARC file matches ``-a paths``,
+  an unreadable or invalid sources file) or a bad ``NEWSARCHIVE_`` setting (a state
+  directory that cannot be created included), reported in one line.
 """
 
 from __future__ import annotations
@@ -26,17 +27,24 @@ from typing import Any
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 
+from newsarchive.archive import ArchiveFileError
 from newsarchive.extensions.lock import RunLocked
 from newsarchive.extensions.outcome import EXIT_FAILED, get_outcome
+from newsarchive.state.sqlite import StateCorruptError
 
 __all__ = ["Command"]
 
 logger = logging.getLogger(__name__)
 
 
+#: Errors already reported in one line (log and run record) by the component that met them.
+_REPORTED = (RunLocked, ArchiveFileError, StateCorruptError)
+
+
 def _quiet_when_locked(running: Any, usage_errors: list[str]) -> None:
     """A run refused by the lock has said so in one line: keep its exception (an
-    asyncio task's or a Deferred's) from being logged again as a traceback. A spider
+    asyncio task's or a Deferred's) from being logged again as a traceback; the same for
+    an unusable archive or a damaged state (:data:`_REPORTED`). A spider
     argument error (``ValueError`` from the spider's ``__init__``: no WARC file matches,
     a bad sources file) is one line too, collected in ``usage_errors``."""
     if isinstance(running, asyncio.Future):
@@ -46,7 +54,7 @@ def _quiet_when_locked(running: Any, usage_errors: list[str]) -> None:
             exc = task.exception()  # retrieved: asyncio does not log it
             if isinstance(exc, ValueError):
                 usage_errors.append(str(exc))
-            elif exc is not None and not isinstance(exc, RunLocked):
+            elif exc is not None and not isinstance(exc, _REPORTED):
                 logger.error("crawl failed", exc_info=exc)
 
         running.add_done_callback(done)
@@ -55,7 +63,7 @@ def _quiet_when_locked(running: Any, usage_errors: list[str]) -> None:
             if failure.check(ValueError):
                 usage_errors.append(str(failure.value))
                 return None
-            return None if failure.check(RunLocked) else failure
+            return None if failure.check(*_REPORTED) else failure
 
         running.addErrback(errback)
 

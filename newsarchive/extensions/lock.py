@@ -35,6 +35,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from newsarchive.config import check_settings
 from newsarchive.extensions.outcome import (
     EXIT_LOCKED,
     RunOutcome,
@@ -143,6 +144,12 @@ class RunLockExtension:
 
     Taken in :meth:`from_crawler` (before the engine opens the spider), released when the
     engine stops (after the run record is written) or when the process ends.
+
+    Raises (from :meth:`from_crawler`):
+        RunLocked: another run holds the lock (exit status 75).
+        ValueError: a bad ``NEWSARCHIVE_`` setting (:func:`newsarchive.config.check_settings`),
+            or the state directory cannot be created or the lock file not opened (the
+            message names the setting or the directory; a usage error, exit status 2).
     """
 
     def __init__(self, crawler: Crawler, lock: RunLock) -> None:
@@ -152,6 +159,7 @@ class RunLockExtension:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunLockExtension:
         settings = crawler.settings
+        check_settings(settings)  # a bad setting: a usage error before anything is done
         if not settings.getbool("NEWSARCHIVE_LOCK_ENABLED", True):
             raise NotConfigured("NEWSARCHIVE_LOCK_ENABLED is off")
         if not is_archive_run(crawler):
@@ -172,6 +180,15 @@ class RunLockExtension:
             logger.error("%s", message)
             set_outcome(crawler, RunOutcome("failed", "locked", EXIT_LOCKED, message))
             raise
+        except OSError as exc:  # a file in the way, no permission: a bad NEWSARCHIVE_STATE
+            directory = lock.directory
+            why = ("a file is in the way" if directory.exists() and not directory.is_dir()
+                   else exc.strerror or str(exc))
+            if exc.filename and Path(exc.filename) != directory:  # e.g. the lock file
+                why = f"{why}: {exc.filename}"
+            raise ValueError(f"state {directory}: cannot be used as the state directory "
+                             f"({why}); give NEWSARCHIVE_STATE a directory this user can "
+                             "write") from exc
         logger.info("run %s holds the run lock %s", info["run_id"], lock.path)
         ext = cls(crawler, lock)
         crawler.signals.connect(ext.engine_stopped, signal=signals.engine_stopped)

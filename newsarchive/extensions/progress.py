@@ -30,6 +30,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
+from newsarchive.config import setting
 from newsarchive.spiders.warc import WarcProgress
 
 __all__ = ["WarcProgressExtension", "format_bytes", "format_duration", "progress_line"]
@@ -91,7 +92,7 @@ class WarcProgressExtension:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcProgressExtension:
-        interval = crawler.settings.getfloat("NEWSARCHIVE_PROGRESS_INTERVAL", 60.0)
+        interval = setting(crawler.settings, "NEWSARCHIVE_PROGRESS_INTERVAL")
         if interval <= 0:
             raise NotConfigured("NEWSARCHIVE_PROGRESS_INTERVAL is 0")
         ext = cls(interval)

@@ -40,6 +40,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from newsarchive.config import setting
 from newsarchive.extensions.outcome import (
     EXIT_FAILED,
     EXIT_OK,
@@ -97,7 +98,8 @@ def errors_by_kind(stats: Mapping[str, Any]) -> dict[str, int]:
             kinds["spider/" + key[len("spider_exceptions/"):]] += int(value)
     for key, kind in (("warc_errors", "warc"), ("extract_errors", "extract"),
                       ("clean_errors", "clean"), ("write_errors", "write"),
-                      ("state_errors", "state"), ("config_errors", "config")):
+                      ("state_errors", "state"), ("config_errors", "config"),
+                      ("archive_errors", "archive")):
         if _int(stats, P + key):
             kinds[kind] += _int(stats, P + key)
     return {k: kinds[k] for k in sorted(kinds) if kinds[k]}
@@ -162,6 +164,8 @@ def judge(row: Mapping[str, Any], max_error_rate: float) -> tuple[str, str | Non
         return "failed", "config_error"
     if any(e["kind"] == "state" for e in row["errors_by_kind"]):
         return "failed", "state_damaged"
+    if any(e["kind"] == "archive" for e in row["errors_by_kind"]):
+        return "failed", "archive_error"
     if any(e["kind"] == "write" for e in row["errors_by_kind"]):
         return "failed", "write_error"
     reason = row.get("finish_reason")
@@ -225,7 +229,7 @@ class RunRecordExtension:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.max_error_rate = crawler.settings.getfloat("NEWSARCHIVE_MAX_ERROR_RATE", 0.5)
+        self.max_error_rate = setting(crawler.settings, "NEWSARCHIVE_MAX_ERROR_RATE")
         self.archive = crawler.settings.get("NEWSARCHIVE_ARCHIVE", "data/archive")
         self.started_at = datetime.now(UTC)
         self.sites: dict[str, Counter[str]] = {}

@@ -11,7 +11,6 @@ from typing import Any
 from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
-from scrapy.settings import BaseSettings
 
 from newsarchive.archive import ArchiveSession
 from newsarchive.clean import word_count
@@ -23,40 +22,15 @@ from newsarchive.clean.sitelines import (
     strip_site_lines,
     unpack_line_keys,
 )
+from newsarchive.config import site_lines_pages
 from newsarchive.items import Article
 
-__all__ = ["SiteLinesPipeline", "site_lines_settings"]
+__all__ = ["SiteLinesPipeline"]
 
 logger = logging.getLogger(__name__)
 
 #: Sites whose samples and line counts are held in memory (about 30 KB each at most).
 CACHED_SITES = 2000
-
-
-def _whole_number(settings: BaseSettings, name: str, default: int, low: int) -> int:
-    value = settings.get(name, default)
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        raise ValueError(f"{name} must be a whole number, got {value!r}") from None
-    if number < low:
-        raise ValueError(f"{name} must be at least {low}, got {number}")
-    return number
-
-
-def site_lines_settings(settings: BaseSettings) -> tuple[int, int]:
-    """``(NEWSARCHIVE_SITE_LINES_PAGES, NEWSARCHIVE_SITE_LINES_MIN_PAGES)``, checked.
-
-    Raises:
-        ValueError: naming the setting, when one is not a whole number, the sample is
-            under 2 pages, the minimum under 2 pages, or the minimum above the sample.
-    """
-    pages = _whole_number(settings, "NEWSARCHIVE_SITE_LINES_PAGES", SAMPLE_PAGES, 2)
-    need = _whole_number(settings, "NEWSARCHIVE_SITE_LINES_MIN_PAGES", MIN_PAGES, 2)
-    if need > pages:
-        raise ValueError(f"NEWSARCHIVE_SITE_LINES_MIN_PAGES ({need}) must not exceed "
-                         f"NEWSARCHIVE_SITE_LINES_PAGES ({pages})")
-    return pages, need
 
 
 class _SiteSamples:
@@ -115,8 +89,8 @@ class SiteLinesPipeline:
         NEWSARCHIVE_SITE_LINES_ENABLED (bool, default True): off raises NotConfigured.
         NEWSARCHIVE_SITE_LINES_PAGES (int ≥ 2, default 30): stories remembered per site.
         NEWSARCHIVE_SITE_LINES_MIN_PAGES (int ≥ 2, ≤ PAGES, default 5): stories that
-            must hold a line for it to be standing text. A bad value fails the run as a
-            configuration error when the spider opens.
+            must hold a line for it to be standing text. Bad values are usage errors
+            (:func:`newsarchive.config.site_lines_pages`).
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -132,7 +106,7 @@ class SiteLinesPipeline:
 
     def open_spider(self, spider: Spider | None = None) -> None:
         try:
-            self.pages, self.need = site_lines_settings(self.crawler.settings)
+            self.pages, self.need = site_lines_pages(self.crawler.settings)
         except ValueError as exc:
             assert self.crawler.stats is not None
             self.crawler.stats.inc_value("newsarchive/config_errors")

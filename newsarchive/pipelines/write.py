@@ -9,7 +9,7 @@ from typing import Any
 from scrapy import Spider
 from scrapy.crawler import Crawler
 
-from newsarchive.archive import ArchiveSession
+from newsarchive.archive import ArchiveFileError, ArchiveSession
 from newsarchive.state.sqlite import StateCorruptError
 
 __all__ = ["ParquetWriterPipeline"]
@@ -45,6 +45,8 @@ class ParquetWriterPipeline:
                 state = self.crawler.settings.get("NEWSARCHIVE_STATE", "data/state")
                 exc = StateCorruptError.of(state, exc)
             self._failed_open("state_errors", exc)
+        except ArchiveFileError as exc:  # the archive directory, or a file in it
+            self._failed_open("archive_errors", exc)
         except ValueError as exc:  # a bad setting, or a state built with other parameters
             self._failed_open("config_errors", exc)
         self._opened = True

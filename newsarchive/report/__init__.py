@@ -12,6 +12,7 @@ from ``runs/`` (left out when the archive has no ``runs/`` yet).
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -22,6 +23,9 @@ from typing import Any
 import duckdb
 
 from newsarchive.report.svg import OTHER_COLOR, PALETTE, bar_chart, hbar_chart, line_chart
+from newsarchive.storage.schema import file_problem
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["SMALL_FILE_BYTES", "ReportData", "collect", "render", "write_report"]
 
@@ -48,6 +52,8 @@ class ReportData:
         runs: rows of ``runs/`` (oldest first), or None when there is no run record.
         storage: per dataset ``(name, partitions, files, bytes, small files)``; small
             files are those under :data:`SMALL_FILE_BYTES`, which compaction merges.
+        unreadable: ``(path, problem)`` of the files left out because they are not
+            readable files of their dataset (DuckDB queries of the dataset fail on them).
     """
 
     archive: str
@@ -69,6 +75,7 @@ class ReportData:
     republished: list[dict[str, Any]] = field(default_factory=list)
     runs: list[dict[str, Any]] | None = None
     storage: list[tuple[str, int, int, int, int]] = field(default_factory=list)
+    unreadable: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def duplicate_share(self) -> float | None:
@@ -107,16 +114,29 @@ def _storage(root: Path) -> list[tuple[str, int, int, int, int]]:
     return out
 
 
-def _has_files(root: Path, dataset: str) -> bool:
+def _readable_files(root: Path, dataset: str, unreadable: list[tuple[str, str]]) -> list[Path]:
+    """The published Parquet files of ``dataset`` that read as files of it; the others
+    (empty, truncated, another program's: :func:`file_problem`) are appended to
+    ``unreadable`` as ``(path, problem)`` and left out, so that one bad file does not
+    take the whole report down (DuckDB fails a query on it)."""
     base = root / dataset
-    return base.is_dir() and any(
-        p for p in base.glob("*/*.parquet") if not p.name.startswith(".")
-    )
+    if not base.is_dir():
+        return []
+    files = []
+    for path in sorted(base.glob("*/*.parquet")):
+        if path.name.startswith(".") or path.parent.name.startswith("."):
+            continue
+        problem = file_problem(path, dataset)
+        if problem is None:
+            files.append(path)
+        else:
+            unreadable.append((path.as_posix(), problem))
+    return files
 
 
-def _source(root: Path, dataset: str) -> str:
-    pattern = f"{root.as_posix()}/{dataset}/**/*.parquet".replace("'", "''")
-    return f"read_parquet('{pattern}', hive_partitioning=true, union_by_name=true)"
+def _source(files: list[Path]) -> str:
+    names = ", ".join("'" + p.as_posix().replace("'", "''") + "'" for p in files)
+    return f"read_parquet([{names}], hive_partitioning=true, union_by_name=true)"
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple[Any, ...]]:
@@ -138,9 +158,10 @@ def collect(archive: str | os.PathLike[str], *, days: int = 90, top: int = 10,
     root = Path(archive)
     data = ReportData(os.fspath(archive), now or datetime.now(UTC))
     con = duckdb.connect()
-    has_articles, has_duplicates = _has_files(root, "articles"), _has_files(root, "duplicates")
-    arts = _source(root, "articles") if has_articles else None
-    dups = _source(root, "duplicates") if has_duplicates else None
+    files = {name: _readable_files(root, name, data.unreadable)
+             for name in ("articles", "duplicates", "runs")}
+    arts = _source(files["articles"]) if files["articles"] else None
+    dups = _source(files["duplicates"]) if files["duplicates"] else None
     if arts is not None:
         [(data.articles, data.wire_articles, data.sites, data.first_day, data.last_day)] = _rows(
             con, f"select count(*), count(wire_source), count(distinct domain), "
@@ -204,14 +225,17 @@ def collect(archive: str | os.PathLike[str], *, days: int = 90, top: int = 10,
                 "outlets": sorted(outlets),
             })
     data.storage = _storage(root)
-    if _has_files(root, "runs"):
-        data.runs = [dict(zip(names, row, strict=True)) for names, row in _run_rows(con, root)]
+    if files["runs"]:
+        data.runs = [dict(zip(names, row, strict=True))
+                     for names, row in _run_rows(con, files["runs"])]
+    for path, problem in data.unreadable:
+        logger.error("%s left out of the report: %s", path, problem)
     return data
 
 
 def _run_rows(con: duckdb.DuckDBPyConnection,
-              root: Path) -> list[tuple[list[str], tuple[Any, ...]]]:
-    relation = con.execute(f"select * from {_source(root, 'runs')} order by started_at, run_id")
+              files: list[Path]) -> list[tuple[list[str], tuple[Any, ...]]]:
+    relation = con.execute(f"select * from {_source(files)} order by started_at, run_id")
     names = [d[0] for d in relation.description or []]
     return [(names, row) for row in relation.fetchall()]
 
@@ -386,6 +410,13 @@ def render(data: ReportData) -> str:
                        f"<td class=\"n\">{files:,}</td><td class=\"n\">{size / 1e6:,.1f}</td>"
                        f"<td class=\"n\">{small:,}</td></tr>")
         out.append("</table>")
+    if data.unreadable:
+        out.append(f'<p class="note">{len(data.unreadable)} file(s) left out: not readable '
+                   "files of their dataset (queries of the dataset fail on them: move them out "
+                   "of the archive).</p><ul>")
+        out += [f"<li><code>{escape(path)}</code>: {escape(problem)}</li>"
+                for path, problem in data.unreadable]
+        out.append("</ul>")
     if data.runs is not None:
         out += _runs_section(data.runs)
     else:
@@ -398,11 +429,25 @@ def render(data: ReportData) -> str:
 def write_report(archive: str | os.PathLike[str], out: str | os.PathLike[str], *,
                  days: int = 90, top: int = 10, now: datetime | None = None) -> ReportData:
     """Collect the report's data from ``archive`` and write the HTML to ``out``
-    (atomically: a temporary next to it, then renamed)."""
-    data = collect(archive, days=days, top=top, now=now)
+    (atomically: a temporary next to it, then renamed; the temporary is removed when
+    that fails).
+
+    Raises:
+        IsADirectoryError: ``out`` is a directory (checked before anything is written:
+            the temporary would land in its parent).
+        OSError: ``out`` or its directory cannot be written.
+    """
     target = Path(out)
+    if target.is_dir():
+        raise IsADirectoryError(21, "is a directory, give a file name such as report.html",
+                                str(target))
+    data = collect(archive, days=days, top=top, now=now)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_text(render(data), encoding="utf-8")
-    os.replace(tmp, target)
+    try:
+        tmp.write_text(render(data), encoding="utf-8")
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return data

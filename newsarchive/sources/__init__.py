@@ -74,8 +74,8 @@ def load_sources(path: str | Path | None = None) -> list[Source]:
     Raises:
         SourcesError: the file cannot be read, the header lacks a column, or a row is
             invalid (missing name or homepage, a URL that is not absolute http(s), neither
-            feeds nor sitemaps, a bad language code, a repeated name). The message starts
-            with ``<file>:<line>:``.
+            feeds nor sitemaps, a bad language code, a repeated name), or it has no row.
+            The message starts with ``<file>:<line>:`` (``<file>:`` when it has no row).
     """
     if path is None:
         where = "newsarchive/sources/sources.csv"
@@ -137,4 +137,6 @@ def _parse(text: str, where: str) -> list[Source]:
         sources.append(Source(record["name"], record["homepage"], feeds, sitemaps, language))
     if header is None:
         raise SourcesError(f"{where}:1: empty sources file (no header)")
+    if not sources:  # a crawl of nothing would only fail later as no_source_reachable
+        raise SourcesError(f"{where}: no source: the file has a header but no row")
     return sources

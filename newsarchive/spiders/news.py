@@ -119,7 +119,8 @@ class NewsSpider(scrapy.Spider):
         sources: path of a sources CSV (see :mod:`newsarchive.sources`).
 
     Raises:
-        newsarchive.sources.SourcesError: the sources file is invalid (when the crawl starts).
+        newsarchive.sources.SourcesError: the sources file (``-a sources`` or
+            ``NEWSARCHIVE_SOURCES``) is invalid, when the spider is made: a usage error.
     """
 
     name = "news"
@@ -140,6 +141,9 @@ class NewsSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider: NewsSpider = super().from_crawler(crawler, *args, **kwargs)
+        if spider.sources_path is None and crawler.settings.get("NEWSARCHIVE_SOURCES"):
+            # A bad file named by the setting is a usage error too, as with -a sources.
+            load_sources(crawler.settings.get("NEWSARCHIVE_SOURCES"))
         for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
             crawler.signals.connect(spider._item_done, signal=signal)
         return spider

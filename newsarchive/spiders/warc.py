@@ -42,7 +42,7 @@ import logging
 import os
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -136,8 +136,22 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _warc_date(value: str | None) -> datetime | None:
-    return parse_date(value)
+#: Earliest capture time accepted from ``WARC-Date`` (the archive's partitions start here:
+#: ``newsarchive.storage.writer.MIN_PARTITION_DATE``; the web is younger).
+EARLIEST_CAPTURE = datetime(1990, 1, 1, tzinfo=UTC)
+
+
+def _warc_date(value: str | None, now: datetime | None = None) -> datetime | None:
+    """``WARC-Date`` as an aware UTC datetime, or None when it is missing, not a date, or
+    not a possible capture time: before :data:`EARLIEST_CAPTURE` or more than a day after
+    ``now`` (default: the current time). Such a date would become the partition of an
+    undated page (a year-0001 record failed in the writer; one of 2099 made a partition
+    of that year)."""
+    parsed = parse_date(value)
+    if parsed is None:
+        return None
+    latest = (now or datetime.now(UTC)) + timedelta(days=1)
+    return parsed if EARLIEST_CAPTURE <= parsed <= latest else None
 
 
 def read_warc(path: str | Path, count: Counter | None = None,
@@ -281,7 +295,9 @@ def _page_of(record: Any, inc: Callable[[str], None], max_payload: int) -> RawPa
     crawled_at = _warc_date(record.rec_headers.get_header("WARC-Date"))
     if not url or crawled_at is None:
         inc("warc_errors")
-        logger.warning("WARC record without target URI or date skipped: %r", url)
+        logger.warning("WARC record without target URI or a possible date skipped: %r "
+                       "(WARC-Date %r)", url[:200],
+                       record.rec_headers.get_header("WARC-Date"))
         return None
     body = record.content_stream().read(max_payload + 1)
     if len(body) > max_payload:

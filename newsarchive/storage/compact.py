@@ -88,7 +88,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from newsarchive.storage.schema import DATASETS
+from newsarchive.storage.schema import DATASETS, file_problem
 from newsarchive.storage.writer import fsync_dir, iter_partitions, new_run_id, publish_lock
 
 __all__ = [
@@ -160,12 +160,17 @@ class CompactionReport:
         partitions: one entry per partition compacted.
         removed_staging: leftover staging or replaced directories deleted.
         dry_run: whether nothing was changed.
+        unreadable: ``(path, problem)`` of every small file left as it is because it is not
+            a readable file of its dataset (:func:`~newsarchive.storage.schema.file_problem`:
+            empty, truncated, another program's file); readers fail on it until it is
+            moved out of the archive.
     """
 
     compaction_id: str
     partitions: list[PartitionCompaction] = field(default_factory=list)
     removed_staging: int = 0
     dry_run: bool = False
+    unreadable: list[tuple[Path, str]] = field(default_factory=list)
 
     @property
     def files_merged(self) -> int:
@@ -428,7 +433,15 @@ def compact_archive(
         for dataset in names:
             for day, part in _partitions(base, dataset, before):
                 files = _published(part)
-                groups = _plan(files, target_bytes, min_bytes)
+                mergeable = dict(files)
+                for name, size in sorted(files.items()):
+                    problem = file_problem(part / name, dataset) if size < min_bytes else None
+                    if problem is not None:  # left as it is (carried over by the swap)
+                        del mergeable[name]
+                        report.unreadable.append((part / name, problem))
+                        logger.error("%s left as it is: %s; readers fail on it too: move "
+                                     "it out of the archive", part / name, problem)
+                groups = _plan(mergeable, target_bytes, min_bytes)
                 if not groups:
                     continue
                 if dry_run:

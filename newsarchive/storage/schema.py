@@ -13,7 +13,10 @@ The ``runs`` dataset (one row per crawl, written when the crawl ends by
 
 from __future__ import annotations
 
+import os
+
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 __all__ = [
     "ARTICLES_SCHEMA",
@@ -23,6 +26,7 @@ __all__ = [
     "RUNS_SCHEMA",
     "RUN_STATUSES",
     "SCHEMA_VERSION",
+    "file_problem",
 ]
 
 #: Bumped when a column is added. Readers compare it with the file's metadata.
@@ -95,8 +99,8 @@ RUNS_SCHEMA = pa.schema(
         # "ok" or "failed" (RUN_STATUSES)
         pa.field("status", pa.string(), nullable=False),
         # why a failed run failed, null when ok: "no_source_reachable", "error_rate",
-        # "write_error", "state_damaged", "config_error", or Scrapy's finish reason when
-        # the run did not finish ("shutdown", "closespider_errorcount", ...)
+        # "write_error", "state_damaged", "archive_error", "config_error", or Scrapy's
+        # finish reason when the run did not finish ("shutdown", "closespider_errorcount", ...)
         pa.field("failure", pa.string()),
         # Scrapy's finish reason ("finished", "shutdown", "closespider_timeout", ...)
         pa.field("finish_reason", pa.string()),
@@ -181,3 +185,39 @@ PARTITION_KEYS: dict[str, str] = {
     "duplicates": "published_date",
     "runs": "run_date",
 }
+
+
+def file_problem(path: str | os.PathLike[str], dataset: str) -> str | None:
+    """Why the file ``path`` cannot be read as a Parquet file of ``dataset``, or None.
+
+    Only the file's footer is read. A file is refused when it is not a readable Parquet
+    file (empty, truncated, not Parquet, unreadable), lacks a column that ``dataset``'s
+    schema declares non-nullable, or holds a column of the schema with another type
+    (columns are never retyped, DESIGN.md). Columns the file lacks that are nullable
+    (added by a later schema version) and columns the schema does not know are fine.
+
+    Args:
+        path: a ``.parquet`` file inside the dataset's directory.
+        dataset: ``"articles"``, ``"duplicates"`` or ``"runs"`` (:data:`DATASETS`).
+
+    Returns:
+        One line for people (what is wrong), or None when the file is fine.
+
+    Raises:
+        KeyError: ``dataset`` is not one of :data:`DATASETS`.
+    """
+    schema = DATASETS[dataset]
+    try:
+        found = pq.read_schema(path)
+    except (OSError, pa.ArrowException, ValueError) as exc:
+        return f"not a readable Parquet file ({exc})"
+    for wanted in schema:
+        index = found.get_field_index(wanted.name)
+        if index < 0:
+            if not wanted.nullable:
+                return f"not a file of the {dataset} dataset: no column {wanted.name!r}"
+            continue
+        if found.field(index).type != wanted.type:
+            return (f"not a file of the {dataset} dataset: column {wanted.name!r} is "
+                    f"{found.field(index).type}, not {wanted.type}")
+    return None
