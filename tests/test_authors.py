@@ -330,3 +330,16 @@ def test_korean_and_japanese_roles_and_enumeration_comma(raw: list[str],
 ])
 def test_author_class_spellings(markup: str, expected: list[str]) -> None:
     assert authors(top=markup) == expected
+
+
+def test_bem_author_element_of_a_teaser_block_is_the_byline() -> None:
+    top = ('<header><span class="byline"><ul class="teaser__author--list">'
+           '<li class="teaser__author--item"><a class="author vcard" href="/a/jr">Jane Roe</a>'
+           '</li></ul></span></header>')
+    assert authors(top=top) == ["Jane Roe"]
+    boxed = ('<div class="teaser"><span class="teaser__author">Ann Lee</span></div>')
+    assert authors(top=boxed) == []
+
+
+def test_soft_hyphens_are_removed_from_names() -> None:
+    assert clean_authors(["Mat\u00adthi\u00adas Roe"], None) == ["Matthias Roe"]

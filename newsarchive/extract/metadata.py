@@ -427,6 +427,7 @@ def clean_authors(raw: Iterable[str], site: str | None,
         if _names_own_host(value, others):
             continue
         value = _HANDLE.sub("", _PARENS.sub("", _unescaped(_EMAIL.sub(" ", value))))
+        value = value.replace("\u00ad", "")  # soft hyphens from hyphenated markup
         if not value or _URLISH.search(value) or _COPYRIGHT.search(value):
             continue
         value = _BY.sub("", value)
@@ -785,7 +786,10 @@ def _outside_comments(element: lxml.html.HtmlElement) -> bool:
         if node.tag in ("footer", "aside") and not in_article:
             return False
         tokens = f"{node.get('class') or ''} {node.get('id') or ''}".lower().split()
-        if any(_NOT_BYLINE_AREA.match(t) or "comment" in t for t in tokens):
+        # a BEM element named after the author ("teaser__author--item") is the byline
+        # itself; whether its block is another story's is left to the ancestors
+        if any((_NOT_BYLINE_AREA.match(t) and "author" not in t) or "comment" in t
+               for t in tokens):
             return False
     return True
 
@@ -898,9 +902,9 @@ def _markup_byline_sources(root: lxml.html.HtmlElement) -> list[list[str]]:
     written-out byline ("Posted by ...", "Von ...", "Par ..."); outside comments, sidebars,
     related-story boxes and page footers. Of several ``itemprop``/``rel`` matches only
     those in the first one's block (same parent or grandparent) count: later ones are
-    bylines of teasers and related links. The caller takes the first list that still
-    names someone after cleaning: a ``rel=author`` link to the site's own name does not
-    hide the ``vcard`` name next to it."""
+    bylines of teasers and related links; of class and text matches only the first. The
+    caller takes the first list that still names someone after cleaning: a ``rel=author``
+    link to the site's own name does not hide the ``vcard`` name next to it."""
     buckets: list[list[str]] = [[], [], [], []]
     firsts: list[Any] = [None, None, None, None]
     body = root.find("body")
