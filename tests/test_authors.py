@@ -343,3 +343,9 @@ def test_bem_author_element_of_a_teaser_block_is_the_byline() -> None:
 
 def test_soft_hyphens_are_removed_from_names() -> None:
     assert clean_authors(["Mat\u00adthi\u00adas Roe"], None) == ["Matthias Roe"]
+
+
+def test_site_name_in_another_word_order_is_the_publisher() -> None:
+    site = "Fraktion Bündnis Example"
+    assert clean_authors(["Bündnis Example Fraktion"], site) == []
+    assert clean_authors(["Jane Roe"], site) == ["Jane Roe"]

@@ -494,9 +494,11 @@ def _is_publisher(name: str, site: str | None, others: set[str]) -> bool:
     """Whether a byline name is the publisher: one of the ``others`` keys, their
     initials, (four letters or more) inside or around the site name unless the site
     is named after the person ("Jane Roe's blog"), a name beginning with a publisher key
-    of :data:`_MIN_PREFIX_KEY` letters or more ("Example Kitchens" on example.com), or
-    three or more words whose initials are a publisher key ("Deutsches Rotes Kreuz" on
-    drk.de; two-word initials would also match people)."""
+    of :data:`_MIN_PREFIX_KEY` letters or more ("Example Kitchens" on example.com), the
+    site name's words in another order ("Die Partei Fraktion" for "Fraktion Die Partei"),
+    or three or more words whose initials are a publisher key ("Deutsches Rotes Kreuz" on
+    drk.de; two-word initials would also match people). Non-ASCII letters are also
+    compared as hosts spell them (:func:`_ascii_keys`)."""
     key = _key(name)
     if not key:
         return False
@@ -507,6 +509,9 @@ def _is_publisher(name: str, site: str | None, others: set[str]) -> bool:
         return True
     if any(len(k) >= _MIN_PREFIX_KEY and key.startswith(k) for k in others):
         return True
+    if site and " " in name and sorted(_key(w) for w in name.split()) == sorted(
+            _key(w) for w in site.split()):
+        return True  # the site's words in another order ("Fraktion X" / "X Fraktion")
     words = [w for w in re.split(r"[\s\-/]+", name) if w[:1].isalpha()]
     return len(words) >= 3 and "".join(w[0] for w in words).lower() in others
 
