@@ -349,3 +349,13 @@ def test_site_name_in_another_word_order_is_the_publisher() -> None:
     site = "Fraktion Bündnis Example"
     assert clean_authors(["Bündnis Example Fraktion"], site) == []
     assert clean_authors(["Jane Roe"], site) == ["Jane Roe"]
+
+
+@pytest.mark.parametrize(("markup", "expected"), [
+    ('<p class="byline">By <a class="author__name" href="/a/jr">Jane Roe'
+     '<span class="screen-reader-text">Jane Roe</span></a></p>', ["Jane Roe"]),
+    ('<p class="byline"><a class="author__name" href="/a/jr">Jane Roe '
+     '<span class="sr-only">Jane Roe</span></a></p>', ["Jane Roe"]),
+])
+def test_screen_reader_copy_of_the_name(markup: str, expected: list[str]) -> None:
+    assert authors(top=markup) == expected

@@ -878,10 +878,24 @@ _TEXT_BYLINE_TAGS = frozenset({"p", "span", "div", "small", "address", "li", "em
 
 
 def _byline_text(text: str) -> str:
+    text = _undoubled(text)
     lead = _BYLINE_LEAD.match(text)
     if lead is not None and not _particle_in_name(lead.group(0), text[lead.end():]):
         text = text[lead.end():]
     return _BYLINE_TAIL.sub("", text)
+
+
+def _undoubled(text: str) -> str:
+    """A text written twice in a row once: the visible name and its copy for screen
+    readers (``<a>Jane Roe<span class="screen-reader-text">Jane Roe</span></a>``)."""
+    half = len(text) // 2
+    if len(text) > 3 and text[:half] == text[half:]:
+        return text[:half]
+    words = text.split()
+    half = len(words) // 2
+    if len(words) > 1 and len(words) % 2 == 0 and words[:half] == words[half:]:
+        return " ".join(words[:half])
+    return text
 
 
 def _particle_in_name(lead: str, rest: str) -> bool:
