@@ -359,3 +359,13 @@ def test_site_name_in_another_word_order_is_the_publisher() -> None:
 ])
 def test_screen_reader_copy_of_the_name(markup: str, expected: list[str]) -> None:
     assert authors(top=markup) == expected
+
+
+@pytest.mark.parametrize(("markup", "expected"), [
+    ("<p><b>Von Ines Roe, Washington</b></p>", ["Ines Roe"]),
+    ("<p><b>By Jane Roe, Reuters</b></p>", ["Jane Roe", "Reuters"]),
+    ("<p><b>By Jane Roe, AFP</b></p>", ["Jane Roe", "AFP"]),
+    ("<p><b>Von Hans Meier, Eva Lang</b></p>", ["Hans Meier", "Eva Lang"]),
+])
+def test_place_after_a_written_out_byline(markup: str, expected: list[str]) -> None:
+    assert authors(top=markup) == expected

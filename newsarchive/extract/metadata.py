@@ -25,6 +25,8 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 from lxml import etree
 
+from newsarchive.clean.wire import WIRE_ALIASES
+
 __all__ = [
     "ARTICLE_TYPES",
     "LISTING_TYPES",
@@ -868,10 +870,25 @@ def _names_prefix(text: str) -> str:
     for count in range(len(parts), 0, -1):
         head = ",".join(parts[:count]).strip()
         if head and _names_only(head):
+            if count > 1 and _place_after_name(parts[0], parts[count - 1]):
+                head = ",".join(parts[:count - 1]).strip()
             return head.rstrip(".")
     return ""
 
 
+def _place_after_name(first: str, last: str) -> bool:
+    """Whether the last entry of a written-out byline is the writer's place, as German
+    and English bylines write it ("Von Ines Roe, Washington", "By Jane Roe, Paris"):
+    one capitalised word (not an acronym, not a wire service such as "Reuters") after a
+    name of two words or more."""
+    word = last.strip().rstrip(".")
+    return (len(first.split()) >= 2 and " " not in word and word[:1].isupper()
+            and not word.isupper() and word not in _WIRE_NAMES)
+
+
+#: Wire services written as one word after a byline's comma ("Jane Roe, Reuters").
+_WIRE_NAMES = frozenset(alias for aliases in WIRE_ALIASES.values() for alias in aliases
+                        if " " not in alias)
 #: Elements whose own text may be a written-out byline.
 _TEXT_BYLINE_TAGS = frozenset({"p", "span", "div", "small", "address", "li", "em", "strong",
                                "i", "b", "h4", "h5", "h6"})
