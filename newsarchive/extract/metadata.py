@@ -928,11 +928,6 @@ def _particle_in_name(lead: str, rest: str) -> bool:
             and all(w in _PARTICLES for w in after[:-1]))
 
 
-def _markup_bylines(root: lxml.html.HtmlElement) -> list[str]:
-    """The first non-empty source of :func:`_markup_byline_sources` (``[]`` when none)."""
-    return next((source for source in _markup_byline_sources(root) if source), [])
-
-
 def _markup_byline_sources(root: lxml.html.HtmlElement) -> list[list[str]]:
     """Byline texts of the markup, one list per kind of evidence in order of trust:
     ``itemprop=author``, ``rel=author`` links, elements whose class names an author/byline
