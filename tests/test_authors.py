@@ -280,8 +280,9 @@ def test_rel_author_naming_the_site_does_not_hide_the_vcard_name() -> None:
     (["Redacción LR"], []),
     (["Example.de-Redaktion"], []),
     (["Sportredaktion"], []),
-    (["CNN Staff", "Web Desk", "News Desk"], []),
+    (["CNN Staff", "Web Desk", "News Desk", "Staff Writer", "HLNF Staff Report"], []),
     (["Jane Staffordshire"], ["Jane Staffordshire"]),
+    (["Jörg Staff"], ["Jörg Staff"]),
     (["Desko Roe"], ["Desko Roe"]),
 ])
 def test_desk_words_inside_names(raw: list[str], expected: list[str]) -> None:

@@ -401,15 +401,17 @@ def clean_authors(raw: Iterable[str], site: str | None,
     Returns:
         Names in page order, without duplicates (case-insensitive, first spelling kept).
 
-    Resolves HTML character references; drops e-mail addresses, URLs, parenthesised
-    additions (``"Jane Roe (jr)"``), names equal to, inside or containing the site name,
-    desk names (:data:`_NOT_A_NAME`: "Staff", "Redaktion", ...), company names (a legal
-    form after the first word: "GmbH", "e.V.", "Inc", ...; a company is a publisher, not a
-    person writing), copyright lines and texts of more than :data:`_MAX_NAME_WORDS` words
-    (job titles, sentences); removes a leading "By"/"Von"/"Par"/"Posted by"; splits
+    Resolves HTML character references and removes soft hyphens; drops e-mail addresses,
+    URLs, parenthesised additions (``"Jane Roe (jr)"``), names equal to, inside or
+    containing the site name, desk names (:data:`_NOT_A_NAME`: "Staff", "Redaktion", ...)
+    and names with a desk word (:func:`_desk_name`: "Multimedia Redaktion", "Redacción
+    LR", "CNN Staff"), company names (a legal form after the first word: "GmbH", "e.V.",
+    "Inc", ...; a company is a publisher, not a person writing), copyright lines and texts
+    of more than :data:`_MAX_NAME_WORDS` words (job titles, sentences); removes a leading
+    "By"/"Von"/"Par"/"Posted by" and a Korean/Japanese role after the name; splits
     ``"A and B"``, ``"A, B"``, ``"A & B"`` (also German ``und``, Hungarian ``és``, French
     ``et``, Spanish ``y``, Nordic ``og``/``och``, Dutch ``en``, Italian and Portuguese
-    ``e``, Turkish ``ve``, Polish ``i``, Russian ``и``).
+    ``e``, Turkish ``ve``, Polish ``i``, Russian ``и``) and at the CJK list comma ``、``.
 
     A byline naming the publisher drops everything after it too, since CMSs write
     "Publisher, City, Country" and "Jane Roe, Publisher, City" (the entries between
@@ -450,8 +452,8 @@ def clean_authors(raw: Iterable[str], site: str | None,
                 continue
             if key in _NOT_A_NAME or len(name.split()) > _MAX_NAME_WORDS:
                 continue
-            if _DESK_WORD.search(name):
-                continue  # "Multimedia Redaktion", "Redacción LR", "BR24 Redaktion"
+            if _desk_name(name):
+                continue  # "Multimedia Redaktion", "Redacción LR", "CNN Staff"
             if len(name.split()) > 1 and name.split()[-1] in _DATE_LEAD_WORDS:
                 continue
             if any(w.lower().rstrip(",") in _LEGAL_FORMS for w in name.split()[1:]):
@@ -1005,11 +1007,25 @@ _NOT_A_NAME = frozenset({
     "anónimo", "anonimo", "anonyme", "anonym", "zvg",
 })
 #: A desk word anywhere in a byline name ("Multimedia Redaktion", "Redacción LR",
-#: "Online-Redaktion", "CNN Staff", "Web Desk"): newsroom desks in German, Spanish,
-#: French, Italian, Hungarian and English, also as the end of a German compound.
+#: "Online-Redaktion", "Web Desk"): newsroom desks in German, Spanish, French, Italian,
+#: Hungarian and English, also as the end of a German compound.
 _DESK_WORD = re.compile(r"(?:^|[\s\-/.])(?:\w*redaktion|redacci[oó]n|r[ée]daction|redazione|"
-                        r"szerkesztőség|news\s?desk|news\s?room|staff|desk)(?=$|[\s\-/.,])",
-                        re.IGNORECASE)
+                        r"szerkesztőség|news\s?room|desk)(?=$|[\s\-/.,])", re.IGNORECASE)
+
+
+def _desk_name(name: str) -> bool:
+    """Whether a byline name is a newsroom desk rather than a person: a
+    :data:`_DESK_WORD`, or "Staff" placed as desks place it; "Staff" is also a surname
+    ("Jörg Staff"), so it counts only when it opens the name ("Staff Writer"), is
+    followed by another word ("HLNF Staff Report") or follows only acronyms
+    ("CNN Staff")."""
+    if _DESK_WORD.search(name):
+        return True
+    words = name.split()
+    return len(words) > 1 and any(
+        word.lower() == "staff" and (index == 0 or index < len(words) - 1
+                                     or all(w.isupper() for w in words[:index]))
+        for index, word in enumerate(words))
 #: Social-media handles after a name ("Jane Roe @janeroe").
 _HANDLE = re.compile(r"\s*@\w+")
 #: Labels in front of a name; credits for pictures are not bylines.
