@@ -370,10 +370,3 @@ def test_screen_reader_copy_of_the_name(markup: str, expected: list[str]) -> Non
 ])
 def test_place_after_a_written_out_byline(markup: str, expected: list[str]) -> None:
     assert authors(top=markup) == expected
-
-
-def test_publisher_typed_person_and_organization_is_a_brand() -> None:
-    node = {"@type": ["Person", "Organization"], "name": "examplebrand"}
-    head = ld({"@type": "Article", "author": node, "publisher": node})
-    head += '<meta property="og:site_name" content="Examplebrand">'
-    assert authors(head) == []

@@ -565,13 +565,11 @@ def publisher_keys(meta: PageMetadata, site: str | None,
     ``application-name``, ``site`` and the initials of those of several words, and of the
     canonical host (``"dwcom"``) and its label before the public suffix (``"dw"``). Empty
     when the JSON-LD publisher is a Person (``by_id`` resolves an ``@id`` reference): a
-    personal site's name is its author's; not when it is typed Person and Organization
-    at once (Yoast SEO's "site represents" node for a brand).
+    personal site's name is its author's.
     """
     publisher = _resolve(meta.ld("publisher"), by_id or {})
     nodes = publisher if isinstance(publisher, list) else [publisher]
-    if any(isinstance(n, dict) and "person" in _types_of(n)
-           and "organization" not in _types_of(n) for n in nodes):
+    if any(isinstance(n, dict) and "person" in _types_of(n) for n in nodes):
         return set()
     names = [site or "", *meta.all("og:site_name", "application-name")]
     names += [n for n in _author_names(publisher) if isinstance(n, str)]
