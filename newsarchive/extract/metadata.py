@@ -1095,8 +1095,9 @@ def _site_of_person(ld_authors: Any, publisher: Any, site: str | None) -> bool:
     whose name is the site name ("Wolfgang Schmale" on wolfgangschmale.eu; Yoast SEO
     writes such a Person for a blogger's own site), while no JSON-LD ``publisher`` node
     carries that name (news sites that type their own name as the author's Person,
-    "Euronews" with publisher Organization "Euronews", are publishers). Nodes typed
-    Person *and* Organization are the publisher's account, not a person."""
+    "Euronews" with publisher Organization "Euronews", are publishers). A Yoast node
+    typed Person and Organization is handled by :func:`publisher_keys` when it is also
+    the publisher."""
     site_key = _key(site) if site else ""
     if not site_key or any(_key(name) == site_key for name in _author_names(publisher)):
         return False
