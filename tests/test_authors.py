@@ -266,3 +266,107 @@ def test_only_the_first_byline_block_counts() -> None:
         f'<li><h3>Story {i}</h3><div><a rel="author" href="/a/{i}">Writer {i}</a></div></li>'
         for i in range(3)) + "</ul>")
     assert authors(top=top + teasers) == ["Jane Roe", "John Doe"]
+
+
+# --- markup sources, desks, personal sites, scripts without capitals ---------------------------
+def test_rel_author_naming_the_site_does_not_hide_the_vcard_name() -> None:
+    top = ('<p><a rel="author" href="/">Example</a></p>'
+           '<h4 class="vcard author">Posted by <span class="fn">Jane Roe</span></h4>')
+    assert authors(top=top) == ["Jane Roe"]
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    (["Multimedia Redaktion", "Jane Roe"], ["Jane Roe"]),
+    (["Redacción LR"], []),
+    (["Example.de-Redaktion"], []),
+    (["Sportredaktion"], []),
+    (["CNN Staff", "Web Desk", "News Desk", "Staff Writer", "HLNF Staff Report"], []),
+    (["Jane Staffordshire"], ["Jane Staffordshire"]),
+    (["Jörg Staff"], ["Jörg Staff"]),
+    (["Desko Roe"], ["Desko Roe"]),
+])
+def test_desk_words_inside_names(raw: list[str], expected: list[str]) -> None:
+    assert clean_authors(raw, None) == expected
+
+
+def test_person_named_like_the_site_is_kept_on_a_personal_site() -> None:
+    head = ld({"@context": "https://schema.org", "@graph": [
+        {"@type": "Article", "author": {"@id": "https://www.example.com/#/person/1"},
+         "publisher": {"@id": "https://www.example.com/#/person/"}},
+        {"@type": "Person", "@id": "https://www.example.com/#/person/1", "name": "Jane Roe"}]})
+    head += '<meta property="og:site_name" content="Jane Roe">'
+    assert authors(head) == ["Jane Roe"]
+
+
+def test_person_named_like_the_publisher_organization_is_not_kept() -> None:
+    head = ld({"@type": "NewsArticle", "author": {"@type": "Person", "name": "Example News"},
+               "publisher": {"@type": "Organization", "name": "Example News"}})
+    head += '<meta property="og:site_name" content="Example News">'
+    assert authors(head) == []
+
+
+def test_host_spelling_of_accented_publisher_names() -> None:
+    assert clean_authors(["SPÖ"], None, {"spoe", "spoeat"}) == []
+    assert clean_authors(["Habertürk"], None, {"haberturk"}) == []
+    assert clean_authors(["Jürgen Roe"], None, {"haberturk"}) == ["Jürgen Roe"]
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    (["신현주 기자"], ["신현주"]),
+    (["松岡大地 記者"], ["松岡大地"]),
+    (["牛镛、岳弘彬"], ["牛镛", "岳弘彬"]),
+])
+def test_korean_and_japanese_roles_and_enumeration_comma(raw: list[str],
+                                                        expected: list[str]) -> None:
+    assert clean_authors(raw, None) == expected
+
+
+@pytest.mark.parametrize(("markup", "expected"), [
+    ('<div class="node-block--authors"><span class="block__label--authors">Auteur:</span> '
+     '<a href="/a/jd">Jean Dupont</a></div>', ["Jean Dupont"]),
+    ('<div><span class="authorname-txt"><span>Jane Roe</span></span></div>', ["Jane Roe"]),
+    ('<div class="c-byline"><a class="byline__name-link" href="/a/jr">Jane Roe</a></div>',
+     ["Jane Roe"]),
+    ('<div><span class="author-bio">Jane Roe writes about bridges.</span></div>', []),
+])
+def test_author_class_spellings(markup: str, expected: list[str]) -> None:
+    assert authors(top=markup) == expected
+
+
+def test_bem_author_element_of_a_teaser_block_is_the_byline() -> None:
+    top = ('<header><span class="byline"><ul class="teaser__author--list">'
+           '<li class="teaser__author--item"><a class="author vcard" href="/a/jr">Jane Roe</a>'
+           '</li></ul></span></header>')
+    assert authors(top=top) == ["Jane Roe"]
+    boxed = ('<div class="teaser"><span class="teaser__author">Ann Lee</span></div>')
+    assert authors(top=boxed) == []
+
+
+def test_soft_hyphens_are_removed_from_names() -> None:
+    assert clean_authors(["Mat\u00adthi\u00adas Roe"], None) == ["Matthias Roe"]
+
+
+def test_site_name_in_another_word_order_is_the_publisher() -> None:
+    site = "Fraktion Bündnis Example"
+    assert clean_authors(["Bündnis Example Fraktion"], site) == []
+    assert clean_authors(["Jane Roe"], site) == ["Jane Roe"]
+
+
+@pytest.mark.parametrize(("markup", "expected"), [
+    ('<p class="byline">By <a class="author__name" href="/a/jr">Jane Roe'
+     '<span class="screen-reader-text">Jane Roe</span></a></p>', ["Jane Roe"]),
+    ('<p class="byline"><a class="author__name" href="/a/jr">Jane Roe '
+     '<span class="sr-only">Jane Roe</span></a></p>', ["Jane Roe"]),
+])
+def test_screen_reader_copy_of_the_name(markup: str, expected: list[str]) -> None:
+    assert authors(top=markup) == expected
+
+
+@pytest.mark.parametrize(("markup", "expected"), [
+    ("<p><b>Von Ines Roe, Washington</b></p>", ["Ines Roe"]),
+    ("<p><b>By Jane Roe, Reuters</b></p>", ["Jane Roe", "Reuters"]),
+    ("<p><b>By Jane Roe, AFP</b></p>", ["Jane Roe", "AFP"]),
+    ("<p><b>Von Hans Meier, Eva Lang</b></p>", ["Hans Meier", "Eva Lang"]),
+])
+def test_place_after_a_written_out_byline(markup: str, expected: list[str]) -> None:
+    assert authors(top=markup) == expected

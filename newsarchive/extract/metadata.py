@@ -16,6 +16,7 @@ import html
 import json
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +24,8 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
+
+from newsarchive.clean.wire import WIRE_ALIASES
 
 __all__ = [
     "ARTICLE_TYPES",
@@ -58,7 +61,7 @@ _BY = re.compile(r"^(?:(?:posted|written|published|text|story|reported)\s+by|by|
                  r"texte|par|por|di|door|av|af|autor|autorin|auteur|írta|szerző)\s*:?\s+",
                  re.IGNORECASE)
 _AUTHOR_SPLIT = re.compile(
-    r"\s*(?:,|;|\s&\s|\s\|\s|\s(?:and|und|és|et|y|og|och|en|e|ve|i|и)\s)\s*", re.IGNORECASE)
+    r"\s*(?:,|;|、|\s&\s|\s\|\s|\s(?:and|und|és|et|y|og|och|en|e|ve|i|и)\s)\s*", re.IGNORECASE)
 _MOJIBAKE = re.compile("[ÃÂ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e"
                        "\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]")
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|»|«|/|:)\s+")
@@ -413,15 +416,17 @@ def clean_authors(raw: Iterable[str], site: str | None,
     Returns:
         Names in page order, without duplicates (case-insensitive, first spelling kept).
 
-    Resolves HTML character references; drops e-mail addresses, URLs, parenthesised
-    additions (``"Jane Roe (jr)"``), names equal to, inside or containing the site name,
-    desk names (:data:`_NOT_A_NAME`: "Staff", "Redaktion", ...), company names (a legal
-    form after the first word: "GmbH", "e.V.", "Inc", ...; a company is a publisher, not a
-    person writing), copyright lines and texts of more than :data:`_MAX_NAME_WORDS` words
-    (job titles, sentences); removes a leading "By"/"Von"/"Par"/"Posted by"; splits
+    Resolves HTML character references and removes soft hyphens; drops e-mail addresses,
+    URLs, parenthesised additions (``"Jane Roe (jr)"``), names equal to, inside or
+    containing the site name, desk names (:data:`_NOT_A_NAME`: "Staff", "Redaktion", ...)
+    and names with a desk word (:func:`_desk_name`: "Multimedia Redaktion", "Redacción
+    LR", "CNN Staff"), company names (a legal form after the first word: "GmbH", "e.V.",
+    "Inc", ...; a company is a publisher, not a person writing), copyright lines and texts
+    of more than :data:`_MAX_NAME_WORDS` words (job titles, sentences); removes a leading
+    "By"/"Von"/"Par"/"Posted by" and a Korean/Japanese role after the name; splits
     ``"A and B"``, ``"A, B"``, ``"A & B"`` (also German ``und``, Hungarian ``és``, French
     ``et``, Spanish ``y``, Nordic ``og``/``och``, Dutch ``en``, Italian and Portuguese
-    ``e``, Turkish ``ve``, Polish ``i``, Russian ``и``).
+    ``e``, Turkish ``ve``, Polish ``i``, Russian ``и``) and at the CJK list comma ``、``.
 
     A byline naming the publisher drops everything after it too, since CMSs write
     "Publisher, City, Country" and "Jane Roe, Publisher, City" (the entries between
@@ -441,6 +446,7 @@ def clean_authors(raw: Iterable[str], site: str | None,
         if _names_own_host(value, others):
             continue
         value = _HANDLE.sub("", _PARENS.sub("", _unescaped(_EMAIL.sub(" ", value))))
+        value = value.replace("\u00ad", "")  # soft hyphens from hyphenated markup
         if not value or _URLISH.search(value) or _COPYRIGHT.search(value):
             continue
         value = _BY.sub("", value)
@@ -461,6 +467,8 @@ def clean_authors(raw: Iterable[str], site: str | None,
                 continue
             if key in _NOT_A_NAME or len(name.split()) > _MAX_NAME_WORDS:
                 continue
+            if _desk_name(name):
+                continue  # "Multimedia Redaktion", "Redacción LR", "CNN Staff"
             if len(name.split()) > 1 and name.split()[-1] in _DATE_LEAD_WORDS:
                 continue
             if any(w.lower().rstrip(",") in _LEGAL_FORMS for w in name.split()[1:]):
@@ -505,21 +513,41 @@ def _is_publisher(name: str, site: str | None, others: set[str]) -> bool:
     """Whether a byline name is the publisher: one of the ``others`` keys, their
     initials, (four letters or more) inside or around the site name unless the site
     is named after the person ("Jane Roe's blog"), a name beginning with a publisher key
-    of :data:`_MIN_PREFIX_KEY` letters or more ("Example Kitchens" on example.com), or
-    three or more words whose initials are a publisher key ("Deutsches Rotes Kreuz" on
-    drk.de; two-word initials would also match people)."""
+    of :data:`_MIN_PREFIX_KEY` letters or more ("Example Kitchens" on example.com), the
+    site name's words in another order ("Die Partei Fraktion" for "Fraktion Die Partei"),
+    or three or more words whose initials are a publisher key ("Deutsches Rotes Kreuz" on
+    drk.de; two-word initials would also match people). Non-ASCII letters are also
+    compared as hosts spell them (:func:`_ascii_keys`)."""
     key = _key(name)
     if not key:
         return False
     site_key = _key(site) if site else ""
-    if key in others or _acronym_of(name, others) or (
+    if key in others or not others.isdisjoint(_ascii_keys(key)) or _acronym_of(name, others) or (
             bool(site_key) and len(key) >= 4 and not _possessive(name, site)
             and (key in site_key or site_key in key)):
         return True
     if any(len(k) >= _MIN_PREFIX_KEY and key.startswith(k) for k in others):
         return True
+    if site and " " in name and sorted(_key(w) for w in name.split()) == sorted(
+            _key(w) for w in site.split()):
+        return True  # the site's words in another order ("Fraktion X" / "X Fraktion")
     words = [w for w in re.split(r"[\s\-/]+", name) if w[:1].isalpha()]
     return len(words) >= 3 and "".join(w[0] for w in words).lower() in others
+
+
+#: How host names spell letters they cannot carry: German umlauts as two letters
+#: ("SPÖ" on spoe.at), other accented letters without the accent ("Habertürk" on
+#: haberturk.com).
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def _ascii_keys(key: str) -> set[str]:
+    """The ways a host writes a compare key with non-ASCII letters (empty when ASCII)."""
+    if key.isascii():
+        return set()
+    plain = "".join(ch for ch in unicodedata.normalize("NFKD", key)
+                    if not unicodedata.combining(ch))
+    return {key.translate(_UMLAUTS), plain}
 
 
 #: A publisher key this long at the start of a byline makes it the publisher's.
@@ -826,8 +854,12 @@ def _h1_first(meta: PageMetadata) -> list[str]:
 
 
 # --- bylines in the markup ---------------------------------------------------------------
+#: Class names of a byline's element: "author", "post-author", "byline", "vcard fn", also
+#: the name or link element inside the box in BEM and other common spellings
+#: ("author__name", "byline__name-link", "authorname-txt", "author-link").
 _AUTHOR_CLASS = re.compile(r"(?:^|[-_])(?:author|authors|byline|autor|auteur|autore|writer)"
-                           r"(?:[-_]?name)?$|^(?:by|fn)$", re.IGNORECASE)
+                           r"(?:[-_]{0,2}name)?(?:[-_]{1,2}(?:link|txt|text))?$|^(?:by|fn)$",
+                           re.IGNORECASE)
 #: Class/id names of areas whose names are not the article's byline (comments, sidebars,
 #: related-story boxes, the page footer); matched at the start of a class token.
 _NOT_BYLINE_AREA = re.compile(r"(?:sidebar|related|teaser|reply|respond|(?:site-|page-)?footer$)")
@@ -842,7 +874,10 @@ def _outside_comments(element: lxml.html.HtmlElement) -> bool:
         if node.tag in ("footer", "aside") and not in_article:
             return False
         tokens = f"{node.get('class') or ''} {node.get('id') or ''}".lower().split()
-        if any(_NOT_BYLINE_AREA.match(t) or "comment" in t for t in tokens):
+        # a BEM element named after the author ("teaser__author--item") is the byline
+        # itself; whether its block is another story's is left to the ancestors
+        if any((_NOT_BYLINE_AREA.match(t) and "author" not in t) or "comment" in t
+               for t in tokens):
             return False
     return True
 
@@ -916,20 +951,49 @@ def _names_prefix(text: str) -> str:
     for count in range(len(parts), 0, -1):
         head = ",".join(parts[:count]).strip()
         if head and _names_only(head):
+            if count > 1 and _place_after_name(parts[0], parts[count - 1]):
+                head = ",".join(parts[:count - 1]).strip()
             return head.rstrip(".")
     return ""
 
 
+def _place_after_name(first: str, last: str) -> bool:
+    """Whether the last entry of a written-out byline is the writer's place, as German
+    and English bylines write it ("Von Ines Roe, Washington", "By Jane Roe, Paris"):
+    one capitalised word (not an acronym, not a wire service such as "Reuters") after a
+    name of two words or more."""
+    word = last.strip().rstrip(".")
+    return (len(first.split()) >= 2 and " " not in word and word[:1].isupper()
+            and not word.isupper() and word not in _WIRE_NAMES)
+
+
+#: Wire services written as one word after a byline's comma ("Jane Roe, Reuters").
+_WIRE_NAMES = frozenset(alias for aliases in WIRE_ALIASES.values() for alias in aliases
+                        if " " not in alias)
 #: Elements whose own text may be a written-out byline.
 _TEXT_BYLINE_TAGS = frozenset({"p", "span", "div", "small", "address", "li", "em", "strong",
                                "i", "b", "h4", "h5", "h6"})
 
 
 def _byline_text(text: str) -> str:
+    text = _undoubled(text)
     lead = _BYLINE_LEAD.match(text)
     if lead is not None and not _particle_in_name(lead.group(0), text[lead.end():]):
         text = text[lead.end():]
     return _BYLINE_TAIL.sub("", text)
+
+
+def _undoubled(text: str) -> str:
+    """A text written twice in a row once: the visible name and its copy for screen
+    readers (``<a>Jane Roe<span class="screen-reader-text">Jane Roe</span></a>``)."""
+    half = len(text) // 2
+    if len(text) > 3 and text[:half] == text[half:]:
+        return text[:half]
+    words = text.split()
+    half = len(words) // 2
+    if len(words) > 1 and len(words) % 2 == 0 and words[:half] == words[half:]:
+        return " ".join(words[:half])
+    return text
 
 
 def _particle_in_name(lead: str, rest: str) -> bool:
@@ -943,13 +1007,16 @@ def _particle_in_name(lead: str, rest: str) -> bool:
             and all(w in _PARTICLES for w in after[:-1]))
 
 
-def _markup_bylines(root: lxml.html.HtmlElement) -> list[str]:
-    """Byline texts from ``itemprop=author``, else ``rel=author`` links, else elements whose
-    class names an author/byline (``author``, ``post-author``, ``byline``, ``vcard fn``),
-    else short elements whose text is a written-out byline ("Posted by ...", "Von ...",
-    "Par ..."); outside comments, sidebars, related-story boxes and page footers. Of
-    several ``itemprop``/``rel`` matches only those in the first one's block (same
-    parent or grandparent) count: later ones are bylines of teasers and related links."""
+def _markup_byline_sources(root: lxml.html.HtmlElement) -> list[list[str]]:
+    """Byline texts of the markup, one list per kind of evidence in order of trust:
+    ``itemprop=author``, ``rel=author`` links, elements whose class names an author/byline
+    (``author``, ``post-author``, ``byline``, ``vcard fn``), short elements whose text is a
+    written-out byline ("Posted by ...", "Von ...", "Par ..."); outside comments, sidebars,
+    related-story boxes and page footers. Of several ``itemprop``/``rel`` matches only
+    those in the first one's block (same parent or grandparent) count: later ones are
+    bylines of teasers and related links; of class and text matches only the first. The
+    caller takes the first list that still names someone after cleaning: a ``rel=author``
+    link to the site's own name does not hide the ``vcard`` name next to it."""
     buckets: list[list[str]] = [[], [], [], []]
     firsts: list[Any] = [None, None, None, None]
     body = root.find("body")
@@ -968,8 +1035,10 @@ def _markup_bylines(root: lxml.html.HtmlElement) -> list[str]:
             value, index = element.text_content(), 1
         elif any(_AUTHOR_CLASS.search(c) for c in classes):
             if any(_AUTHOR_CLASS.search(c) for d in element.iterdescendants()
-                   if isinstance(d.tag, str) for c in (d.get("class") or "").split()):
+                   if isinstance(d.tag, str) for c in (d.get("class") or "").split()
+                   if not _bare_label(_norm(d.text_content()))):
                 continue  # a wrapper ("byline") around the name's own element
+            # (not around a mere label: "<span class=label--authors>Auteur:</span> Jane Roe")
             value, index = element.text_content(), 2
         elif element.tag in _TEXT_BYLINE_TAGS:
             own = (element.text or "").lstrip()
@@ -996,11 +1065,8 @@ def _markup_bylines(root: lxml.html.HtmlElement) -> list[str]:
                 elif not _same_block(firsts[index], element):
                     continue  # another story's byline (teasers, related links)
                 buckets[index].append(text)
-    for index, bucket in enumerate(buckets):
-        if bucket:
-            # Class and text matches beyond the first are mostly teaser and box bylines.
-            return bucket[:8] if index < 2 else bucket[:1]
-    return []
+    # Class and text matches beyond the first are mostly teaser and box bylines.
+    return [bucket[:8] if index < 2 else bucket[:1] for index, bucket in enumerate(buckets)]
 
 
 #: Words standing for no person: desk and role names.
@@ -1017,23 +1083,48 @@ _NOT_A_NAME = frozenset({
     # picture supplied by others
     "anónimo", "anonimo", "anonyme", "anonym", "zvg",
 })
+#: A desk word anywhere in a byline name ("Multimedia Redaktion", "Redacción LR",
+#: "Online-Redaktion", "Web Desk"): newsroom desks in German, Spanish, French, Italian,
+#: Hungarian and English, also as the end of a German compound.
+_DESK_WORD = re.compile(r"(?:^|[\s\-/.])(?:\w*redaktion|redacci[oó]n|r[ée]daction|redazione|"
+                        r"szerkesztőség|news\s?room|desk)(?=$|[\s\-/.,])", re.IGNORECASE)
+
+
+def _desk_name(name: str) -> bool:
+    """Whether a byline name is a newsroom desk rather than a person: a
+    :data:`_DESK_WORD`, or "Staff" placed as desks place it; "Staff" is also a surname
+    ("Jörg Staff"), so it counts only when it opens the name ("Staff Writer"), is
+    followed by another word ("HLNF Staff Report") or follows only acronyms
+    ("CNN Staff")."""
+    if _DESK_WORD.search(name):
+        return True
+    words = name.split()
+    return len(words) > 1 and any(
+        word.lower() == "staff" and (index == 0 or index < len(words) - 1
+                                     or all(w.isupper() for w in words[:index]))
+        for index, word in enumerate(words))
 #: Social-media handles after a name ("Jane Roe @janeroe").
 _HANDLE = re.compile(r"\s*@\w+")
 #: Labels in front of a name; credits for pictures are not bylines.
 _PICTURE_LABEL = re.compile(r"^(?:foto|fotos|photo|photos|bild|bilder|image|images|grafik|"
                             r"illustration|quelle|source)\b", re.IGNORECASE)
 _LABEL = re.compile(r"^[^:]{1,25}:\s+")
+#: The role Korean and Japanese bylines write after the name: "신현주 기자" (reporter),
+#: "특파원" (correspondent), "記者", "特派員", "編集委員" (senior staff writer).
+_ROLE_AFTER = re.compile(r"\s*(?:기자|특파원|記者|特派員|編集委員)$")
 
 
 def _name_part(part: str) -> str:
     """One name of a split byline: label ("Interview: ", "Author: ") and "By" removed,
-    trailing punctuation trimmed (a final period kept after an initial or "Jr.");
-    ``""`` for picture credits ("Foto: ...")."""
+    trailing punctuation trimmed (a final period kept after an initial or "Jr."), a
+    Korean/Japanese role after the name (:data:`_ROLE_AFTER`) cut; ``""`` for picture
+    credits ("Foto: ...")."""
     part = part.strip(" :-|·,")
     if _PICTURE_LABEL.match(part):
         return ""
     part = _LABEL.sub("", part, count=1)
     part = _BY.sub("", part).split("·")[0].strip(" :-|·,")
+    part = _ROLE_AFTER.sub("", part)
     if part.endswith(".") and len(part.rsplit(None, 1)[-1]) > 3:
         part = part.rstrip(".")
     return part
@@ -1048,15 +1139,19 @@ def choose_authors(meta: PageMetadata, site: str | None) -> list[str]:
     """Byline names from the first source that yields any after cleaning: JSON-LD
     ``author`` (``@id`` references resolved in the page's ``@graph``), then meta tags
     (:data:`AUTHOR_META`, the Twitter card "Written by" pair), then the markup
-    (:attr:`PageMetadata.bylines`).
+    (:func:`_markup_byline_sources`, the first kind that names someone; kept in
+    :attr:`PageMetadata.bylines`).
     Authors that are the publisher (any of :func:`publisher_keys`, or a JSON-LD author
-    node with the publisher's ``@id``/``url``) fall through to the next source."""
+    node with the publisher's ``@id``/``url``) fall through to the next source, except on
+    a personal site: one whose JSON-LD publisher is a Person, or whose name is that of
+    its JSON-LD author typed only ``Person`` (:func:`_site_of_person`)."""
     by_id = {node["@id"]: node for node in meta.jsonld_nodes
              if isinstance(node.get("@id"), str)}
-    publishers = publisher_keys(meta, site, by_id)
+    ld_authors = _resolve(meta.ld("author"), by_id)
+    personal = _site_of_person(ld_authors, _resolve(meta.ld("publisher"), by_id), site)
+    publishers = set() if personal else publisher_keys(meta, site, by_id)
     if not publishers:
         site = None  # a personal site: its name is the author's
-    ld_authors = _resolve(meta.ld("author"), by_id)
     if publishers:
         ld_authors = [a for a in (ld_authors if isinstance(ld_authors, list) else [ld_authors])
                       if not _is_publisher_node(a, meta.ld("publisher"), publishers)]
@@ -1065,9 +1160,30 @@ def choose_authors(meta: PageMetadata, site: str | None) -> list[str]:
         names = clean_authors(raw, site, publishers)
         if names:
             return names
-    if meta.bylines is None:
-        meta.bylines = _markup_bylines(meta.root) if meta.root is not None else []
-    return clean_authors(meta.bylines, site, publishers)
+    for source in _markup_byline_sources(meta.root) if meta.root is not None else []:
+        names = clean_authors(source, site, publishers)
+        if names:
+            meta.bylines = source
+            return names
+    meta.bylines = []
+    return []
+
+
+def _site_of_person(ld_authors: Any, publisher: Any, site: str | None) -> bool:
+    """Whether the site is named after its JSON-LD author: a node typed only ``Person``
+    whose name is the site name ("Wolfgang Schmale" on wolfgangschmale.eu; Yoast SEO
+    writes such a Person for a blogger's own site), while no JSON-LD ``publisher`` node
+    carries that name (news sites that type their own name as the author's Person,
+    "Euronews" with publisher Organization "Euronews", are publishers). A Yoast node
+    typed Person and Organization is handled by :func:`publisher_keys` when it is also
+    the publisher."""
+    site_key = _key(site) if site else ""
+    if not site_key or any(_key(name) == site_key for name in _author_names(publisher)):
+        return False
+    nodes = ld_authors if isinstance(ld_authors, list) else [ld_authors]
+    return any(
+        isinstance(node, dict) and _types_of(node) == {"person"}
+        and any(_key(name) == site_key for name in _author_names(node)) for node in nodes)
 
 
 def _is_publisher_node(node: Any, publisher: Any, keys: set[str]) -> bool:
