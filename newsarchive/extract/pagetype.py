@@ -68,6 +68,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
 import lxml.html
+from lxml import etree
 
 from .metadata import ARTICLE_TYPES, LISTING_TYPES, PageMetadata
 
@@ -334,13 +335,21 @@ def url_has_slug(url: str) -> bool:
     return any(re.fullmatch(r"[0-9]{5,}", v) for _, v in parse_qsl(parts.query))
 
 
+#: Links whose text can normalize to 20+ characters (``str.lower`` at most doubles a length).
+_LONG_ANCHORS = etree.XPath("descendant-or-self::a[string-length(.) >= 10]")
+
+
 def _linked_lines(root: lxml.html.HtmlElement, body: str) -> float:
-    anchors = {_norm(a.text_content()) for a in root.iter("a")}
-    anchors = {a for a in anchors if len(a) >= 20}
+    """Share (0..1) of the characters of ``body``'s non-blank lines in lines whose
+    normalized text (:func:`_norm`, 20+ characters) is that of a link on the page. Only
+    the links long enough to match are read, and only when a line could match."""
     lines = [line for line in body.split("\n") if line.strip()]
     total = sum(len(line) for line in lines)
-    if not total:
+    wanted = {norm for norm in map(_norm, lines) if len(norm) >= 20}
+    if not total or not wanted:
         return 0.0
+    anchors = {norm for norm in (_norm(a.text_content()) for a in _LONG_ANCHORS(root))
+               if norm in wanted}
     return sum(len(line) for line in lines if _norm(line) in anchors) / total
 
 
