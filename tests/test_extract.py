@@ -460,3 +460,15 @@ def test_blog_prefix_before_the_heading_is_dropped() -> None:
     head = '<meta property="og:title" content="Blog Archive » Council approves harbour bridge">'
     article = extract_page(_simple(head), URL, crawled_at=CRAWLED)
     assert article.title == "Council approves harbour bridge"
+
+
+def test_shrink_giant_tags_only_changes_a_giant_start_tag() -> None:
+    from newsarchive.extract import MAX_TAG_CHARS, shrink_giant_tags
+
+    text = "x" * (MAX_TAG_CHARS + 1)
+    # a long run of text after a tag that closed, or after a "<" that a later "<" follows,
+    # is not a start tag: the page is returned as it is
+    for page in (f"<p>{text}</p>", f"<p>a < {text}<b>bold</b></p>"):
+        assert shrink_giant_tags(page) is page
+    page = "<div>" * 100 + f"<p title=\"{text}\">kept</p>"
+    assert shrink_giant_tags(page) == "<div>" * 100 + "<p>kept</p>"

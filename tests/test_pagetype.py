@@ -8,7 +8,13 @@ import lxml.html
 import pytest
 
 from newsarchive.extract import NotAnArticle, extract_page
-from newsarchive.extract.pagetype import ambiguous_listing_url, page_signals
+from newsarchive.extract.metadata import read_metadata
+from newsarchive.extract.pagetype import (
+    _teasers,
+    _text_and_link_chars,
+    ambiguous_listing_url,
+    page_signals,
+)
 
 CRAWLED = datetime(2022, 7, 7, 15, 0, tzinfo=UTC)
 
@@ -119,3 +125,100 @@ def test_link_share_is_measured_outside_the_chrome() -> None:
     # Too little text outside the chrome (under 500 characters): the whole page counts.
     small = "<p>" + "a" * 300 + "<a href=\"/x\">" + "b" * 100 + "</a></p>"
     assert _link_share(small + chrome) == pytest.approx(1000 / 1300)
+
+
+def test_text_and_link_chars_counts_visible_text() -> None:
+    page = lxml.html.document_fromstring(
+        "<html><body><div id=\"m\"> abc <a href=\"/x\">de<b>f</b><script>var x;</script></a>"
+        "gh <!-- note --> ij<style>p{}</style>kl</div>"
+        "<div ROLE=\"Navigation\"><a href=\"/y\">mnop</a>q<svg><text>drawn</text></svg></div>"
+        "<footer>rs<a href=\"/z\">t</a></footer></body></html>")
+    # visible: abc de f gh ij kl (12, 3 linked) | mnop q (5, 4 linked; chrome by its role in
+    # any case) | rs t (3, 1 linked; chrome); not the script, style, svg or comment
+    assert _text_and_link_chars(page.find("body")) == (20, 8, 12, 3)
+    # The measured element itself can be chrome; the chrome above it does not count.
+    nav = page.xpath("//div[@role]")[0]
+    assert _text_and_link_chars(nav) == (5, 4, 0, 0)
+    assert _text_and_link_chars(page.xpath("//footer/a")[0]) == (1, 1, 1, 1)
+
+
+def test_teasers_count_linked_headings_and_cards() -> None:
+    page = lxml.html.document_fromstring(
+        "<html><body><h2><a href=\"/a\">One</a></h2><a href=\"/b\"><h3>Two</h3></a>"
+        "<h4>Plain heading</h4><h6><a href=\"/c\">Not a headline level</a></h6>"
+        "<article><h3>Card</h3><p><a href=\"/d\">more</a></p></article>"
+        "<article><h3><a href=\"/e\">Linked card</a></h3></article>"
+        "<article><p><a href=\"/f\">no heading</a></p></article></body></html>")
+    # One, Two, the card with an unlinked heading, and the linked heading of the last card
+    assert _teasers(page) == 4
+
+
+def _signals(head: str, heading: str) -> tuple[bool, bool]:
+    html = (f"<html><head>{head}</head><body><div><p>intro</p>{heading}<p>{STORY}</p></div>"
+            f"</body></html>")
+    root = lxml.html.document_fromstring(html)
+    signals = page_signals(root, read_metadata(root, "https://x.example/a-b-c"),
+                           "https://x.example/a-b-c", STORY)
+    return signals.headline, signals.dated_headline
+
+
+@pytest.mark.parametrize(
+    ("title", "heading", "expected"),
+    [
+        # the heading is the title, or a part of it
+        ("Rebuilding the village hall", "<h1>Rebuilding the village hall</h1>", (True, False)),
+        ("Rebuilding the village hall | Parish News", "<h1>Rebuilding the village hall</h1>",
+         (True, False)),
+        # the heading holds the headline part of the title and a kicker
+        ("Rebuilding the village hall | Parish News",
+         "<h1>After the flood - Rebuilding the village hall</h1>", (True, False)),
+        # ... with its date in it, or beside it as the parent's only <time>
+        ("Rebuilding the village hall - Parish News",
+         "<h1><time datetime=\"2022-02-01\">1 February 2022</time> "
+         "Rebuilding the village hall</h1>", (True, True)),
+        ("Rebuilding the village hall", "<time>1 February 2022</time>"
+         "<h2>Rebuilding the village hall</h2>", (True, True)),
+        ("Rebuilding the village hall", "<time>1 February</time><time>2 February</time>"
+         "<h2>Rebuilding the village hall</h2>", (True, False)),
+        # a short part (a site or section name) does not make a heading the headline
+        ("Parish News | Rebuilding the village hall", "<h1>Parish News of the month</h1>",
+         (False, False)),
+        # nor does a long heading around the title (a blurb quoting it)
+        ("Rebuilding the village hall", "<h2>Everything you need to know about rebuilding "
+         "the village hall, the roof, the volunteers and the spring opening</h2>",
+         (False, False)),
+        ("Rebuilding the village hall", "<h1><a href=\"/r\">Rebuilding the village hall</a></h1>",
+         (False, False)),
+    ],
+)
+def test_headline_shown(title: str, heading: str, expected: tuple[bool, bool]) -> None:
+    assert _signals(f"<title>{title}</title>", heading) == expected
+
+
+def _dated_menu_page(heading: str) -> str:
+    menu = f"<div><ul>{_menu(200)}</ul></div>"
+    return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<title>Rebuilding the village hall - Parish News</title>"
+            f"<meta property=\"og:type\" content=\"website\"></head><body>{menu}"
+            f"<main>{heading}<p>{STORY}</p></main></body></html>")
+
+
+def test_dated_headline_makes_the_links_navigation() -> None:
+    url = "https://news.example/club/news/rebuilding-the-village-hall"
+    dated = ("<h1><time datetime=\"2022-02-01\">1 February 2022</time> "
+             "Rebuilding the village hall</h1>")
+    article = extract_page(_dated_menu_page(dated), url, crawled_at=CRAWLED)
+    assert "Sentence 12 of the report" in article.body
+    with pytest.raises(NotAnArticle) as info:
+        extract_page(_dated_menu_page("<h1>Rebuilding the village hall</h1>"), url,
+                     crawled_at=CRAWLED)
+    assert info.value.reason == "listing"
+
+
+def test_dated_headline_over_a_teaser_list_stays_a_listing() -> None:
+    url = "https://news.example/club/news/rebuilding-the-village-hall"
+    dated = ("<h1><time datetime=\"2022-02-01\">1 February 2022</time> "
+             "Rebuilding the village hall</h1>" + teaser_list(12))
+    with pytest.raises(NotAnArticle) as info:
+        extract_page(_dated_menu_page(dated), url, crawled_at=CRAWLED)
+    assert info.value.reason == "listing"

@@ -17,6 +17,8 @@ import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
+from lxml import etree
+
 from newsarchive.dedup.urls import article_id, domain_of, is_later_page, normalize_url, same_site
 from newsarchive.items import Article, DiscoveryHints
 
@@ -48,6 +50,10 @@ _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 #: attributes would otherwise hold a page for minutes.
 MAX_TAG_CHARS = 65536
 _TAG_NAME = re.compile(r"<([a-zA-Z][\w:-]{0,30})")
+#: A ``<`` followed by more than :data:`MAX_TAG_CHARS` characters without ``<`` or ``>``:
+#: the one case :func:`shrink_giant_tags` changes. Scanned in linear time (each run stops
+#: at the next ``<``), unlike splitting the page into pieces.
+_GIANT_TAG = re.compile(f"<[^<>]{{{MAX_TAG_CHARS}}}")
 
 
 #: Most byline names kept: a page naming more lists contributors, not a byline (the
@@ -73,7 +79,7 @@ def shrink_giant_tags(text: str) -> str:
 
     One pass over the text (split at ``>``), so hostile input cannot make it slow.
     """
-    if len(text) <= MAX_TAG_CHARS:
+    if len(text) <= MAX_TAG_CHARS or not _GIANT_TAG.search(text):
         return text
     pieces = text.split(">")
     changed = False
@@ -88,6 +94,10 @@ def shrink_giant_tags(text: str) -> str:
             pieces[index] = piece[:opening] + "<" + name.group(1)
             changed = True
     return ">".join(pieces) if changed else text
+
+
+#: ``<p>`` elements of the page, counted in libxml2 (no Python object per element).
+_PARAGRAPH_COUNT = etree.XPath("count(descendant-or-self::p)")
 _LOOKS_HTML = re.compile(rb"<(?:!doctype|html|head|body|p|div|article|title)\b", re.IGNORECASE)
 
 
@@ -230,7 +240,7 @@ def _extract(
     root = parse_html(text)
     if root is None:
         raise NotAnArticle("empty", "no document")
-    paragraphs = sum(1 for _ in root.iter("p"))
+    paragraphs = int(_PARAGRAPH_COUNT(root))
     if paragraphs > MAX_PARAGRAPHS:
         raise NotAnArticle("oversized", f"{paragraphs} paragraphs")
     meta = read_metadata(root, url)

@@ -31,7 +31,8 @@ Decision (:func:`classify`):
    JSON-LD article type                                            +2
    JSON-LD list type (and no article type)                         −2
    ``og:type=article`` (no JSON-LD list type) / ``og:type=website``  +0.5 / −0.5
-   own headline shown as an unlinked heading                       +1
+   own headline shown as an unlinked heading (the title, a part of
+   it, or a heading holding a headline-long part of it)            +1
    article-like URL (slug, numeric id, ``.html``)                  +1
    clean layout: < :data:`MANY_TEASERS` headline links, link text
    share < :data:`MAX_LINK_SHARE`, linked lines < 0.3               +1
@@ -43,8 +44,10 @@ Decision (:func:`classify`):
    link share < :data:`MAX_LINK_SHARE`, linked lines < 0.3, main text
    ≥ :data:`SHORT_BODY_WORDS` words)
    link text share ≥ :data:`MAX_LINK_SHARE` (not counted for pages  −1
-   with article markup, < :data:`SOME_TEASERS` headline links and a
-   main text of ≥ :data:`SHORT_BODY_WORDS` words: links = navigation)
+   with article markup or a dated headline — a ``<time>`` in or
+   beside the shown headline —, < :data:`SOME_TEASERS` headline
+   links and a main text of ≥ :data:`SHORT_BODY_WORDS` words:
+   links = navigation)
    ≥ 30 % of the main text is verbatim link text                   −1
    no article markup (JSON-LD or ``og:type=article``), ≥
    :data:`SOME_TEASERS` headline links, main text < :data:`SHORT_BODY_WORDS`  −1.5
@@ -68,6 +71,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
 import lxml.html
+from lxml import etree
 
 from .metadata import ARTICLE_TYPES, LISTING_TYPES, PageMetadata
 
@@ -210,7 +214,11 @@ class PageSignals:
         linked_lines: share of the main text's characters in lines that are, verbatim, the
             text of a link on the page (headline teasers that the extractor kept).
         headline: the page's own headline is shown as an unlinked heading (``h1``–``h3``
-            whose text is, or is contained in, ``og:title``/``<title>``/JSON-LD headline).
+            whose text is, or is contained in, ``og:title``/``<title>``/JSON-LD headline,
+            or holds a part of one of them of :data:`MIN_HEADLINE_CHARS`+ characters and
+            is at most twice as long).
+        dated_headline: that headline has a ``<time>`` element in it or beside it (the
+            only one in the heading's parent).
         url_slug: the URL path has an article-like segment: a slug of 3+ words joined by
             ``-``/``_``, a numeric id of 5+ digits, a ``.html`` document, or a name
             after a ``/YYYY/MM/DD/`` date.
@@ -227,6 +235,7 @@ class PageSignals:
     body_words: int
     linked_lines: float = 0.0
     headline: bool = False
+    dated_headline: bool = False
     url_slug: bool = False
     url_ambiguous: bool = False
 
@@ -334,39 +343,84 @@ def url_has_slug(url: str) -> bool:
     return any(re.fullmatch(r"[0-9]{5,}", v) for _, v in parse_qsl(parts.query))
 
 
+#: Links whose text can normalize to 20+ characters (``str.lower`` at most doubles a length).
+_LONG_ANCHORS = etree.XPath("descendant-or-self::a[string-length(.) >= 10]")
+
+
 def _linked_lines(root: lxml.html.HtmlElement, body: str) -> float:
-    anchors = {_norm(a.text_content()) for a in root.iter("a")}
-    anchors = {a for a in anchors if len(a) >= 20}
+    """Share (0..1) of the characters of ``body``'s non-blank lines in lines whose
+    normalized text (:func:`_norm`, 20+ characters) is that of a link on the page. Only
+    the links long enough to match are read, and only when a line could match."""
     lines = [line for line in body.split("\n") if line.strip()]
     total = sum(len(line) for line in lines)
-    if not total:
+    wanted = {norm for norm in map(_norm, lines) if len(norm) >= 20}
+    if not total or not wanted:
         return 0.0
+    anchors = {norm for norm in (_norm(a.text_content()) for a in _LONG_ANCHORS(root))
+               if norm in wanted}
     return sum(len(line) for line in lines if _norm(line) in anchors) / total
 
 
-def _headline_shown(root: lxml.html.HtmlElement, meta: PageMetadata | None) -> bool:
+#: Separators between a headline and the site's name in ``<title>`` and ``og:title``
+#: ("Headline | Site", "Site - Headline"; a colon is not one: it often sits in the headline).
+_TITLE_SEPARATORS = re.compile(r"\s+[|\-\u2013\u2014\u00b7/]{1,2}\s+")
+#: A title part this long (characters) is a headline, not a section or site name.
+MIN_HEADLINE_CHARS = 20
+
+
+def _title_parts(titles: list[str]) -> set[str]:
+    parts = set(titles)
+    for title in titles:
+        parts.update(_TITLE_SEPARATORS.split(title))
+    return {part for part in parts if len(part) >= MIN_HEADLINE_CHARS}
+
+
+def _shows_title(text: str, titles: list[str], parts: set[str]) -> bool:
+    """The heading is the title (or a part of it), or holds a headline-long part of it
+    together with at most as much again (a kicker or a date printed in the heading)."""
+    if any(text == t or text in t for t in titles):
+        return True
+    return any(part in text and len(text) <= 2 * len(part) for part in parts)
+
+
+def _headline(
+    root: lxml.html.HtmlElement, meta: PageMetadata | None
+) -> lxml.html.HtmlElement | None:
+    """The first unlinked ``h1``–``h3`` of at least 10 characters that shows the page's
+    title (JSON-LD headline, ``og:title`` or ``<title>``), or None."""
     titles = []
     if meta is not None:
         titles = [_norm(t) for t in (meta.ld_text("headline"), meta.first("og:title"),
                                       meta.html_title) if t]
     if not titles:
-        return False
+        return None
+    parts = _title_parts(titles)
     for heading in root.iter("h1", "h2", "h3"):
         text = _norm(heading.text_content())
-        if len(text) < 10 or not any(text == t or text in t for t in titles):
+        if len(text) < 10 or not _shows_title(text, titles, parts):
             continue
         if heading.find(".//a[@href]") is None and not any(
             a.tag == "a" for a in heading.iterancestors()
         ):
-            return True
-    return False
+            return heading
+    return None
+
+
+def _dated(heading: lxml.html.HtmlElement) -> bool:
+    """A ``<time>`` element (HTML's mark for a date) sits in the heading or next to it:
+    in the heading's parent, which holds no other ``<time>``. Articles print their date
+    beside the headline; a list of stories has one date per teaser."""
+    if heading.find(".//time") is not None:
+        return True
+    parent = heading.getparent()
+    return parent is not None and len(parent.findall(".//time")) == 1
 
 
 def page_signals(
     root: lxml.html.HtmlElement | None, meta: PageMetadata | None, url: str, body: str
 ) -> PageSignals:
     """Measure the signals of a parsed page (``root``/``meta`` may be None)."""
-    teasers, link_share, linked_lines, headline = 0, 0.0, 0.0, False
+    teasers, link_share, linked_lines, headline, dated = 0, 0.0, 0.0, False, False
     if root is not None:
         teasers = _teasers(root)
         body_el = root.find("body")
@@ -377,7 +431,9 @@ def page_signals(
         else:
             link_share = linked / total if total else 0.0
         linked_lines = _linked_lines(root, body)
-        headline = _headline_shown(root, meta)
+        shown = _headline(root, meta)
+        headline = shown is not None
+        dated = shown is not None and _dated(shown)
     types = meta.jsonld_types if meta is not None else set()
     return PageSignals(
         ld_article=bool(types & ARTICLE_TYPES),
@@ -389,6 +445,7 @@ def page_signals(
         body_words=count_words(body),
         linked_lines=linked_lines,
         headline=headline,
+        dated_headline=dated,
         url_slug=url_has_slug(url),
         url_ambiguous=ambiguous_listing_url(url),
     )
@@ -412,7 +469,8 @@ def article_score(signals: PageSignals) -> float:
         score += 1
     # Article markup, few headline links and a substantial main text: the links are the
     # site's navigation (mega menus, footers full of links), not a list of stories.
-    menu_links = (s.ld_article or s.og_type == "article") and (
+    # A shown headline with its date beside it declares one dated document as well.
+    menu_links = (s.ld_article or s.og_type == "article" or s.dated_headline) and (
         s.teasers < SOME_TEASERS and s.body_words >= SHORT_BODY_WORDS)
     link_heavy = s.link_share >= MAX_LINK_SHARE and not menu_links
     clean = s.teasers < MANY_TEASERS and not link_heavy and s.linked_lines < 0.3
