@@ -14,6 +14,7 @@ from newsarchive.extract.pagetype import (
     _text_and_link_chars,
     ambiguous_listing_url,
     page_signals,
+    url_has_slug,
 )
 
 CRAWLED = datetime(2022, 7, 7, 15, 0, tzinfo=UTC)
@@ -222,3 +223,20 @@ def test_dated_headline_over_a_teaser_list_stays_a_listing() -> None:
     with pytest.raises(NotAnArticle) as info:
         extract_page(_dated_menu_page(dated), url, crawled_at=CRAWLED)
     assert info.value.reason == "listing"
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("https://news.example.com/politics/council-approves-harbour-bridge", True),
+    ("https://news.example.com/story_of_the_day_here", True),
+    ("https://news.example.com/a/1234567", True),
+    ("https://news.example.com/2024/05/07/budget.html", True),
+    ("https://news.example.com/politics/world-news", False),
+    ("https://news.example.com/politics/", False),
+    ("https://news.example.com/tags/über-straße-neu", True),
+    # one 50,000-letter segment: answered by a linear scan (the former pattern backtracked
+    # over the whole run at every position, about a minute for this URL)
+    ("https://news.example.com/" + "a" * 50_000, False),
+    ("https://news.example.com/" + "a" * 50_000 + "-b-c", True),
+])
+def test_url_has_slug(url: str, expected: bool) -> None:
+    assert url_has_slug(url) is expected
