@@ -47,6 +47,15 @@ def test_utf16_pages_with_bom_or_http_label() -> None:
     ):
         article = extract_article(data, URL, headers=headers)
         assert article.body.startswith("The council voted on the Árvíztűrő híd on Tuesday")
+    # a UTF-16 label on UTF-8 bytes (no NUL bytes) is false: the page is read as UTF-8
+    for label in ("utf-16", "utf-16le", "UTF-16BE"):
+        ascii_page = page().encode("ascii")
+        if len(ascii_page) % 2:
+            ascii_page += b" "  # even length: it would decode as UTF-16 without an error
+        article = extract_article(ascii_page, URL,
+                                  headers={"content-type": f"text/html; charset={label}"})
+        assert article.body.startswith("The council voted on the harbour bridge on Tuesday")
+        assert article.title == "Harbour bridge vote"
 
 
 def test_json_ld_nesting_bomb_is_ignored_not_the_page() -> None:

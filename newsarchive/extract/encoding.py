@@ -7,6 +7,7 @@ The order follows the HTML Living Standard's "determine the character encoding" 
 2. the ``charset`` parameter of the HTTP ``Content-Type`` header;
 3. a ``<meta charset>`` / ``<meta http-equiv="Content-Type">`` in the first
    :data:`PRESCAN_BYTES` bytes;
+   (a UTF-16 label on bytes without the NUL bytes of UTF-16 markup is ignored);
 4. detection (charset-normalizer).
 
 Labels are mapped as browsers map them (WHATWG Encoding Standard,
@@ -128,6 +129,15 @@ def _ascii_compatible(codec: str) -> bool:
         "cp437", "cp850", "ascii")
 
 
+def _utf16_like(data: bytes) -> bool:
+    """Whether ``data`` (without a BOM) can be UTF-16 HTML: markup is ASCII, which UTF-16
+    writes with a NUL byte beside every character, so at least a quarter of the first
+    4 KiB are NUL bytes (a page of CJK text with little markup still has its tags' NULs);
+    bytes with next to no NULs are an 8-bit encoding under a wrong label."""
+    head = data[:4096]
+    return bool(head) and head.count(0) * 4 >= len(head)
+
+
 def decode_html(data: bytes | str, content_type: str | None = None) -> tuple[str, str]:
     """Decode an HTML document.
 
@@ -146,6 +156,8 @@ def decode_html(data: bytes | str, content_type: str | None = None) -> tuple[str
         if data.startswith(bom):
             return data[len(bom):].decode(codec, "replace"), codec
     for declared in (_http_charset(content_type), _meta_charset(data)):
+        if declared and declared.startswith("utf-16") and not _utf16_like(data):
+            declared = None  # a false UTF-16 label would turn ASCII markup into CJK text
         if declared:
             if declared != "utf-8" and _MULTIBYTE_UTF8.search(data) and _ascii_compatible(
                 declared
