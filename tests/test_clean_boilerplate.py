@@ -67,10 +67,17 @@ PROMO = [
     "(Credit: Clayton Aldern / Grist)",
     "Credit:",
     "Photo credit: Reuters",
+    "Credit: J. Doe / AP",
     "Bildnachweis: Quelle, cc-Lizenz",
     "(Credits: Amazon Prime Video)",
     "Marco Odermatt, Ski-Star aus der Schweiz. © AFP / MARCO BERTORELLO",
     "(c) Wiley-VCH",
+    "Copyright: Gisele Wender",
+    "Quelle: Deutscher Jagdverband (DJV), 02. Februar 2022, Berlin",
+    "Source: CDC, Chicago Department of Public Health",
+    "(Alle Angaben ohne Gewähr)",
+    "Pressekontakt",
+    "Media contact:",
     # newsletter, affiliate disclosure, table of contents
     "Never miss the latest news by signing up to our newsletter today!",
     "We recommend the best products. We may receive compensation if you buy through links.",
@@ -126,6 +133,9 @@ REAL = [
     "Credit: the lenders agreed to it. Then the market fell.",
     "The © sign marks a protected work, the court said on Monday in its ruling.",
     "Contents of the report were leaked to the press on Monday.",
+    "Source: the ministry. It did not say when the rules would change.",
+    "Quelle des Streits war ein Brief des Ministers an die Länder.",
+    "Alle Angaben ohne Gewähr, sagte der Sprecher, die Liste werde täglich geprüft.",
     "Affiliate links are a common way for blogs to earn money, the study found.",
     "Never miss a chance to see the northern lights, guides say.",
     "Mehr als 300 Menschen kamen zu der Versammlung.",
@@ -223,6 +233,13 @@ def test_heading_with_link_list_at_end() -> None:
     clean, removed = remove_boilerplate(text)
     assert clean == "One.\nTwo.\nThree.\nFour."
     assert removed == ["Most read", "Storm hits the coast", "Council approves tram line"]
+
+
+def test_press_contact_block_at_end() -> None:
+    text = "One.\nTwo.\nThree.\nFour.\nPressekontakt\nMax Muster\nHauptstraße 7\n10119 Berlin"
+    clean, removed = remove_boilerplate(text)
+    assert clean == "One.\nTwo.\nThree.\nFour."
+    assert removed == ["Pressekontakt", "Max Muster", "Hauptstraße 7", "10119 Berlin"]
 
 
 def test_heading_followed_by_sentences_keeps_them() -> None:

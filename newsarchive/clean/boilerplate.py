@@ -204,6 +204,8 @@ _RIGHTS_RE = re.compile(
 # Source: synd (Sputnik: "The views and opinions expressed in the article do not
 # necessarily reflect those of Sputnik."), common op-ed footers.
 _DISCLAIMER_RE = re.compile(
+    # DE liability disclaimer under service lists ("Alle Angaben ohne Gewähr")
+    r"^[\s(\[]*(?:alle\s+)?angaben\s+ohne\s+gewähr\s*[.!)\]]*\s*$|"
     r"^[\s(\[]*(?:the\s+)?(?:views|opinions)\s+(?:and\s+opinions\s+)?expressed\b.{0,120}"
     r"\b(?:do\s+not|don[’']t|does\s+not)\s+necessarily\s+(?:reflect|represent)",
     _FLAGS,
@@ -238,8 +240,9 @@ _TOC_HEADING_RE = re.compile(
 # "Leggi anche"), EN sites ("More from …", "Top stories", "You may also like", "Read
 # next"); DE "Meistgelesen", "Weitere Artikel", "Neueste Artikel"; FR "Les plus lus",
 # "Dans la même rubrique", "À la une"; ES "Lo más leído", "Últimas noticias", "Más
-# noticias"; IT "Articoli correlati", "Più letti"; HU "Legolvasottabb", "Friss hírek",
-# "További hírek", "Kapcsolódó cikkek", "Legfrissebb".
+# noticias"; IT "Articoli correlati", "Più letti"; the contact block that closes a press
+# release ("Pressekontakt", "Media contact": names, addresses, phone numbers); HU
+# "Legolvasottabb", "Friss hírek", "További hírek", "Kapcsolódó cikkek", "Legfrissebb".
 _HEADING_RE = re.compile(
     r"^[\s\-–—•·*|#]*(?:"
     r"latest(?:\s+(?:news|stories|articles|posts|headlines|videos))?"
@@ -253,6 +256,7 @@ _HEADING_RE = re.compile(
     r"|editor[’']?s\s+picks?|(?:from\s+)?around\s+the\s+web|sponsored\s+stories"
     r"|news\s+feed|breaking\s+news|in\s+other\s+news|also\s+in\s+the\s+news"
     # German
+    r"|pressekontakt|press\s+contacts?|media\s+contacts?|medienkontakt"
     r"|meistgelesen(?:e\s+artikel)?|weitere\s+(?:artikel|nachrichten|meldungen)"
     r"|neueste\s+(?:artikel|nachrichten)|aktuelle\s+(?:nachrichten|meldungen)|top-themen"
     r"|mehr\s+zum\s+thema|das\s+könnte\s+sie\s+auch\s+interessieren|auch\s+interessant"
@@ -310,13 +314,16 @@ _SELF_DESCRIPTION_RE = re.compile(
 # templates show under the headline; prose names an address inside a sentence.
 _URL_LINE_RE = re.compile(r"^[\s(\[<]*(?:https?://|www\.)\S+[\s)\]>]*$", _FLAGS)
 
-# An image credit that is the whole line: "(Credit: Clayton Aldern / Grist)", "Photo
-# credit: Reuters", "Credit:". Picture desks put this under every image (a caption
-# convention in EN and DE: "Photo credit", "Bildnachweis"); it names the picture's owner,
-# not a sentence of the story, so the tail is short and has no final period.
+# A credit that is the whole line: "(Credit: Clayton Aldern / Grist)", "Photo credit:
+# Reuters", "Copyright: Jane Doe", "Quelle: Landesregierung", "Credit:". Picture desks put
+# this under every image and press desks under every reused release (a caption convention
+# in EN and DE: "Photo credit", "Bildnachweis", "Quelle"); it names an owner, not a
+# sentence of the story, so the tail is short and has no sentence end inside (a period
+# after a word of two or more letters; "J. Doe" and "02. Februar" are not one).
 _IMAGE_CREDIT_RE = re.compile(
     r"^[(\[]?\s*(?:(?:photo|image|picture|graphic|illustration|foto|bild)\s*)?"
-    r"(?:credits?|nachweis)\s*:\s*(?!.*[.!?]\s)(?:[^\s.!?][^!?]{0,58}[^\s.!?])?\s*[)\]]?$",
+    r"(?:credits?|nachweis|copyright|quelle|source)\s*:\s*(?!.*[^\W\d]{2}[.!?]\s)"
+    r"(?:[^\s.!?][^!?]{0,58}[^\s.!?])?\s*[)\]]?$",
     _FLAGS,
 )
 
