@@ -347,11 +347,32 @@ _FILE_LINK_RE = re.compile(
 # Cyrillic letters inside Latin words ("Аdvеrtіѕе wіth uѕ"): homoglyph spoofing that ad
 # and spam copy uses to slip past filters (Unicode TR #39 "mixed-script confusables");
 # no language writes words that way.
+_CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
 _MIXED_WORD_RE = re.compile(r"\b(?=\w*[a-zA-Z])(?=\w*[\u0400-\u04ff])\w+\b")
+
+
+# Words one of which any match of these searched patterns contains: a substring test is
+# far cheaper than running the pattern over every line.
+_FILE_TYPES = ("pdf", "doc", "xls", "ppt", "odt", "zip")
+_AFFILIATE_WORDS = ("commission", "compensation", "affiliate", "provision")
+
+
+def _is_file_link(line: str) -> bool:
+    """True when ``line`` holds a file download link with its type and size."""
+    low = line.casefold()
+    return any(t in low for t in _FILE_TYPES) and _FILE_LINK_RE.search(line) is not None
+
+
+def _is_affiliate_disclosure(line: str) -> bool:
+    """True when ``line`` holds an affiliate disclosure (:data:`_AFFILIATE_RE`)."""
+    low = line.casefold()
+    return any(w in low for w in _AFFILIATE_WORDS) and _AFFILIATE_RE.search(line) is not None
 
 
 def _is_mixed_script(line: str) -> bool:
     """True when at least three words of ``line`` mix Latin and Cyrillic letters."""
+    if _CYRILLIC_RE.search(line) is None:  # the common case, a fast scan
+        return False
     return len(_MIXED_WORD_RE.findall(line)) >= 3
 
 
@@ -440,11 +461,11 @@ def is_boilerplate_line(line: str) -> bool:
         or _DISCLAIMER_RE.match(s) is not None
         or _URL_LINE_RE.match(s) is not None
         or _IMAGE_CREDIT_RE.match(s) is not None
-        or _FILE_LINK_RE.search(s) is not None
+        or _is_file_link(s)
         or _is_mixed_script(s)
-        or _AFFILIATE_RE.search(s) is not None
+        or _is_affiliate_disclosure(s)
         or _TOC_HEADING_RE.match(s) is not None
-        or _CREDITED_CAPTION_RE.match(s) is not None
+        or (("©" in s or "(c)" in s.casefold()) and _CREDITED_CAPTION_RE.match(s) is not None)
         or is_heading_line(s)
         or _COMMENTS_HEADING_RE.match(s) is not None
     )
