@@ -44,8 +44,6 @@ __all__ = [
 #: Longest line (in characters) that a promo rule may remove. Promo lines are a marker
 #: plus one headline; real paragraphs that start with the same words are longer.
 MAX_PROMO_LINE = 250
-#: A line that opens with "© <year>" is a legal footer up to this many characters.
-MAX_LEGAL_LINE = 600
 
 #: Longest line that counts as an entry of a link list after a widget heading.
 MAX_LIST_ENTRY = 160
@@ -156,8 +154,6 @@ _CTA_RE = re.compile(
     rf"|like\s+us\s+on\s+{_SOCIAL}|find\s+us\s+on\s+{_SOCIAL}|join\s+us\s+on\s+{_SOCIAL}"
     r"|follow\s+(?:ap|reuters|afp)[’']?s?\s+(?:full\s+)?coverage"
     r"|download\s+(?:our|the\s+[\w-]+)\s+(?:free\s+)?app\b"
-    r"|for\s+(?:the\s+)?latest\s+.{0,60}\bdownload\s+(?:our|the)\s+.{0,30}\bapps?\s+"
-    r"(?:for|on|from)\s+(?:ios|android|iphone|the\s+app\s+store|google\s+play)\b"
     r"|share\s+(?:this|the)\s+(?:article|story|post|page|video)\b|share\s+on\s+"
     + _SOCIAL
     + r"|(?:like|liked|enjoy|enjoyed|love|loved)\s+(?:this|reading\s+this)\s+"
@@ -197,7 +193,6 @@ _COPYRIGHT_START_RE = re.compile(
     r"|copyright\b[^.]{0,80}\b(?:19|20)\d\d\b)",
     _FLAGS,
 )
-_COPYRIGHT_YEAR_RE = re.compile(r"^[\s\-–—|]*(?:©|\(c\)|copyright)\s*(?:19|20)\d\d\b", _FLAGS)
 _RIGHTS_RE = re.compile(
     r"\b(?:all\s+rights\s+reserved|alle\s+rechte\s+vorbehalten|tous\s+droits\s+réservés"
     r"|todos\s+los\s+derechos\s+reservados|riproduzione\s+riservata|minden\s+jog\s+fenntartva"
@@ -337,43 +332,15 @@ _IMAGE_CREDIT_RE = re.compile(
 # AFP, Reuters terms); prose does not put a copyright sign at the end of a paragraph.
 _CREDITED_CAPTION_RE = re.compile(r"^.{0,200}(?:©|\(c\))\s*[^\s.!?©][^.!?©]{0,60}$", _FLAGS)
 
-# A download link to an attached file, written with its type and size ("Merkblatt
-# 2021PDF | 38 KB | Datei ist nicht barrierefrei", "Report (PDF, 1.2 MB)"): a link
-# box of public-sector and press sites, not a sentence of the text.
-_FILE_LINK_RE = re.compile(
-    r"(?<![^\W\d_])(?:pdf|docx?|xlsx?|pptx?|odt|zip)\s*[|,(]\s*\d+(?:[.,]\d+)?\s*[kmg]i?b\b", _FLAGS
-)
-
-# Cyrillic letters inside Latin words ("Аdvеrtіѕе wіth uѕ"): homoglyph spoofing that ad
-# and spam copy uses to slip past filters (Unicode TR #39 "mixed-script confusables");
-# no language writes words that way.
-_CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
-_MIXED_WORD_RE = re.compile(r"\b(?=\w*[a-zA-Z])(?=\w*[\u0400-\u04ff])\w+\b")
-
-
-# Words one of which any match of these searched patterns contains: a substring test is
-# far cheaper than running the pattern over every line.
-_FILE_TYPES = ("pdf", "doc", "xls", "ppt", "odt", "zip")
+# Words one of which any match of the searched affiliate pattern contains: a substring
+# test is far cheaper than running the pattern over every line.
 _AFFILIATE_WORDS = ("commission", "compensation", "affiliate", "provision")
-
-
-def _is_file_link(line: str) -> bool:
-    """True when ``line`` holds a file download link with its type and size."""
-    low = line.casefold()
-    return any(t in low for t in _FILE_TYPES) and _FILE_LINK_RE.search(line) is not None
 
 
 def _is_affiliate_disclosure(line: str) -> bool:
     """True when ``line`` holds an affiliate disclosure (:data:`_AFFILIATE_RE`)."""
     low = line.casefold()
     return any(w in low for w in _AFFILIATE_WORDS) and _AFFILIATE_RE.search(line) is not None
-
-
-def _is_mixed_script(line: str) -> bool:
-    """True when at least three words of ``line`` mix Latin and Cyrillic letters."""
-    if _CYRILLIC_RE.search(line) is None:  # the common case, a fast scan
-        return False
-    return len(_MIXED_WORD_RE.findall(line)) >= 3
 
 
 # Separator lines ("___", "* * *", "----") left at the end once a footer is gone.
@@ -442,15 +409,8 @@ def is_boilerplate_line(line: str) -> bool:
     :data:`MAX_PROMO_LINE` are never boilerplate.
     """
     s = line.strip()
-    if not s:
+    if not s or len(s) > MAX_PROMO_LINE:
         return False
-    if len(s) > MAX_PROMO_LINE:
-        # Legal footers run long ("© 2022, Site. This article is the copyrighted property
-        # of … Written permission must be obtained …"); spoofed ad copy has any length.
-        return (
-            (len(s) <= MAX_LEGAL_LINE and _COPYRIGHT_YEAR_RE.match(s) is not None)
-            or _is_mixed_script(s)
-        )
     return (
         _AD_LABEL_RE.match(s) is not None
         or _LINK_PROMO_RE.match(s) is not None
@@ -461,8 +421,6 @@ def is_boilerplate_line(line: str) -> bool:
         or _DISCLAIMER_RE.match(s) is not None
         or _URL_LINE_RE.match(s) is not None
         or _IMAGE_CREDIT_RE.match(s) is not None
-        or _is_file_link(s)
-        or _is_mixed_script(s)
         or _is_affiliate_disclosure(s)
         or _TOC_HEADING_RE.match(s) is not None
         or (("©" in s or "(c)" in s.casefold()) and _CREDITED_CAPTION_RE.match(s) is not None)
