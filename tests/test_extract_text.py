@@ -193,3 +193,44 @@ def test_short_precise_pass_widened_within_jsonld_article_body(
 
     monkeypatch.setattr(text_module, "_run", fake_run)
     assert extract_text(root, None).split("\n") == inside
+
+
+def test_fill_gaps_restores_a_cited_paragraph_between_kept_ones() -> None:
+    cited = ('He served 13 months in a jail program, then rebuilt his network with the help '
+             'of <a href="/x">his former girlfriend</a>.')
+    wrap = '<div class="text">{}</div>'
+    root = _page("", "<article>"
+                     + wrap.format(f"<p>{_FILLER[0]}</p>")
+                     + wrap.format(f"<p>{cited}</p>")
+                     # a caption, a box and a teaser between the paragraphs stay out
+                     + '<div class="caption"><p>The bridge over the river, seen from the '
+                       'north bank.</p></div>'
+                     + wrap.format(f"<aside><p>{_FILLER[3]}</p></aside>")
+                     + wrap.format('<p><a href="/y">Read more: another story of the site '
+                                   'today.</a></p>')
+                     + wrap.format("<p>Short label.</p>")
+                     + wrap.format("<p>Share this story with your friends and family</p>")
+                     # kept by the text without its link's words: not restored twice
+                     + wrap.format(f'<p>{_FILLER[1][:-1]} <a href="/z">in the hall</a>.</p>')
+                     + wrap.format(f"<p>{_FILLER[2]}</p>")
+                     + "</article>"
+                     + wrap.format(f"<p>{_FILLER[4]}</p>"))
+    text = "\n".join(_FILLER[:3])
+    assert text_module.fill_gaps(root, text).split("\n") == [
+        _FILLER[0],
+        "He served 13 months in a jail program, then rebuilt his network with the help "
+        "of his former girlfriend.",
+        _FILLER[1],
+        _FILLER[2],
+    ]
+
+
+def test_fill_gaps_leaves_paragraphs_outside_the_kept_span() -> None:
+    root = _page("", "".join(f"<p>{p}</p>" for p in _FILLER))
+    text = "\n".join(_FILLER[1:3])
+    assert text_module.fill_gaps(root, text) == text
+    # a repeated paragraph between kept ones is page chrome
+    root = _page("", f"<p>{_FILLER[0]}</p><p>{_FILLER[3]}</p><p>{_FILLER[1]}</p>"
+                     f"<p>{_FILLER[3]}</p><p>{_FILLER[2]}</p>")
+    text = "\n".join(_FILLER[:3])
+    assert text_module.fill_gaps(root, text) == text

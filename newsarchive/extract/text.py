@@ -335,6 +335,119 @@ def _recall_within(document: Any, url: str | None, text: str, container: str) ->
     return result if len(result) > len(text) else text
 
 
+#: A paragraph restored between kept paragraphs needs at least this many words: shorter
+#: ``<p>`` elements inside an article are labels, credits and button texts.
+MIN_GAP_WORDS = 5
+#: ... and at most this share of its characters inside links: a paragraph that is one
+#: link is a teaser of another story ("Read more: …"), not prose that cites a source.
+MAX_GAP_LINK_SHARE = 0.5
+#: A ``<p>`` inside one of these is not part of the running text.
+_NOT_PROSE = frozenset(
+    ("a", "nav", "footer", "aside", "form", "button", "figure", "figcaption", "header",
+     "noscript", "template", "select", "option", "textarea", "li", "table")
+)
+
+
+#: Characters that end a paragraph of prose (full stop, question and exclamation marks,
+#: ellipsis, closing quotes; CJK full-width forms). Captions end in a credit, labels in
+#: a word.
+_PROSE_END = frozenset(".!?…\"”’»“。！？")
+#: A paragraph counts as held by the text when its first or last this many characters are.
+_HELD_PROBE = 40
+
+
+#: A ``<p>`` shorter than this (characters) is no anchor: its text is found anywhere.
+MIN_HELD_CHARS = 20
+
+
+def _wrapper(element: Any) -> tuple[str, str]:
+    """Tag and class of the element's parent: the wrapper a CMS renders a text block in."""
+    parent = element.getparent()
+    return ("", "") if parent is None else (str(parent.tag), parent.get("class") or "")
+
+
+def _link_chars(element: Any) -> int:
+    return sum(len(_squash(a.text_content())) for a in element.iter("a"))
+
+
+def fill_gaps(root: Any, text: str) -> str:
+    """``text`` with the ``<p>`` paragraphs it skipped between two of its own paragraphs.
+
+    trafilatura's precision mode deletes a text block whose share of link text is high
+    for its length (``delete_by_link_density``), which also hits ordinary paragraphs of
+    the story that cite a source in a link ("… with the help of his <a>former
+    girlfriend</a>"). A ``<p>`` that the extracted text lacks is restored, after the
+    paragraph before it, when
+
+    * it stands between two paragraphs the text holds (:data:`MIN_HELD_CHARS`; a
+      paragraph is held when the text has it, or its first or last
+      :data:`_HELD_PROBE` characters, as trafilatura may drop a link's words);
+    * it sits in the same kind of wrapper as one of them (parent with the same tag and
+      class: CMSs render every text block of a story alike, and put captions, embeds,
+      newsletter and paywall boxes in wrappers of their own);
+    * it is prose: at least :data:`MIN_GAP_WORDS` words, ends like a sentence
+      (:data:`_PROSE_END`), at most :data:`MAX_GAP_LINK_SHARE` of its characters in
+      links, no script inside, not inside a link, list, table, figure, aside, header,
+      footer, navigation or form;
+    * its text occurs once among the page's paragraphs (repeated blocks are chrome).
+
+    Args:
+        root: the page's lxml tree (not changed).
+        text: the extracted text, one whitespace-normalized paragraph per line (str).
+
+    Returns:
+        ``text`` with restored paragraphs inserted (str); ``text`` itself when none is.
+    """
+    if not text:
+        return text
+    flat = text.replace("\n", " ")
+    paragraphs: list[tuple[str, bool, Any]] = []
+    seen: dict[str, int] = {}
+    held_at: list[int] = []
+    for element in root.iter("p"):
+        para = _squash(element.text_content())
+        if not para:
+            continue
+        seen[para] = seen.get(para, 0) + 1
+        # trafilatura may drop a link's words from the middle: an end is enough
+        held = len(para) >= MIN_HELD_CHARS and (
+            para in flat or para[:_HELD_PROBE] in flat or para[-_HELD_PROBE:] in flat
+        )
+        if held:
+            held_at.append(len(paragraphs))
+        paragraphs.append((para, held, element))
+    if len(held_at) < 2 or held_at[-1] - held_at[0] < 2:
+        return text
+    lines = text.split("\n")
+    inserts: dict[int, list[str]] = {}
+    for before, after in zip(held_at, held_at[1:], strict=False):
+        if after - before < 2:
+            continue
+        wrappers = {_wrapper(paragraphs[before][2]), _wrapper(paragraphs[after][2])}
+        for para, _held, element in paragraphs[before + 1:after]:
+            if (
+                _wrapper(element) not in wrappers
+                or seen[para] > 1
+                or len(para.split()) < MIN_GAP_WORDS
+                or para[-1] not in _PROSE_END
+                or _link_chars(element) > MAX_GAP_LINK_SHARE * len(para)
+                or next(element.iter("script", "style"), None) is not None
+                or any(a.tag in _NOT_PROSE for a in element.iterancestors())
+            ):
+                continue
+            probe = paragraphs[before][0][-60:]
+            anchor = next((i for i, line in enumerate(lines) if probe in line), -1)
+            if anchor >= 0:
+                inserts.setdefault(anchor, []).append(para)
+    if not inserts:
+        return text
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        out.append(line)
+        out.extend(inserts.get(i, ()))
+    return "\n".join(out)
+
+
 def extract_text(document: str | Any, url: str | None = None) -> str:
     """Return the main text of a decoded HTML document.
 
@@ -356,6 +469,7 @@ def extract_text(document: str | Any, url: str | None = None) -> str:
     text = _tidy(text)
     if not isinstance(document, str):
         text = _widen(document, url, text)
+        text = fill_gaps(document, text)
         lead = find_lead(document, text)
         if lead:
             text = f"{lead}\n{text}"
