@@ -234,3 +234,14 @@ def test_fill_gaps_leaves_paragraphs_outside_the_kept_span() -> None:
                      f"<p>{_FILLER[3]}</p><p>{_FILLER[2]}</p>")
     text = "\n".join(_FILLER[:3])
     assert text_module.fill_gaps(root, text) == text
+
+
+def test_lead_taken_when_the_body_only_repeats_its_first_sentence() -> None:
+    # the story's first paragraph repeats the lead's first sentence; the lead's second
+    # sentence is only in the lead, which the description quotes whole
+    said = "The associations of young farmers in the region ask the state for a start-up grant."
+    lead = f"{said} In a first meeting the minister was open to the idea."
+    first = f"{said} It would pay up to 70,000 euros to anyone who takes over a farm."
+    root = _page(f'<meta name="description" content="{lead}">',
+                 f'<h1>Grant</h1><p class="a-lead">{lead}</p><p>{first}</p>{_paragraphs()}')
+    assert find_lead(root, "\n".join([first, *_FILLER])) == lead

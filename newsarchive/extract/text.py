@@ -164,7 +164,9 @@ def find_lead(root: Any, body: str) -> str | None:
 
     Returns:
         The lead as one whitespace-normalized line (str), or None when the page has no
-        usable description, does not show it, or ``body`` already holds it.
+        usable description, does not show it, or ``body`` already holds it (the whole
+        description or the whole lead; a body that only opens with the lead's first
+        sentence, as stories often repeat it, does not).
     """
     if not body:
         return None
@@ -179,7 +181,7 @@ def find_lead(root: Any, body: str) -> str | None:
     if len(description) < MIN_LEAD_CHARS:
         return None
     probe = description[:_LEAD_PROBE]
-    if probe in flat:
+    if description in flat:
         return None
     lead = _shown_lead(page_body, description, probe)
     return None if lead is None or lead in flat else lead
