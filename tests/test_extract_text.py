@@ -225,14 +225,21 @@ def test_fill_gaps_restores_a_cited_paragraph_between_kept_ones() -> None:
     ]
 
 
-def test_fill_gaps_leaves_paragraphs_outside_the_kept_span() -> None:
-    root = _page("", "".join(f"<p>{p}</p>" for p in _FILLER))
-    text = "\n".join(_FILLER[1:3])
-    assert text_module.fill_gaps(root, text) == text
+def test_fill_gaps_restores_the_end_of_the_story_but_nothing_outside_it() -> None:
+    wrap = '<div class="text">{}</div>'
+    last = "Who runs it? A committee of three, led by a chair with a five-year term."
+    root = _page("", wrap.format(f"<p>{_FILLER[4]}</p>")  # before the story: stays out
+                     + "<article>" + "".join(wrap.format(f"<p>{p}</p>") for p in _FILLER[:3])
+                     + wrap.format(f'<p>{last[:45]}<a href="/c">{last[45:]}</a></p>')
+                     + '<div class="tags"><p>Topics: budget, council, bridge and roads.</p>'
+                       "</div>"
+                     + "</article>"
+                     + wrap.format(f"<p>{_FILLER[3]}</p>"))  # after the story: stays out
+    text = "\n".join(_FILLER[:3])
+    assert text_module.fill_gaps(root, text).split("\n") == [*_FILLER[:3], last]
     # a repeated paragraph between kept ones is page chrome
     root = _page("", f"<p>{_FILLER[0]}</p><p>{_FILLER[3]}</p><p>{_FILLER[1]}</p>"
                      f"<p>{_FILLER[3]}</p><p>{_FILLER[2]}</p>")
-    text = "\n".join(_FILLER[:3])
     assert text_module.fill_gaps(root, text) == text
 
 

@@ -368,12 +368,29 @@ def _wrapper(element: Any) -> tuple[str, str]:
     return ("", "") if parent is None else (str(parent.tag), parent.get("class") or "")
 
 
+def _common_ancestor(first: Any, last: Any) -> Any:
+    """The innermost element that contains both ``first`` and ``last`` (lxml elements)."""
+    above = set(first.iterancestors())
+    return next((a for a in last.iterancestors() if a in above), None)
+
+
 def _link_chars(element: Any) -> int:
     return sum(len(_squash(a.text_content())) for a in element.iter("a"))
 
 
+def _prose(para: str, element: Any) -> bool:
+    """True when ``<p>`` ``element`` (text ``para``) reads as a paragraph of running text."""
+    return (
+        len(para.split()) >= MIN_GAP_WORDS
+        and para[-1] in _PROSE_END
+        and _link_chars(element) <= MAX_GAP_LINK_SHARE * len(para)
+        and next(element.iter("script", "style"), None) is None
+        and not any(a.tag in _NOT_PROSE for a in element.iterancestors())
+    )
+
+
 def fill_gaps(root: Any, text: str) -> str:
-    """``text`` with the ``<p>`` paragraphs it skipped between two of its own paragraphs.
+    """``text`` with the ``<p>`` paragraphs it skipped inside the story it extracted.
 
     trafilatura's precision mode deletes a text block whose share of link text is high
     for its length (``delete_by_link_density``), which also hits ordinary paragraphs of
@@ -392,6 +409,11 @@ def fill_gaps(root: Any, text: str) -> str:
       links, no script inside, not inside a link, list, table, figure, aside, header,
       footer, navigation or form;
     * its text occurs once among the page's paragraphs (repeated blocks are chrome).
+
+    The same holds for the run of ``<p>`` in the last kept paragraph's wrapper that
+    directly follows it inside the innermost element holding all kept paragraphs (the
+    story's container): the last block of a story is cut the same way when it carries a
+    link or sits beside a tag box.
 
     Args:
         root: the page's lxml tree (not changed).
@@ -418,29 +440,44 @@ def fill_gaps(root: Any, text: str) -> str:
         if held:
             held_at.append(len(paragraphs))
         paragraphs.append((para, held, element))
-    if len(held_at) < 2 or held_at[-1] - held_at[0] < 2:
+    if not held_at:
         return text
     lines = text.split("\n")
     inserts: dict[int, list[str]] = {}
-    for before, after in zip(held_at, held_at[1:], strict=False):
-        if after - before < 2:
-            continue
-        wrappers = {_wrapper(paragraphs[before][2]), _wrapper(paragraphs[after][2])}
-        for para, _held, element in paragraphs[before + 1:after]:
-            if (
-                _wrapper(element) not in wrappers
-                or seen[para] > 1
-                or len(para.split()) < MIN_GAP_WORDS
-                or para[-1] not in _PROSE_END
-                or _link_chars(element) > MAX_GAP_LINK_SHARE * len(para)
-                or next(element.iter("script", "style"), None) is not None
-                or any(a.tag in _NOT_PROSE for a in element.iterancestors())
-            ):
+
+    def restore(before: int, runs: list[tuple[str, bool, Any]], wrappers: set[Any]) -> None:
+        """Queue the restorable paragraphs of ``runs`` after the line of ``before``."""
+        anchor = -1
+        for para, _held, element in runs:
+            if _wrapper(element) not in wrappers or seen[para] > 1 or not _prose(para, element):
                 continue
-            probe = paragraphs[before][0][-60:]
-            anchor = next((i for i, line in enumerate(lines) if probe in line), -1)
-            if anchor >= 0:
-                inserts.setdefault(anchor, []).append(para)
+            if anchor < 0:
+                kept = paragraphs[before][0]
+                head, tail = kept[:_HELD_PROBE], kept[-_HELD_PROBE:]
+                # not found (cannot happen for a held paragraph): len(lines), never written
+                anchor = next((i for i, line in enumerate(lines) if tail in line or head in line),
+                              len(lines))
+            inserts.setdefault(anchor, []).append(para)
+
+    for before, after in zip(held_at, held_at[1:], strict=False):
+        if after - before > 1:
+            restore(before, paragraphs[before + 1:after],
+                    {_wrapper(paragraphs[before][2]), _wrapper(paragraphs[after][2])})
+    # The run of paragraphs in the last kept paragraph's wrapper that follows it inside
+    # the element holding all kept paragraphs: the end of the story, cut with a
+    # link-dense last block (a source link, a tag box beside it).
+    last = held_at[-1]
+    wrapper = _wrapper(paragraphs[last][2])
+    story = _common_ancestor(paragraphs[held_at[0]][2], paragraphs[last][2])
+    end = last + 1
+    while (
+        end < len(paragraphs)
+        and _wrapper(paragraphs[end][2]) == wrapper
+        and any(a is story for a in paragraphs[end][2].iterancestors())
+    ):
+        end += 1
+    if end > last + 1:
+        restore(last, paragraphs[last + 1:end], {wrapper})
     if not inserts:
         return text
     out: list[str] = []
