@@ -298,3 +298,23 @@ def test_page_credits_teasers_and_toc_leave_the_body() -> None:
     )
     body = extract_article(html.encode(), "https://example.com/stadt/neue-bruecke-123.html").body
     assert body.split("\n") == story
+
+
+@pytest.mark.parametrize(
+    "heading", ["Weitere Tourentipps in Schweden", "Mehr Themen:", "More on coronavirus:",
+                "Autres articles"],
+)
+def test_trailing_more_stories_heading_leaves_the_body(heading: str) -> None:
+    body = ["The bridge will reopen in May after two years of repairs.",
+            "Mehr Frauen für IT begeistern",  # a subheading inside the text stays
+            "The council has approved the last payment for the work."]
+    clean, removed = remove_boilerplate("\n".join([*body, heading]))
+    assert clean.split("\n") == body
+    assert removed == [heading]
+
+
+def test_trailing_line_that_ends_like_a_sentence_or_runs_long_stays() -> None:
+    for last in ("More than forty people came to the opening.",
+                 "Weitere Informationen gibt es bei der Gemeinde und im Rathaus der Stadt"):
+        text = f"The bridge will reopen in May after two years of repairs.\n{last}"
+        assert remove_boilerplate(text)[0] == text

@@ -343,6 +343,16 @@ def _is_affiliate_disclosure(line: str) -> bool:
     return any(w in low for w in _AFFILIATE_WORDS) and _AFFILIATE_RE.search(line) is not None
 
 
+# The heading of a "more stories" box left as the body's last line once the extractor
+# dropped the box's links ("Weitere Tourentipps in Schweden", "Mehr Themen:", "More on
+# coronavirus:", "Autres articles"): it opens with a "more/other" word, is short, and
+# does not end like a sentence; with nothing after it, it heads nothing of the story.
+_MORE_HEADING_RE = re.compile(
+    r"^[\s\-–—•·*|#]*(?:more|other|further|related|weitere|mehr|andere|plus\s+de|autres?"
+    r"|más|otr[oa]s|altri|altre|további)\b[^.!?…]{0,60}$",
+    _FLAGS,
+)
+
 # Separator lines ("___", "* * *", "----") left at the end once a footer is gone.
 _SEPARATOR_RE = re.compile(r"^[\s_\-–—*=~•·#+.]{2,}$")
 
@@ -523,8 +533,10 @@ def remove_boilerplate(
            body takes the rest of the body with it when every following line is a
            headline-like list entry (short, no final period); a comment-section heading
            ("Comments", "Leave a Reply") in the second half takes the rest in any case;
-        4. trailing signature lines (:func:`is_signature_line`) and separators, repeated
-           until a line of text is reached.
+        4. trailing signature lines (:func:`is_signature_line`), separators and the
+           heading of a "more stories" box whose links are gone (at most eight words,
+           opening with "More", "Weitere", "Mehr", "Autres", …, no sentence end),
+           repeated until a line of text is reached.
     """
     if not isinstance(text, str):
         return "", []
@@ -576,7 +588,11 @@ def remove_boilerplate(
             k -= 1
             continue
         line = lines[k]
-        if is_signature_line(line, site_name=site_name, domain=domain) or _SEPARATOR_RE.match(line):
+        if (
+            is_signature_line(line, site_name=site_name, domain=domain)
+            or _SEPARATOR_RE.match(line)
+            or (len(line.split()) <= 8 and _MORE_HEADING_RE.match(line))
+        ):
             drop[k] = True
             k -= 1
             continue
@@ -603,6 +619,7 @@ def iter_rules() -> Iterable[tuple[str, re.Pattern[str]]]:
         ("affiliate_disclosure", _AFFILIATE_RE),
         ("toc_heading", _TOC_HEADING_RE),
         ("heading", _HEADING_RE),
+        ("trailing_more_heading", _MORE_HEADING_RE),
         ("comments_heading", _COMMENTS_HEADING_RE),
         ("desk_signature", _DESK_RE),
         ("self_description", _SELF_DESCRIPTION_RE),
