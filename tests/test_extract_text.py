@@ -12,6 +12,7 @@ from newsarchive.extract.metadata import parse_html
 from newsarchive.extract.text import (
     extract_text,
     find_lead,
+    find_marked_lead,
     jsonld_article_body,
     marked_body,
     unwrap_empty_inline,
@@ -252,3 +253,37 @@ def test_lead_taken_when_the_body_only_repeats_its_first_sentence() -> None:
     root = _page(f'<meta name="description" content="{lead}">',
                  f'<h1>Grant</h1><p class="a-lead">{lead}</p><p>{first}</p>{_paragraphs()}')
     assert find_lead(root, "\n".join([first, *_FILLER])) == lead
+
+
+def test_lead_marked_by_its_class_under_the_headline() -> None:
+    lead = "Two young drivers wrecked their sports cars in one night. Both cars are a loss."
+    body = "\n".join(_FILLER)
+    page = ('<header><h1>Crash</h1><div class="meta"><time>19.10.2019</time></div></header>'
+            f'<div class="tb-article-intro">{lead}</div>' + _paragraphs())
+    root = _page('<meta name="description" content="Another summary of some other story.">',
+                 page)
+    assert find_marked_lead(root, body) == lead
+    text = extract_text(root, "https://example.com/news/crash")
+    assert text.split("\n")[0] == lead
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # classed as a teaser, but a link: another story
+        '<h1>Crash</h1><a href="/x"><div class="teaser">Two young drivers wrecked their '
+        "sports cars in one night. Both cars are a loss.</div></a>",
+        # no sentence end: a label
+        '<h1>Crash</h1><div class="intro">Two young drivers wrecked their sports cars in '
+        "one night</div>",
+        # a word inside another class name is no mark ("leader", "introduction-box")
+        '<h1>Crash</h1><div class="leaderboard">Two young drivers wrecked their sports '
+        "cars in one night. Both cars are a loss.</div>",
+        # before the headline
+        '<div class="lead">Two young drivers wrecked their sports cars in one night. Both '
+        "cars are a loss.</div><h1>Crash</h1>",
+    ],
+)
+def test_no_marked_lead(page: str) -> None:
+    root = _page("", page + _paragraphs())
+    assert find_marked_lead(root, "\n".join(_FILLER)) is None

@@ -204,6 +204,59 @@ def _shown_lead(body: Any, description: str, probe: str) -> str | None:
     return None
 
 
+#: Class-name words that templates give the lead (standfirst) under the headline.
+_LEAD_CLASS_WORDS = frozenset(
+    ("lead", "intro", "teaser", "standfirst", "summary", "excerpt", "abstract", "dek",
+     "subtitle", "subline", "chapo", "sapo", "entradilla", "bajada", "lede")
+)
+#: The lead is looked for among this many elements after the ``<h1>`` (document order):
+#: templates put only the byline, date and share buttons between headline and lead.
+_LEAD_WINDOW = 40
+_CLASS_SPLIT = re.compile(r"[\s_-]+")
+#: Longest text taken as a lead found by its class (characters).
+MAX_MARKED_LEAD = 1000
+
+
+def find_marked_lead(root: Any, body: str) -> str | None:
+    """The lead shown under the headline in an element classed as one, when ``body`` lacks it.
+
+    News and blog templates put the standfirst right after the ``<h1>`` in an element
+    whose class names it (``article-lead``, ``a-lead``, ``intro``, ``teaser``,
+    ``standfirst``, ``summary``, ``chapo`` in French, ``entradilla`` in Spanish, …);
+    trafilatura drops it with teaser boxes. Only the first element after the page's
+    first ``<h1>`` (within :data:`_LEAD_WINDOW` elements) whose class has one of
+    :data:`_LEAD_CLASS_WORDS` as a word counts, and only when its text is 40 to
+    :data:`MAX_MARKED_LEAD` characters, ends like a sentence, is not inside a link,
+    navigation, footer, aside or form, and is not in ``body`` already.
+
+    Args:
+        root: the page's lxml tree (not changed).
+        body: the text extracted so far, one paragraph per line (str).
+
+    Returns:
+        The lead as one whitespace-normalized line (str), or None.
+    """
+    if not body:
+        return None
+    heading = next(root.iter("h1"), None)
+    if heading is None:
+        return None
+    for element in heading.xpath("following::*[position() <= $n]", n=_LEAD_WINDOW):
+        words = set(_CLASS_SPLIT.split((element.get("class") or "").lower()))
+        if not words & _LEAD_CLASS_WORDS:
+            continue
+        lead = _squash(element.text_content())
+        if (
+            not MIN_LEAD_CHARS <= len(lead) <= MAX_MARKED_LEAD
+            or lead[-1] not in _PROSE_END
+            or any(a.tag in _NOT_LEAD for a in element.iterancestors())
+            or lead in body.replace("\n", " ")
+        ):
+            return None
+        return lead
+    return None
+
+
 #: The precise pass is re-checked when it returns less than this share of the text the
 #: publisher marks as the article body (JSON-LD ``articleBody``, ``itemprop=articleBody``).
 #: The precise pass keeps 0.8-1.0 of it on ordinary pages; below one half it has cut real
@@ -509,7 +562,7 @@ def extract_text(document: str | Any, url: str | None = None) -> str:
     if not isinstance(document, str):
         text = _widen(document, url, text)
         text = fill_gaps(document, text)
-        lead = find_lead(document, text)
+        lead = find_lead(document, text) or find_marked_lead(document, text)
         if lead:
             text = f"{lead}\n{text}"
     return text
