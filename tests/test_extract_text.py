@@ -212,7 +212,9 @@ def test_fill_gaps_restores_a_cited_paragraph_between_kept_ones() -> None:
                      + wrap.format("<p>Short label.</p>")
                      + wrap.format("<p>Share this story with your friends and family</p>")
                      # kept by the text without its link's words: not restored twice
-                     + wrap.format(f'<p>{_FILLER[1][:-1]} <a href="/z">in the hall</a>.</p>')
+                     + wrap.format('<p>Members argued for more than three hours <a href="/z">'
+                                   "in the hall</a> about the cost of repairing the old "
+                                   "bridge.</p>")
                      + wrap.format(f"<p>{_FILLER[2]}</p>")
                      + "</article>"
                      + wrap.format(f"<p>{_FILLER[4]}</p>"))

@@ -224,8 +224,10 @@ def find_marked_lead(root: Any, body: str) -> str | None:
     whose class names it (``article-lead``, ``a-lead``, ``intro``, ``teaser``,
     ``standfirst``, ``summary``, ``chapo`` in French, ``entradilla`` in Spanish, …);
     trafilatura drops it with teaser boxes. Only the first element after the page's
-    first ``<h1>`` (within :data:`_LEAD_WINDOW` elements) whose class has one of
-    :data:`_LEAD_CLASS_WORDS` as a word counts, and only when its text is 40 to
+    first ``<h1>`` (within :data:`_LEAD_WINDOW` elements, and before the first ``<p>``
+    of ``body``: a lead stands between headline and story, teasers come after the story)
+    whose class has one of :data:`_LEAD_CLASS_WORDS` as a word counts, and only when
+    its text is 40 to
     :data:`MAX_MARKED_LEAD` characters, ends like a sentence, is not inside a link,
     navigation, footer, aside or form, and is not in ``body`` already.
 
@@ -241,7 +243,12 @@ def find_marked_lead(root: Any, body: str) -> str | None:
     heading = next(root.iter("h1"), None)
     if heading is None:
         return None
+    flat = body.replace("\n", " ")
     for element in heading.xpath("following::*[position() <= $n]", n=_LEAD_WINDOW):
+        if element.tag == "p":
+            text = _squash(element.text_content())
+            if len(text) >= MIN_HELD_CHARS and text in flat:
+                return None  # the story has begun: whatever follows is no lead
         words = set(_CLASS_SPLIT.split((element.get("class") or "").lower()))
         if not words & _LEAD_CLASS_WORDS:
             continue
@@ -250,7 +257,7 @@ def find_marked_lead(root: Any, body: str) -> str | None:
             not MIN_LEAD_CHARS <= len(lead) <= MAX_MARKED_LEAD
             or lead[-1] not in _PROSE_END
             or any(a.tag in _NOT_LEAD for a in element.iterancestors())
-            or lead in body.replace("\n", " ")
+            or lead in flat
         ):
             return None
         return lead
@@ -407,7 +414,7 @@ _NOT_PROSE = frozenset(
 #: ellipsis, closing quotes; CJK full-width forms). Captions end in a credit, labels in
 #: a word.
 _PROSE_END = frozenset(".!?…\"”’»“。！？")
-#: A paragraph counts as held by the text when its first or last this many characters are.
+#: A paragraph counts as held by the text when its first and last this many characters are.
 _HELD_PROBE = 40
 
 
@@ -452,7 +459,7 @@ def fill_gaps(root: Any, text: str) -> str:
     paragraph before it, when
 
     * it stands between two paragraphs the text holds (:data:`MIN_HELD_CHARS`; a
-      paragraph is held when the text has it, or its first or last
+      paragraph is held when the text has it, or its first and its last
       :data:`_HELD_PROBE` characters, as trafilatura may drop a link's words);
     * it sits in the same kind of wrapper as one of them (parent with the same tag and
       class: CMSs render every text block of a story alike, and put captions, embeds,
@@ -486,9 +493,9 @@ def fill_gaps(root: Any, text: str) -> str:
         if not para:
             continue
         seen[para] = seen.get(para, 0) + 1
-        # trafilatura may drop a link's words from the middle: an end is enough
+        # trafilatura may drop a link's words from the middle: both ends are enough
         held = len(para) >= MIN_HELD_CHARS and (
-            para in flat or para[:_HELD_PROBE] in flat or para[-_HELD_PROBE:] in flat
+            para in flat or (para[:_HELD_PROBE] in flat and para[-_HELD_PROBE:] in flat)
         )
         if held:
             held_at.append(len(paragraphs))
