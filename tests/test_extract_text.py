@@ -215,15 +215,18 @@ def test_fill_gaps_restores_a_cited_paragraph_between_kept_ones() -> None:
                      + wrap.format('<p>Members argued for more than three hours <a href="/z">'
                                    "in the hall</a> about the cost of repairing the old "
                                    "bridge.</p>")
+                     # one end in the text: the text has it in another form
+                     + wrap.format(f"<p>A headline glued to the paragraph{_FILLER[4]}</p>")
                      + wrap.format(f"<p>{_FILLER[2]}</p>")
                      + "</article>"
                      + wrap.format(f"<p>{_FILLER[4]}</p>"))
-    text = "\n".join(_FILLER[:3])
+    text = "\n".join([*_FILLER[:2], _FILLER[4], _FILLER[2]])
     assert text_module.fill_gaps(root, text).split("\n") == [
         _FILLER[0],
         "He served 13 months in a jail program, then rebuilt his network with the help "
         "of his former girlfriend.",
         _FILLER[1],
+        _FILLER[4],
         _FILLER[2],
     ]
 

@@ -468,7 +468,8 @@ def fill_gaps(root: Any, text: str) -> str:
       (:data:`_PROSE_END`), at most :data:`MAX_GAP_LINK_SHARE` of its characters in
       links, no script inside, not inside a link, list, table, figure, aside, header,
       footer, navigation or form;
-    * its text occurs once among the page's paragraphs (repeated blocks are chrome).
+    * its text occurs once among the page's paragraphs (repeated blocks are chrome), and
+      neither of its ends is in the text (then the text has it in another form).
 
     The same holds for the run of ``<p>`` in the last kept paragraph's wrapper that
     directly follows it inside the innermost element holding all kept paragraphs (the
@@ -509,7 +510,14 @@ def fill_gaps(root: Any, text: str) -> str:
         """Queue the restorable paragraphs of ``runs`` after the line of ``before``."""
         anchor = -1
         for para, _held, element in runs:
-            if _wrapper(element) not in wrappers or seen[para] > 1 or not _prose(para, element):
+            if (
+                _wrapper(element) not in wrappers
+                or seen[para] > 1
+                # one end in the text: kept in another form, restoring it would repeat it
+                or para[:_HELD_PROBE] in flat
+                or para[-_HELD_PROBE:] in flat
+                or not _prose(para, element)
+            ):
                 continue
             if anchor < 0:
                 kept = paragraphs[before][0]
