@@ -57,6 +57,35 @@ PROMO = [
     "Folgen Sie uns auf Twitter",
     "Abonnieren Sie unseren Newsletter",
     "Meistgelesen",
+    # German teaser boxes
+    "Schon gelesen?",
+    "Zum Weiterlesen:",
+    "Auch lesen: Diese drei Sternzeichen verschenken ihr Herz",
+    "Diese Artikel könnten dich auch interessieren:",
+    "Das könnte euch auch interessieren",
+    # image credits and credited captions
+    "(Credit: Clayton Aldern / Grist)",
+    "Credit:",
+    "Photo credit: Reuters",
+    "Credit: J. Doe / AP",
+    "Bildnachweis: Quelle, cc-Lizenz",
+    "(Credits: Amazon Prime Video)",
+    "Marco Odermatt, Ski-Star aus der Schweiz. © AFP / MARCO BERTORELLO",
+    "(c) Wiley-VCH",
+    "Copyright: Gisele Wender",
+    "Quelle: Deutscher Jagdverband (DJV), 02. Februar 2022, Berlin",
+    "Source: CDC, Chicago Department of Public Health",
+    "(Alle Angaben ohne Gewähr)",
+    "Pressekontakt",
+    "Media contact:",
+    # newsletter, affiliate disclosure, table of contents
+    "Never miss the latest news by signing up to our newsletter today!",
+    "We recommend the best products. We may receive compensation if you buy through links.",
+    "This post contains affiliate links.",
+    "Dieser Artikel kann Links zu Anbietern enthalten, von denen wir eine Provision erhalten.",
+    "Inhaltsverzeichnis",
+    "Table of Contents [hide]",
+    "Contents",
     # French
     "Lire aussi : Le gouvernement présente son budget",
     "À lire aussi",
@@ -99,6 +128,16 @@ REAL = [
     "Latest figures show unemployment fell to 4.1 percent in March.",
     "Trending topics on social media included the match and the storm.",
     "He said: “Click here, they told me, and I lost everything.”",
+    "Schon gelesen haben es viele, verstanden hat es kaum jemand.",
+    "Credit card rates rose sharply: banks said so.",
+    "Credit: the lenders agreed to it. Then the market fell.",
+    "The © sign marks a protected work, the court said on Monday in its ruling.",
+    "Contents of the report were leaked to the press on Monday.",
+    "Source: the ministry. It did not say when the rules would change.",
+    "Quelle des Streits war ein Brief des Ministers an die Länder.",
+    "Alle Angaben ohne Gewähr, sagte der Sprecher, die Liste werde täglich geprüft.",
+    "Affiliate links are a common way for blogs to earn money, the study found.",
+    "Never miss a chance to see the northern lights, guides say.",
     "Mehr als 300 Menschen kamen zu der Versammlung.",
     "Lire la presse étrangère est devenu plus difficile, dit-elle.",
     "La publicidad institucional creció un 20 por ciento.",
@@ -196,6 +235,13 @@ def test_heading_with_link_list_at_end() -> None:
     assert removed == ["Most read", "Storm hits the coast", "Council approves tram line"]
 
 
+def test_press_contact_block_at_end() -> None:
+    text = "One.\nTwo.\nThree.\nFour.\nPressekontakt\nMax Muster\nHauptstraße 7\n10119 Berlin"
+    clean, removed = remove_boilerplate(text)
+    assert clean == "One.\nTwo.\nThree.\nFour."
+    assert removed == ["Pressekontakt", "Max Muster", "Hauptstraße 7", "10119 Berlin"]
+
+
 def test_heading_followed_by_sentences_keeps_them() -> None:
     text = "One.\nTwo.\nThree.\nDon't miss\nA short real sentence follows here.\nAnother one."
     clean, removed = remove_boilerplate(text)
@@ -227,3 +273,48 @@ def test_remove_boilerplate_never_raises(text: str) -> None:
     clean, removed = remove_boilerplate(text)
     assert isinstance(clean, str)
     assert isinstance(removed, list)
+
+
+def test_page_credits_teasers_and_toc_leave_the_body() -> None:
+    from newsarchive import extract_article
+
+    story = [
+        "Die Stadt baut im Sommer eine neue Brücke über den Fluss, sagte der Bürgermeister "
+        "am Montag vor dem Gemeinderat in einer langen Sitzung.",
+        "Die Kosten liegen nach Angaben der Verwaltung bei rund zwölf Millionen Euro, die "
+        "zum größten Teil das Land übernimmt.",
+        "Der Verkehr wird während der Bauzeit über eine Behelfsbrücke geleitet, die schon "
+        "im Frühjahr errichtet werden soll.",
+        "Anwohner hatten seit Jahren einen Neubau gefordert, weil die alte Brücke marode "
+        "ist und nur noch einspurig befahren werden darf.",
+    ]
+    html = (
+        "<html><head><title>Neue Brücke</title></head><body><article><h1>Neue Brücke</h1>"
+        f"<p>{story[0]}</p><p>Inhaltsverzeichnis</p><p>{story[1]}</p>"
+        "<figure><img src='b.jpg'><p>Die alte Brücke. © dpa / Max Muster</p></figure>"
+        f"<p>{story[2]}</p><p><em>(Credit: Max Muster / dpa)</em></p>"
+        f"<p>{story[3]}</p><p>Schon gelesen?</p>"
+        "</article></body></html>"
+    )
+    body = extract_article(html.encode(), "https://example.com/stadt/neue-bruecke-123.html").body
+    assert body.split("\n") == story
+
+
+@pytest.mark.parametrize(
+    "heading", ["Weitere Tourentipps in Schweden", "Mehr Themen:", "More on coronavirus:",
+                "Autres articles"],
+)
+def test_trailing_more_stories_heading_leaves_the_body(heading: str) -> None:
+    body = ["The bridge will reopen in May after two years of repairs.",
+            "Mehr Frauen für IT begeistern",  # a subheading inside the text stays
+            "The council has approved the last payment for the work."]
+    clean, removed = remove_boilerplate("\n".join([*body, heading]))
+    assert clean.split("\n") == body
+    assert removed == [heading]
+
+
+def test_trailing_line_that_ends_like_a_sentence_or_runs_long_stays() -> None:
+    for last in ("More than forty people came to the opening.",
+                 "Weitere Informationen gibt es bei der Gemeinde und im Rathaus der Stadt"):
+        text = f"The bridge will reopen in May after two years of repairs.\n{last}"
+        assert remove_boilerplate(text)[0] == text

@@ -12,6 +12,7 @@ from newsarchive.extract.metadata import parse_html
 from newsarchive.extract.text import (
     extract_text,
     find_lead,
+    find_marked_lead,
     jsonld_article_body,
     marked_body,
     unwrap_empty_inline,
@@ -193,3 +194,101 @@ def test_short_precise_pass_widened_within_jsonld_article_body(
 
     monkeypatch.setattr(text_module, "_run", fake_run)
     assert extract_text(root, None).split("\n") == inside
+
+
+def test_fill_gaps_restores_a_cited_paragraph_between_kept_ones() -> None:
+    cited = ('He served 13 months in a jail program, then rebuilt his network with the help '
+             'of <a href="/x">his former girlfriend</a>.')
+    wrap = '<div class="text">{}</div>'
+    root = _page("", "<article>"
+                     + wrap.format(f"<p>{_FILLER[0]}</p>")
+                     + wrap.format(f"<p>{cited}</p>")
+                     # a caption, a box and a teaser between the paragraphs stay out
+                     + '<div class="caption"><p>The bridge over the river, seen from the '
+                       'north bank.</p></div>'
+                     + wrap.format(f"<aside><p>{_FILLER[3]}</p></aside>")
+                     + wrap.format('<p><a href="/y">Read more: another story of the site '
+                                   'today.</a></p>')
+                     + wrap.format("<p>Short label.</p>")
+                     + wrap.format("<p>Share this story with your friends and family</p>")
+                     # kept by the text without its link's words: not restored twice
+                     + wrap.format('<p>Members argued for more than three hours <a href="/z">'
+                                   "in the hall</a> about the cost of repairing the old "
+                                   "bridge.</p>")
+                     # one end in the text: the text has it in another form
+                     + wrap.format(f"<p>A headline glued to the paragraph{_FILLER[4]}</p>")
+                     + wrap.format(f"<p>{_FILLER[2]}</p>")
+                     + "</article>"
+                     + wrap.format(f"<p>{_FILLER[4]}</p>"))
+    text = "\n".join([*_FILLER[:2], _FILLER[4], _FILLER[2]])
+    assert text_module.fill_gaps(root, text).split("\n") == [
+        _FILLER[0],
+        "He served 13 months in a jail program, then rebuilt his network with the help "
+        "of his former girlfriend.",
+        _FILLER[1],
+        _FILLER[4],
+        _FILLER[2],
+    ]
+
+
+def test_fill_gaps_restores_the_end_of_the_story_but_nothing_outside_it() -> None:
+    wrap = '<div class="text">{}</div>'
+    last = "Who runs it? A committee of three, led by a chair with a five-year term."
+    root = _page("", wrap.format(f"<p>{_FILLER[4]}</p>")  # before the story: stays out
+                     + "<article>" + "".join(wrap.format(f"<p>{p}</p>") for p in _FILLER[:3])
+                     + wrap.format(f'<p>{last[:45]}<a href="/c">{last[45:]}</a></p>')
+                     + '<div class="tags"><p>Topics: budget, council, bridge and roads.</p>'
+                       "</div>"
+                     + "</article>"
+                     + wrap.format(f"<p>{_FILLER[3]}</p>"))  # after the story: stays out
+    text = "\n".join(_FILLER[:3])
+    assert text_module.fill_gaps(root, text).split("\n") == [*_FILLER[:3], last]
+    # a repeated paragraph between kept ones is page chrome
+    root = _page("", f"<p>{_FILLER[0]}</p><p>{_FILLER[3]}</p><p>{_FILLER[1]}</p>"
+                     f"<p>{_FILLER[3]}</p><p>{_FILLER[2]}</p>")
+    assert text_module.fill_gaps(root, text) == text
+
+
+def test_lead_taken_when_the_body_only_repeats_its_first_sentence() -> None:
+    # the story's first paragraph repeats the lead's first sentence; the lead's second
+    # sentence is only in the lead, which the description quotes whole
+    said = "The associations of young farmers in the region ask the state for a start-up grant."
+    lead = f"{said} In a first meeting the minister was open to the idea."
+    first = f"{said} It would pay up to 70,000 euros to anyone who takes over a farm."
+    root = _page(f'<meta name="description" content="{lead}">',
+                 f'<h1>Grant</h1><p class="a-lead">{lead}</p><p>{first}</p>{_paragraphs()}')
+    assert find_lead(root, "\n".join([first, *_FILLER])) == lead
+
+
+def test_lead_marked_by_its_class_under_the_headline() -> None:
+    lead = "Two young drivers wrecked their sports cars in one night. Both cars are a loss."
+    body = "\n".join(_FILLER)
+    page = ('<header><h1>Crash</h1><div class="meta"><time>19.10.2019</time></div></header>'
+            f'<div class="tb-article-intro">{lead}</div>' + _paragraphs())
+    root = _page('<meta name="description" content="Another summary of some other story.">',
+                 page)
+    assert find_marked_lead(root, body) == lead
+    text = extract_text(root, "https://example.com/news/crash")
+    assert text.split("\n")[0] == lead
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # classed as a teaser, but a link: another story
+        '<h1>Crash</h1><a href="/x"><div class="teaser">Two young drivers wrecked their '
+        "sports cars in one night. Both cars are a loss.</div></a>",
+        # no sentence end: a label
+        '<h1>Crash</h1><div class="intro">Two young drivers wrecked their sports cars in '
+        "one night</div>",
+        # a word inside another class name is no mark ("leader", "introduction-box")
+        '<h1>Crash</h1><div class="leaderboard">Two young drivers wrecked their sports '
+        "cars in one night. Both cars are a loss.</div>",
+        # before the headline
+        '<div class="lead">Two young drivers wrecked their sports cars in one night. Both '
+        "cars are a loss.</div><h1>Crash</h1>",
+    ],
+)
+def test_no_marked_lead(page: str) -> None:
+    root = _page("", page + _paragraphs())
+    assert find_marked_lead(root, "\n".join(_FILLER)) is None

@@ -61,9 +61,11 @@ _BULLET = r"[\s\-–—•·*»›>▶►▸→|]*"
 # Source per group: EN seed ("Read Also:", "WATCH:"), synd ("READ MORE:", "ALSO READ |",
 # "Related:"), common English sites ("See also", "Recommended", "Don't miss", "Must read",
 # "Read next"); DE Spiegel/Zeit/Welt ("Lesen Sie auch", "Mehr zum Thema", "Auch
-# interessant", "Das könnte Sie auch interessieren"); FR Le Monde/Le Figaro ("Lire aussi",
-# "À lire aussi", "Voir aussi", "Sur le même sujet"); ES El País/El Mundo ("Lee también",
-# "Lea también", "Te puede interesar", "Noticias relacionadas", "Más información");
+# interessant", "Das könnte Sie auch interessieren" and its du/ihr and plural forms, the
+# teaser boxes "Schon gelesen?", "Zum Weiterlesen:", "Auch lesen:"); FR Le Monde/Le
+# Figaro ("Lire aussi", "À lire aussi", "Voir aussi", "Sur le même sujet"); ES El
+# País/El Mundo ("Lee también", "Lea también", "Te puede interesar", "Noticias
+# relacionadas", "Más información");
 # IT ("Leggi anche", seen in synd pages); HU Index/Telex/444 ("Olvassa el ezt is",
 # "Kapcsolódó cikk", "Ezt is ajánljuk", "Lásd még").
 _LINK_MARKERS = (
@@ -77,8 +79,9 @@ _LINK_MARKERS = (
     r"|continue\s+reading|trending(?:\s+now)?"
     # German
     r"|lesen\s+sie\s+(?:auch|mehr|hier)|auch\s+interessant|mehr\s+zum\s+thema|mehr\s+dazu"
-    r"|weiterlesen|siehe\s+auch|zum\s+thema|passend\s+zum\s+thema"
-    r"|das\s+könnte\s+sie\s+auch\s+interessieren"
+    r"|(?:zum\s+)?weiterlesen|siehe\s+auch|zum\s+thema|passend\s+zum\s+thema"
+    r"|schon\s+gelesen|auch\s+lesen"
+    r"|(?:das|dies(?:e[snr]?)?(?:\s+\w+)?)\s+könnten?\s+(?:sie|dich|euch)\s+auch\s+interessieren"
     # French
     r"|(?:à\s+|a\s+)?lire\s+aussi|lire\s+la\s+suite|(?:à\s+)?voir\s+aussi|vidéo"
     r"|sur\s+le\s+même\s+sujet|à\s+découvrir|en\s+savoir\s+plus|pour\s+aller\s+plus\s+loin"
@@ -102,7 +105,7 @@ _LINK_PROMO_RE = re.compile(
 )
 # The bare marker on its own line ("Read more", "SEE ALSO", "Leggi anche:").
 _LINK_MARKER_ONLY_RE = re.compile(
-    rf"^{_BULLET}[(\[]?\s*(?:{_LINK_MARKERS})\s*[:|»›>.…\-–—)\]]*\s*$",
+    rf"^{_BULLET}[(\[]?\s*(?:{_LINK_MARKERS})\s*[:|»›>.…?\-–—)\]]*\s*$",
     _FLAGS,
 )
 
@@ -157,6 +160,7 @@ _CTA_RE = re.compile(
     r"(?:story|article|post|piece|content)\s*\?"
     r"|have\s+a\s+(?:news\s+)?tip\s*\?|got\s+a\s+(?:news\s+)?tip\s*\?"
     r"|support\s+(?:our|independent|quality)\s+journalism"
+    r"|never\s+miss\s+.{0,60}\b(?:sign(?:ing)?\s+up|subscrib\w*|newsletters?)\b"
     r"|(?:to\s+)?(?:continue|keep)\s+reading,?\s+(?:please\s+)?(?:subscribe|sign\s+in|log\s+in)"
     # German
     r"|(?:jetzt\s+)?abonnieren\b|abonnieren\s+sie\b|jetzt\s+(?:anmelden|registrieren)\b"
@@ -200,8 +204,33 @@ _RIGHTS_RE = re.compile(
 # Source: synd (Sputnik: "The views and opinions expressed in the article do not
 # necessarily reflect those of Sputnik."), common op-ed footers.
 _DISCLAIMER_RE = re.compile(
+    # DE liability disclaimer under service lists ("Alle Angaben ohne Gewähr")
+    r"^[\s(\[]*(?:alle\s+)?angaben\s+ohne\s+gewähr\s*[.!)\]]*\s*$|"
     r"^[\s(\[]*(?:the\s+)?(?:views|opinions)\s+(?:and\s+opinions\s+)?expressed\b.{0,120}"
     r"\b(?:do\s+not|don[’']t|does\s+not)\s+necessarily\s+(?:reflect|represent)",
+    _FLAGS,
+)
+
+# Affiliate disclosures, which the US FTC Endorsement Guides (16 CFR 255) and the German
+# UWG labelling rules require near the links they cover: "We may receive compensation if
+# you buy through our links", "This post contains affiliate links", "Dieser Artikel kann
+# Links zu Anbietern enthalten, von denen … eine Provision erhält". Searched in the line.
+_AFFILIATE_RE = re.compile(
+    r"\b(?:we|i)\s+(?:may\s+|might\s+|will\s+)?(?:earn|receive|get)\s+(?:a\s+)?(?:small\s+)?"
+    r"(?:commission|compensation)\b"
+    r"|\b(?:this|the)\s+(?:post|article|page|story)\s+(?:may\s+)?contains?\s+affiliate\s+links?"
+    r"|\b(?:dieser|der)\s+(?:artikel|beitrag)\s+(?:kann|enthält)\s+(?:\w+[- ]?)?links\b"
+    r".{0,80}\bprovision\b",
+    _FLAGS,
+)
+
+# A table-of-contents box heading that is the whole line ("Inhaltsverzeichnis",
+# "Table of Contents [hide]"): WordPress TOC plugins and wikis put it above a list of
+# the page's own section headings, which stay (they are the article's headings).
+_TOC_HEADING_RE = re.compile(
+    r"^[\s\-–—•·*|#]*(?:table\s+of\s+contents|contents|inhaltsverzeichnis|inhalt"
+    r"|sommaire|table\s+des\s+matières|índice|indice|tartalomjegyzék)"
+    r"\s*[:]?\s*(?:[\[(]\s*(?:hide|show|toggle|ausblenden|einblenden|anzeigen)\s*[\])])?\s*$",
     _FLAGS,
 )
 
@@ -211,8 +240,9 @@ _DISCLAIMER_RE = re.compile(
 # "Leggi anche"), EN sites ("More from …", "Top stories", "You may also like", "Read
 # next"); DE "Meistgelesen", "Weitere Artikel", "Neueste Artikel"; FR "Les plus lus",
 # "Dans la même rubrique", "À la une"; ES "Lo más leído", "Últimas noticias", "Más
-# noticias"; IT "Articoli correlati", "Più letti"; HU "Legolvasottabb", "Friss hírek",
-# "További hírek", "Kapcsolódó cikkek", "Legfrissebb".
+# noticias"; IT "Articoli correlati", "Più letti"; the contact block that closes a press
+# release ("Pressekontakt", "Media contact": names, addresses, phone numbers); HU
+# "Legolvasottabb", "Friss hírek", "További hírek", "Kapcsolódó cikkek", "Legfrissebb".
 _HEADING_RE = re.compile(
     r"^[\s\-–—•·*|#]*(?:"
     r"latest(?:\s+(?:news|stories|articles|posts|headlines|videos))?"
@@ -226,6 +256,7 @@ _HEADING_RE = re.compile(
     r"|editor[’']?s\s+picks?|(?:from\s+)?around\s+the\s+web|sponsored\s+stories"
     r"|news\s+feed|breaking\s+news|in\s+other\s+news|also\s+in\s+the\s+news"
     # German
+    r"|pressekontakt|press\s+contacts?|media\s+contacts?|medienkontakt"
     r"|meistgelesen(?:e\s+artikel)?|weitere\s+(?:artikel|nachrichten|meldungen)"
     r"|neueste\s+(?:artikel|nachrichten)|aktuelle\s+(?:nachrichten|meldungen)|top-themen"
     r"|mehr\s+zum\s+thema|das\s+könnte\s+sie\s+auch\s+interessieren|auch\s+interessant"
@@ -282,6 +313,45 @@ _SELF_DESCRIPTION_RE = re.compile(
 # A line that is nothing but a web address: a share/print link or the page's own URL that
 # templates show under the headline; prose names an address inside a sentence.
 _URL_LINE_RE = re.compile(r"^[\s(\[<]*(?:https?://|www\.)\S+[\s)\]>]*$", _FLAGS)
+
+# A credit that is the whole line: "(Credit: Clayton Aldern / Grist)", "Photo credit:
+# Reuters", "Copyright: Jane Doe", "Quelle: Landesregierung", "Credit:". Picture desks put
+# this under every image and press desks under every reused release (a caption convention
+# in EN and DE: "Photo credit", "Bildnachweis", "Quelle"); it names an owner, not a
+# sentence of the story, so the tail is short and has no sentence end inside (a period
+# after a word of two or more letters; "J. Doe" and "02. Februar" are not one).
+_IMAGE_CREDIT_RE = re.compile(
+    r"^[(\[]?\s*(?:(?:photo|image|picture|graphic|illustration|foto|bild)\s*)?"
+    r"(?:credits?|nachweis|copyright|quelle|source)\s*:\s*(?!.*[^\W\d]{2}[.!?]\s)"
+    r"(?:[^\s.!?][^!?]{0,58}[^\s.!?])?\s*[)\]]?$",
+    _FLAGS,
+)
+
+# A caption that ends in its picture credit: "Marco Odermatt, Ski-Star aus der Schweiz.
+# © AFP / MARCO BERTORELLO". Agencies require the "©"-credit under each picture (dpa,
+# AFP, Reuters terms); prose does not put a copyright sign at the end of a paragraph.
+_CREDITED_CAPTION_RE = re.compile(r"^.{0,200}(?:©|\(c\))\s*[^\s.!?©][^.!?©]{0,60}$", _FLAGS)
+
+# Words one of which any match of the searched affiliate pattern contains: a substring
+# test is far cheaper than running the pattern over every line.
+_AFFILIATE_WORDS = ("commission", "compensation", "affiliate", "provision")
+
+
+def _is_affiliate_disclosure(line: str) -> bool:
+    """True when ``line`` holds an affiliate disclosure (:data:`_AFFILIATE_RE`)."""
+    low = line.casefold()
+    return any(w in low for w in _AFFILIATE_WORDS) and _AFFILIATE_RE.search(line) is not None
+
+
+# The heading of a "more stories" box left as the body's last line once the extractor
+# dropped the box's links ("Weitere Tourentipps in Schweden", "Mehr Themen:", "More on
+# coronavirus:", "Autres articles"): it opens with a "more/other" word, is short, and
+# does not end like a sentence; with nothing after it, it heads nothing of the story.
+_MORE_HEADING_RE = re.compile(
+    r"^[\s\-–—•·*|#]*(?:more|other|further|related|weitere|mehr|andere|plus\s+de|autres?"
+    r"|más|otr[oa]s|altri|altre|további)\b[^.!?…]{0,60}$",
+    _FLAGS,
+)
 
 # Separator lines ("___", "* * *", "----") left at the end once a footer is gone.
 _SEPARATOR_RE = re.compile(r"^[\s_\-–—*=~•·#+.]{2,}$")
@@ -343,7 +413,9 @@ def is_boilerplate_line(line: str) -> bool:
     Covers link promos ("Read Also: …", "WATCH: …", "ALSO READ | …"), bare markers
     ("Read more"), ad labels ("- Advertisement -"), calls to action ("Sign up for …",
     "Follow us on …", "Click here …"), copyright footers, op-ed disclaimers, lines that
-    are only a web address, and widget headings. Lines longer than
+    are only a web address, image credits ("(Credit: …)", captions that end in
+    "© AFP / …"), affiliate disclosures, table-of-contents headings, and widget
+    headings. Lines longer than
     :data:`MAX_PROMO_LINE` are never boilerplate.
     """
     s = line.strip()
@@ -358,6 +430,10 @@ def is_boilerplate_line(line: str) -> bool:
         or _RIGHTS_RE.search(s) is not None
         or _DISCLAIMER_RE.match(s) is not None
         or _URL_LINE_RE.match(s) is not None
+        or _IMAGE_CREDIT_RE.match(s) is not None
+        or _is_affiliate_disclosure(s)
+        or _TOC_HEADING_RE.match(s) is not None
+        or (("©" in s or "(c)" in s.casefold()) and _CREDITED_CAPTION_RE.match(s) is not None)
         or is_heading_line(s)
         or _COMMENTS_HEADING_RE.match(s) is not None
     )
@@ -457,8 +533,10 @@ def remove_boilerplate(
            body takes the rest of the body with it when every following line is a
            headline-like list entry (short, no final period); a comment-section heading
            ("Comments", "Leave a Reply") in the second half takes the rest in any case;
-        4. trailing signature lines (:func:`is_signature_line`) and separators, repeated
-           until a line of text is reached.
+        4. trailing signature lines (:func:`is_signature_line`), separators and the
+           heading of a "more stories" box whose links are gone (at most eight words,
+           opening with "More", "Weitere", "Mehr", "Autres", …, no sentence end),
+           repeated until a line of text is reached.
     """
     if not isinstance(text, str):
         return "", []
@@ -510,7 +588,11 @@ def remove_boilerplate(
             k -= 1
             continue
         line = lines[k]
-        if is_signature_line(line, site_name=site_name, domain=domain) or _SEPARATOR_RE.match(line):
+        if (
+            is_signature_line(line, site_name=site_name, domain=domain)
+            or _SEPARATOR_RE.match(line)
+            or (len(line.split()) <= 8 and _MORE_HEADING_RE.match(line))
+        ):
             drop[k] = True
             k -= 1
             continue
@@ -532,7 +614,12 @@ def iter_rules() -> Iterable[tuple[str, re.Pattern[str]]]:
         ("rights_reserved", _RIGHTS_RE),
         ("disclaimer", _DISCLAIMER_RE),
         ("url_only", _URL_LINE_RE),
+        ("image_credit", _IMAGE_CREDIT_RE),
+        ("credited_caption", _CREDITED_CAPTION_RE),
+        ("affiliate_disclosure", _AFFILIATE_RE),
+        ("toc_heading", _TOC_HEADING_RE),
         ("heading", _HEADING_RE),
+        ("trailing_more_heading", _MORE_HEADING_RE),
         ("comments_heading", _COMMENTS_HEADING_RE),
         ("desk_signature", _DESK_RE),
         ("self_description", _SELF_DESCRIPTION_RE),

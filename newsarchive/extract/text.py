@@ -164,7 +164,9 @@ def find_lead(root: Any, body: str) -> str | None:
 
     Returns:
         The lead as one whitespace-normalized line (str), or None when the page has no
-        usable description, does not show it, or ``body`` already holds it.
+        usable description, does not show it, or ``body`` already holds it (the whole
+        description or the whole lead; a body that only opens with the lead's first
+        sentence, as stories often repeat it, does not).
     """
     if not body:
         return None
@@ -179,7 +181,7 @@ def find_lead(root: Any, body: str) -> str | None:
     if len(description) < MIN_LEAD_CHARS:
         return None
     probe = description[:_LEAD_PROBE]
-    if probe in flat:
+    if description in flat:
         return None
     lead = _shown_lead(page_body, description, probe)
     return None if lead is None or lead in flat else lead
@@ -199,6 +201,66 @@ def _shown_lead(body: Any, description: str, probe: str) -> str | None:
         lead = _squash(element.text_content())
         if lead.startswith(probe) and len(lead) <= 2 * len(description) + 400:
             return lead
+    return None
+
+
+#: Class-name words that templates give the lead (standfirst) under the headline.
+_LEAD_CLASS_WORDS = frozenset(
+    ("lead", "intro", "teaser", "standfirst", "summary", "excerpt", "abstract", "dek",
+     "subtitle", "subline", "chapo", "sapo", "entradilla", "bajada", "lede")
+)
+#: The lead is looked for among this many elements after the ``<h1>`` (document order):
+#: templates put only the byline, date and share buttons between headline and lead.
+_LEAD_WINDOW = 40
+_CLASS_SPLIT = re.compile(r"[\s_-]+")
+#: Longest text taken as a lead found by its class (characters).
+MAX_MARKED_LEAD = 1000
+
+
+def find_marked_lead(root: Any, body: str) -> str | None:
+    """The lead shown under the headline in an element classed as one, when ``body`` lacks it.
+
+    News and blog templates put the standfirst right after the ``<h1>`` in an element
+    whose class names it (``article-lead``, ``a-lead``, ``intro``, ``teaser``,
+    ``standfirst``, ``summary``, ``chapo`` in French, ``entradilla`` in Spanish, …);
+    trafilatura drops it with teaser boxes. Only the first element after the page's
+    first ``<h1>`` (within :data:`_LEAD_WINDOW` elements, and before the first ``<p>``
+    of ``body``: a lead stands between headline and story, teasers come after the story)
+    whose class has one of :data:`_LEAD_CLASS_WORDS` as a word counts, and only when
+    its text is 40 to
+    :data:`MAX_MARKED_LEAD` characters, ends like a sentence, is not inside a link,
+    navigation, footer, aside or form, and is not in ``body`` already.
+
+    Args:
+        root: the page's lxml tree (not changed).
+        body: the text extracted so far, one paragraph per line (str).
+
+    Returns:
+        The lead as one whitespace-normalized line (str), or None.
+    """
+    if not body:
+        return None
+    heading = next(root.iter("h1"), None)
+    if heading is None:
+        return None
+    flat = body.replace("\n", " ")
+    for element in heading.xpath("following::*[position() <= $n]", n=_LEAD_WINDOW):
+        if element.tag == "p":
+            text = _squash(element.text_content())
+            if len(text) >= MIN_HELD_CHARS and text in flat:
+                return None  # the story has begun: whatever follows is no lead
+        words = set(_CLASS_SPLIT.split((element.get("class") or "").lower()))
+        if not words & _LEAD_CLASS_WORDS:
+            continue
+        lead = _squash(element.text_content())
+        if (
+            not MIN_LEAD_CHARS <= len(lead) <= MAX_MARKED_LEAD
+            or lead[-1] not in _PROSE_END
+            or any(a.tag in _NOT_LEAD for a in element.iterancestors())
+            or lead in flat
+        ):
+            return None
+        return lead
     return None
 
 
@@ -335,6 +397,164 @@ def _recall_within(document: Any, url: str | None, text: str, container: str) ->
     return result if len(result) > len(text) else text
 
 
+#: A paragraph restored between kept paragraphs needs at least this many words: shorter
+#: ``<p>`` elements inside an article are labels, credits and button texts.
+MIN_GAP_WORDS = 5
+#: ... and at most this share of its characters inside links: a paragraph that is one
+#: link is a teaser of another story ("Read more: …"), not prose that cites a source.
+MAX_GAP_LINK_SHARE = 0.5
+#: A ``<p>`` inside one of these is not part of the running text.
+_NOT_PROSE = frozenset(
+    ("a", "nav", "footer", "aside", "form", "button", "figure", "figcaption", "header",
+     "noscript", "template", "select", "option", "textarea", "li", "table")
+)
+
+
+#: Characters that end a paragraph of prose (full stop, question and exclamation marks,
+#: ellipsis, closing quotes; CJK full-width forms). Captions end in a credit, labels in
+#: a word.
+_PROSE_END = frozenset(".!?…\"”’»“。！？")
+#: A paragraph counts as held by the text when its first and last this many characters are.
+_HELD_PROBE = 40
+
+
+#: A ``<p>`` shorter than this (characters) is no anchor: its text is found anywhere.
+MIN_HELD_CHARS = 20
+
+
+def _wrapper(element: Any) -> tuple[str, str]:
+    """Tag and class of the element's parent: the wrapper a CMS renders a text block in."""
+    parent = element.getparent()
+    return ("", "") if parent is None else (str(parent.tag), parent.get("class") or "")
+
+
+def _common_ancestor(first: Any, last: Any) -> Any:
+    """The innermost element that contains both ``first`` and ``last`` (lxml elements)."""
+    above = set(first.iterancestors())
+    return next((a for a in last.iterancestors() if a in above), None)
+
+
+def _link_chars(element: Any) -> int:
+    return sum(len(_squash(a.text_content())) for a in element.iter("a"))
+
+
+def _prose(para: str, element: Any) -> bool:
+    """True when ``<p>`` ``element`` (text ``para``) reads as a paragraph of running text."""
+    return (
+        len(para.split()) >= MIN_GAP_WORDS
+        and para[-1] in _PROSE_END
+        and _link_chars(element) <= MAX_GAP_LINK_SHARE * len(para)
+        and next(element.iter("script", "style"), None) is None
+        and not any(a.tag in _NOT_PROSE for a in element.iterancestors())
+    )
+
+
+def fill_gaps(root: Any, text: str) -> str:
+    """``text`` with the ``<p>`` paragraphs it skipped inside the story it extracted.
+
+    trafilatura's precision mode deletes a text block whose share of link text is high
+    for its length (``delete_by_link_density``), which also hits ordinary paragraphs of
+    the story that cite a source in a link ("… with the help of his <a>former
+    girlfriend</a>"). A ``<p>`` that the extracted text lacks is restored, after the
+    paragraph before it, when
+
+    * it stands between two paragraphs the text holds (:data:`MIN_HELD_CHARS`; a
+      paragraph is held when the text has it, or its first and its last
+      :data:`_HELD_PROBE` characters, as trafilatura may drop a link's words);
+    * it sits in the same kind of wrapper as one of them (parent with the same tag and
+      class: CMSs render every text block of a story alike, and put captions, embeds,
+      newsletter and paywall boxes in wrappers of their own);
+    * it is prose: at least :data:`MIN_GAP_WORDS` words, ends like a sentence
+      (:data:`_PROSE_END`), at most :data:`MAX_GAP_LINK_SHARE` of its characters in
+      links, no script inside, not inside a link, list, table, figure, aside, header,
+      footer, navigation or form;
+    * its text occurs once among the page's paragraphs (repeated blocks are chrome), and
+      neither of its ends is in the text (then the text has it in another form).
+
+    The same holds for the run of ``<p>`` in the last kept paragraph's wrapper that
+    directly follows it inside the innermost element holding all kept paragraphs (the
+    story's container): the last block of a story is cut the same way when it carries a
+    link or sits beside a tag box.
+
+    Args:
+        root: the page's lxml tree (not changed).
+        text: the extracted text, one whitespace-normalized paragraph per line (str).
+
+    Returns:
+        ``text`` with restored paragraphs inserted (str); ``text`` itself when none is.
+    """
+    if not text:
+        return text
+    flat = text.replace("\n", " ")
+    paragraphs: list[tuple[str, bool, Any]] = []
+    seen: dict[str, int] = {}
+    held_at: list[int] = []
+    for element in root.iter("p"):
+        para = _squash(element.text_content())
+        if not para:
+            continue
+        seen[para] = seen.get(para, 0) + 1
+        # trafilatura may drop a link's words from the middle: both ends are enough
+        held = len(para) >= MIN_HELD_CHARS and (
+            para in flat or (para[:_HELD_PROBE] in flat and para[-_HELD_PROBE:] in flat)
+        )
+        if held:
+            held_at.append(len(paragraphs))
+        paragraphs.append((para, held, element))
+    if not held_at:
+        return text
+    lines = text.split("\n")
+    inserts: dict[int, list[str]] = {}
+
+    def restore(before: int, runs: list[tuple[str, bool, Any]], wrappers: set[Any]) -> None:
+        """Queue the restorable paragraphs of ``runs`` after the line of ``before``."""
+        anchor = -1
+        for para, _held, element in runs:
+            if (
+                _wrapper(element) not in wrappers
+                or seen[para] > 1
+                # one end in the text: kept in another form, restoring it would repeat it
+                or para[:_HELD_PROBE] in flat
+                or para[-_HELD_PROBE:] in flat
+                or not _prose(para, element)
+            ):
+                continue
+            if anchor < 0:
+                kept = paragraphs[before][0]
+                head, tail = kept[:_HELD_PROBE], kept[-_HELD_PROBE:]
+                # not found (cannot happen for a held paragraph): len(lines), never written
+                anchor = next((i for i, line in enumerate(lines) if tail in line or head in line),
+                              len(lines))
+            inserts.setdefault(anchor, []).append(para)
+
+    for before, after in zip(held_at, held_at[1:], strict=False):
+        if after - before > 1:
+            restore(before, paragraphs[before + 1:after],
+                    {_wrapper(paragraphs[before][2]), _wrapper(paragraphs[after][2])})
+    # The run of paragraphs in the last kept paragraph's wrapper that follows it inside
+    # the element holding all kept paragraphs: the end of the story, cut with a
+    # link-dense last block (a source link, a tag box beside it).
+    last = held_at[-1]
+    wrapper = _wrapper(paragraphs[last][2])
+    story = _common_ancestor(paragraphs[held_at[0]][2], paragraphs[last][2])
+    end = last + 1
+    while (
+        end < len(paragraphs)
+        and _wrapper(paragraphs[end][2]) == wrapper
+        and any(a is story for a in paragraphs[end][2].iterancestors())
+    ):
+        end += 1
+    if end > last + 1:
+        restore(last, paragraphs[last + 1:end], {wrapper})
+    if not inserts:
+        return text
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        out.append(line)
+        out.extend(inserts.get(i, ()))
+    return "\n".join(out)
+
+
 def extract_text(document: str | Any, url: str | None = None) -> str:
     """Return the main text of a decoded HTML document.
 
@@ -356,7 +576,8 @@ def extract_text(document: str | Any, url: str | None = None) -> str:
     text = _tidy(text)
     if not isinstance(document, str):
         text = _widen(document, url, text)
-        lead = find_lead(document, text)
+        text = fill_gaps(document, text)
+        lead = find_lead(document, text) or find_marked_lead(document, text)
         if lead:
             text = f"{lead}\n{text}"
     return text
