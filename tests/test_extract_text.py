@@ -155,14 +155,19 @@ def test_precise_pass_kept_when_long_enough(monkeypatch: pytest.MonkeyPatch) -> 
     inside = [f"Paragraph {i} of the story, written out at some length to count." for i in range(6)]
     root = _page("", "<article>" + "".join(f"<p>{p}</p>" for p in inside) + "</article>")
     calls: list[dict[str, Any]] = []
+    filler = ["y" * 200]
 
     def fake_run(document: Any, url: str | None, **options: Any) -> str:
         calls.append(options)
-        return "\n".join(inside[:4]) + "\n" + "y" * 200
+        return "\n".join(inside[:4]) + "\n" + filler[0]
 
     monkeypatch.setattr(text_module, "_run", fake_run)
-    extract_text(root, None)
-    assert calls == [{"favor_precision": True}]
+    extract_text(root, None)  # 471 characters: extracted again with the comparison
+    assert calls == [{"favor_precision": True, "fast": True}, {"favor_precision": True}]
+    calls.clear()
+    filler[0] = "y" * text_module.COMPARE_BELOW_CHARS
+    extract_text(root, None)  # long enough: the fast pass stands
+    assert calls == [{"favor_precision": True, "fast": True}]
 
 
 @pytest.mark.parametrize(

@@ -87,9 +87,13 @@ def _unescaped(text: str | None) -> str:
     return text
 
 
+#: What :func:`_key` drops: ``\w`` is exactly ``str.isalnum`` plus the underscore.
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def _key(text: str) -> str:
     """Compare key: lower-case letters and digits only (``"The Verge"`` → ``"theverge"``)."""
-    return "".join(ch for ch in text.lower() if ch.isalnum())
+    return _NOT_ALNUM.sub("", text.lower())
 
 
 def parse_html(text: str) -> lxml.html.HtmlElement | None:
@@ -1034,9 +1038,10 @@ def _markup_byline_sources(root: lxml.html.HtmlElement) -> list[list[str]]:
         elif element.tag == "a" and "author" in rel:
             value, index = element.text_content(), 1
         elif any(_AUTHOR_CLASS.search(c) for c in classes):
-            if any(_AUTHOR_CLASS.search(c) for d in element.iterdescendants()
-                   if isinstance(d.tag, str) for c in (d.get("class") or "").split()
-                   if not _bare_label(_norm(d.text_content()))):
+            if any(isinstance(d.tag, str)
+                   and any(_AUTHOR_CLASS.search(c) for c in (d.get("class") or "").split())
+                   and not _bare_label(_norm(d.text_content()))
+                   for d in element.iterdescendants()):
                 continue  # a wrapper ("byline") around the name's own element
             # (not around a mere label: "<span class=label--authors>Auteur:</span> Jane Roe")
             value, index = element.text_content(), 2
