@@ -14,6 +14,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from newsarchive.clean.sitelines import (
+    SiteLineCounts,
     line_key,
     pack_line_keys,
     page_line_keys,
@@ -58,6 +59,19 @@ def test_repeated_lines_count_each_story_once() -> None:
     assert repeated_lines(samples, min_pages=3) == {1}
     assert repeated_lines(samples, min_pages=2) == {1, 2}
     assert repeated_lines([], min_pages=1) == set()
+
+
+def test_site_line_counts_window_and_own_page() -> None:
+    counts = SiteLineCounts([("p1", [1, 2]), ("p2", [1, 1]), ("p3", [1, 3])])
+    assert counts.repeated("new", [1, 2, 3], need=3) == {1}
+    assert counts.repeated("p1", [1, 2], need=3) == set()  # p1's own sample is not counted
+    counts.add("p1", [3], keep=3)  # p1 seen again: its sample replaced, not added
+    assert list(counts.pages) == ["p2", "p3", "p1"]
+    assert counts.repeated("new", [1, 2, 3], need=2) == {1, 3}
+    counts.add("p4", [3], keep=3)  # the oldest sample (p2) leaves the window
+    assert list(counts.pages) == ["p3", "p1", "p4"]
+    assert counts.repeated("new", [1, 3], need=2) == {3}
+    assert 2 not in counts.counts  # counts that reach zero are dropped
 
 
 def test_strip_site_lines_and_share_guard() -> None:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import struct
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "MAX_SAMPLE_LINES",
     "MIN_PAGES",
     "SAMPLE_PAGES",
+    "SiteLineCounts",
     "line_key",
     "page_line_keys",
     "pack_line_keys",
@@ -105,10 +106,48 @@ def unpack_line_keys(blob: bytes) -> list[int]:
 def repeated_lines(samples: Iterable[Sequence[int]], min_pages: int = MIN_PAGES) -> set[int]:
     """Keys found in at least ``min_pages`` of ``samples`` (each sample one story's keys;
     a key repeated inside one sample counts once)."""
-    counts: Counter[int] = Counter()
-    for sample in samples:
-        counts.update(set(sample))
-    return {key for key, count in counts.items() if count >= min_pages}
+    counts = SiteLineCounts([(str(n), keys) for n, keys in enumerate(samples)])
+    return {key for key, count in counts.counts.items() if count >= min_pages}
+
+
+class SiteLineCounts:
+    """One site's samples (page id → line keys, oldest first) and how many samples hold
+    each key, updated one sample at a time (the crawl keeps one per site in step with the
+    state's ``site_lines`` rows).
+
+    Args:
+        rows: ``(page, keys)`` samples, oldest first; a page's keys count once each.
+    """
+
+    def __init__(self, rows: Iterable[tuple[str, Sequence[int]]]) -> None:
+        self.pages: OrderedDict[str, list[int]] = OrderedDict(
+            (page, list(dict.fromkeys(keys))) for page, keys in rows)
+        self.counts: Counter[int] = Counter()
+        for keys in self.pages.values():
+            self.counts.update(keys)
+
+    def repeated(self, page: str, keys: Sequence[int], need: int) -> set[int]:
+        """``keys`` held by at least ``need`` samples of pages other than ``page``."""
+        own = set(self.pages.get(page, ()))
+        return {k for k in keys if self.counts[k] - (k in own) >= need}
+
+    def add(self, page: str, keys: Sequence[int], keep: int) -> None:
+        """Make ``keys`` the newest sample (replacing ``page``'s own); keep ``keep``."""
+        old = self.pages.pop(page, None)
+        if old is not None:
+            self._forget(old)
+        distinct = list(dict.fromkeys(keys))
+        self.pages[page] = distinct
+        self.counts.update(distinct)
+        while len(self.pages) > keep:
+            self._forget(self.pages.popitem(last=False)[1])
+
+    def _forget(self, keys: list[int]) -> None:
+        counts = self.counts
+        for key in keys:
+            counts[key] -= 1
+            if counts[key] <= 0:
+                del counts[key]
 
 
 def strip_site_lines(

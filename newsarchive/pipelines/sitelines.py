@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import struct
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from typing import Any
 
 from scrapy import Spider
@@ -17,6 +17,7 @@ from newsarchive.clean import word_count
 from newsarchive.clean.sitelines import (
     MIN_PAGES,
     SAMPLE_PAGES,
+    SiteLineCounts,
     pack_line_keys,
     page_line_keys,
     strip_site_lines,
@@ -31,39 +32,6 @@ logger = logging.getLogger(__name__)
 
 #: Sites whose samples and line counts are held in memory (about 30 KB each at most).
 CACHED_SITES = 2000
-
-
-class _SiteSamples:
-    """One site's samples (page → line keys, oldest first) and how many samples hold each
-    key, kept in step with the state's ``site_lines`` rows."""
-
-    def __init__(self, rows: list[tuple[str, list[int]]]) -> None:
-        self.pages: OrderedDict[str, list[int]] = OrderedDict(rows)
-        self.counts: Counter[int] = Counter()
-        for keys in self.pages.values():
-            self.counts.update(keys)
-
-    def repeated(self, page: str, keys: list[int], need: int) -> set[int]:
-        """``keys`` held by at least ``need`` samples of pages other than ``page``."""
-        own = set(self.pages.get(page, ()))
-        return {k for k in keys if self.counts[k] - (k in own) >= need}
-
-    def add(self, page: str, keys: list[int], keep: int) -> None:
-        """Make ``keys`` the newest sample (replacing ``page``'s own); keep ``keep``."""
-        old = self.pages.pop(page, None)
-        if old is not None:
-            self._forget(old)
-        self.pages[page] = keys
-        self.counts.update(keys)
-        while len(self.pages) > keep:
-            self._forget(self.pages.popitem(last=False)[1])
-
-    def _forget(self, keys: list[int]) -> None:
-        counts = self.counts
-        for key in keys:
-            counts[key] -= 1
-            if counts[key] <= 0:
-                del counts[key]
 
 
 class SiteLinesPipeline:
@@ -96,7 +64,7 @@ class SiteLinesPipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.pages, self.need = SAMPLE_PAGES, MIN_PAGES
-        self._sites: OrderedDict[str, _SiteSamples] = OrderedDict()
+        self._sites: OrderedDict[str, SiteLineCounts] = OrderedDict()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SiteLinesPipeline:
@@ -113,7 +81,7 @@ class SiteLinesPipeline:
             logger.error("%s", exc)
             raise
 
-    def _site(self, site: str, session: ArchiveSession) -> _SiteSamples:
+    def _site(self, site: str, session: ArchiveSession) -> SiteLineCounts:
         samples = self._sites.get(site)
         if samples is None:
             rows = []
@@ -122,7 +90,7 @@ class SiteLinesPipeline:
                     rows.append((page, unpack_line_keys(blob)))
                 except (ValueError, struct.error):
                     continue  # a damaged sample counts as none
-            samples = self._sites[site] = _SiteSamples(rows)
+            samples = self._sites[site] = SiteLineCounts(rows)
             if len(self._sites) > CACHED_SITES:
                 self._sites.popitem(last=False)
         else:
