@@ -6,10 +6,12 @@ from datetime import UTC, date, datetime
 
 from newsarchive.extract import extract_page
 from newsarchive.extract.dates import (
+    BYLINE_WINDOW,
     HEADLINE_WINDOW,
     choose_published,
     date_from_url,
     headline_date,
+    parse_datetime,
     written_date,
 )
 from newsarchive.extract.metadata import parse_html, read_metadata
@@ -174,3 +176,71 @@ def test_microdata_on_a_visible_element_declares_the_publication_time() -> None:
                            "https://www.example.com/news/bridge-vote", crawled_at=CRAWLED)
     assert article.published_at == datetime(2022, 1, 14, 10, 31, tzinfo=UTC)
     assert article.date_source == "meta"
+
+
+
+def test_a_page_without_h1_has_its_headline_in_the_heading_holding_the_title() -> None:
+    page = ("<html><head><title>Hotel Lunik opens once more | rbb24</title></head><body>"
+            "<h2>Wetter</h2><p>Heute 25.04.2024: sonnig</p>"
+            "<h3><span>Premiere</span> - <span>Hotel Lunik opens once more</span></h3>"
+            "<div class=\"lineinfo\">Do 18.04.2024 | 14:07 Uhr | Von Eva</div></body></html>")
+    root = parse_html(page)
+    # og:title within the heading, or the heading within <title>
+    assert headline_date(root, ["Hotel Lunik opens once more"]) == date(2024, 4, 18)
+    assert headline_date(root, [None, "Premiere - Hotel Lunik opens once more | rbb24"]) == \
+        date(2024, 4, 18)
+    assert headline_date(root, ["Hotel Lunik opens once more | rbb24"]) is None
+    assert headline_date(root) is None  # no title to recognise the headline by
+    # With an <h1> on the page, lower headings are not searched.
+    root = parse_html(page.replace("<h2>Wetter</h2>", "<h1>Wetter</h1>"))
+    assert headline_date(root, ["Hotel Lunik opens once more"]) == date(2024, 4, 25)
+
+
+def test_below_a_lower_heading_only_the_byline_line_is_read() -> None:
+    credit = "Quelle: Juergen Hasenkopf. " * 3
+    page = ("<html><body><p>03.02.2022</p><h3>Auf den Spuren von Rafael Nadal</h3>"
+            f"<p>{credit}Turnier vom 5. bis 11. Februar 2022</p></body></html>")
+    root = parse_html(page)
+    assert len(credit) > BYLINE_WINDOW
+    assert headline_date(root, ["Auf den Spuren von Rafael Nadal"]) is None
+    root = parse_html(page.replace(credit, ""))
+    assert headline_date(root, ["Auf den Spuren von Rafael Nadal"]) == date(2022, 2, 11)
+
+
+def test_dotted_numeric_dates_in_markup_are_day_first() -> None:
+    assert parse_datetime("06.11.2023") == datetime(2023, 11, 6, tzinfo=UTC)
+    assert parse_datetime("6. 11. 2023 12:30") == datetime(2023, 11, 6, 12, 30, tzinfo=UTC)
+    assert parse_datetime("11/06/2023") == datetime(2023, 11, 6, tzinfo=UTC)  # US order
+    aside = '<p><time datetime="06.11.2023">06.11.2023</time></p>'
+    root = parse_html(story_page(aside=aside))
+    assert root is not None
+    meta = read_metadata(root, "https://www.example.com/news/bridge-vote")
+    moment, _ = choose_published(meta, "https://www.example.com/news/bridge-vote",
+                                 CRAWLED.replace(year=2024))
+    assert moment == datetime(2023, 11, 6, tzinfo=UTC)
+
+
+def test_chinese_japanese_and_korean_dates() -> None:
+    assert written_date("2020年07月12日 | 競馬ニュース") == date(2020, 7, 12)
+    assert written_date("发布时间：2019年6月3日 10:20") == date(2019, 6, 3)
+    assert written_date("입력 2024년 4월 25일 오후 2:07") == date(2024, 4, 25)
+    assert written_date("2020年度の計画") is None
+    page = ("<html><head><title>ダノンスプレンダーが勝利 - goo blog</title></head><body>"
+            "<h3>ダノンスプレンダーが勝利</h3><div><span>2020年07月12日</span> | 競馬</div>"
+            "</body></html>")
+    assert headline_date(parse_html(page), [None, "ダノンスプレンダーが勝利 - goo blog"]) == \
+        date(2020, 7, 12)
+
+
+def test_the_text_search_reads_the_parsed_page() -> None:
+    filler = "".join(f"<p>{'Unrelated words follow here. ' * 12}</p>" for _ in range(3))
+    html = ("<!DOCTYPE html><html lang=\"en\"><head><title>Bridge vote</title></head><body>"
+            f"<main><h1>Council approves harbour bridge</h1>{filler}{STORY}"
+            "<p class=\"posted\">Posted 2019-03-12 by the desk</p></main></body></html>")
+    root = parse_html(html)
+    assert root is not None
+    meta = read_metadata(root, "https://www.example.com/news/bridge-vote")
+    assert choose_published(meta, "https://www.example.com/news/bridge-vote", CRAWLED,
+                            html=root, root=root) == (datetime(2019, 3, 12, tzinfo=UTC), "text")
+    assert choose_published(meta, "https://www.example.com/news/bridge-vote", CRAWLED,
+                            html=None, root=root) == (None, None)
