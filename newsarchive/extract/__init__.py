@@ -254,7 +254,7 @@ def _extract(
     site = site_name(meta)
     title = _capped_title(choose_title(meta, site, domain, hints.title if hints else None))
     authors = choose_authors(meta, site)[:MAX_AUTHORS]
-    published, source = choose_published(meta, url, crawled, hints, html=root, root=root)
+    published, source = choose_published(meta, url, crawled, hints, html=text, root=root)
     description = meta.first("description", "og:description", "twitter:description") or (
         meta.ld_text("description")
     )
