@@ -232,7 +232,7 @@ def test_chinese_japanese_and_korean_dates() -> None:
         date(2020, 7, 12)
 
 
-def test_the_text_search_reads_the_parsed_page() -> None:
+def test_a_date_far_down_the_text_is_left_to_the_text_search() -> None:
     filler = "".join(f"<p>{'Unrelated words follow here. ' * 12}</p>" for _ in range(3))
     html = ("<!DOCTYPE html><html lang=\"en\"><head><title>Bridge vote</title></head><body>"
             f"<main><h1>Council approves harbour bridge</h1>{filler}{STORY}"
@@ -241,6 +241,6 @@ def test_the_text_search_reads_the_parsed_page() -> None:
     assert root is not None
     meta = read_metadata(root, "https://www.example.com/news/bridge-vote")
     assert choose_published(meta, "https://www.example.com/news/bridge-vote", CRAWLED,
-                            html=root, root=root) == (datetime(2019, 3, 12, tzinfo=UTC), "text")
+                            html=html, root=root) == (datetime(2019, 3, 12, tzinfo=UTC), "text")
     assert choose_published(meta, "https://www.example.com/news/bridge-vote", CRAWLED,
                             html=None, root=root) == (None, None)
