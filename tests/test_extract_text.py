@@ -388,3 +388,21 @@ def test_fill_gaps_restores_a_subheading_between_kept_paragraphs() -> None:
         _FILLER[0], "What comes next", _FILLER[1], _FILLER[2], _FILLER[3],
         "Readers can find all the other reports from the council in our archive.",
     ]
+
+
+def test_fill_gaps_restores_a_sentence_that_links_most_of_itself() -> None:
+    wrap = '<div class="text">{}</div>'
+    question = ('Why had there been such a <a href="/a">strong turn away from the governing '
+                "party at the general election</a>?")
+    teaser = ('Lesen Sie auch: <a href="/b">Wie die Anwohner nach dem Brand in der Halle '
+              "richtig reagieren sollten.</a>")
+    root = _page("", "<article>" + wrap.format(f"<p>{_FILLER[0]}</p>")
+                     + wrap.format(f"<p>{question}</p>") + wrap.format(f"<p>{teaser}</p>")
+                     + wrap.format(f"<p>{_FILLER[1]}</p>") + "</article>")
+    text = "\n".join(_FILLER[:2])
+    assert text_module.fill_gaps(root, text).split("\n") == [
+        _FILLER[0],
+        "Why had there been such a strong turn away from the governing party at the "
+        "general election?",
+        _FILLER[1],
+    ]

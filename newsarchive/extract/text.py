@@ -15,7 +15,7 @@ Reader comments are not part of an article, and news templates surround the stor
 teasers that the precision mode drops. The pass runs without trafilatura's comparison
 with readability and jusText first, and again with it only when its text is short
 (:data:`COMPARE_BELOW_CHARS`): the comparison rarely changes a long text and is 40 % of
-trafilatura's time. What the precise pass loses is won back in three
+trafilatura's time. What the precise pass loses is won back in these
 ways, none of which runs a second trafilatura pass on an ordinary page:
 
 * empty inline elements (icon fonts) are unwrapped first, because the precision mode
@@ -25,9 +25,13 @@ ways, none of which runs a second trafilatura pass on an ordinary page:
   marks as its article body (JSON-LD ``articleBody``, ``itemprop=articleBody``, the only
   ``<article>``; :func:`marked_body`), a wider pass is run and its lines are kept only
   when they lie inside that marked text;
+* when the recall pass is short too, the story's HTML held in the page's script data
+  (script-rendered sites) is extracted instead (:func:`script_text`);
+* paragraphs and subheadings skipped between kept paragraphs are restored
+  (:func:`fill_gaps`);
 * the lead (standfirst) that templates show under the headline, which extractors drop
   with teaser boxes, is put first when it opens with the page's description
-  (:func:`find_lead`).
+  (:func:`find_lead`) or sits in an element classed as a lead (:func:`find_marked_lead`).
 
 Table rows keep trafilatura's ``| a | b |`` form without the separators of empty cells.
 """
@@ -459,8 +463,24 @@ def _common_ancestor(first: Any, last: Any) -> Any:
     return next((a for a in last.iterancestors() if a in above), None)
 
 
-def _link_chars(element: Any) -> int:
-    return sum(len(_squash(a.text_content())) for a in element.iter("a"))
+def _link_text(element: Any) -> str:
+    """The text of the links inside ``element``, whitespace-normalized, space-joined."""
+    return " ".join(_squash(a.text_content()) for a in element.iter("a"))
+
+
+def _links_cite(para: str, element: Any) -> bool:
+    """True when the links of ``<p>`` ``element`` (text ``para``) cite sources in prose.
+
+    At most :data:`MAX_GAP_LINK_SHARE` of the characters are link text, or at least
+    :data:`MIN_GAP_WORDS` words stand outside the links: a teaser is a link with a short
+    label ("Read more:", "Lesen Sie auch:", "À lire aussi :", at most four words), while
+    a sentence that links part of itself keeps its own words.
+    """
+    links = _link_text(element)
+    return (
+        len(links) <= MAX_GAP_LINK_SHARE * len(para)
+        or len(para.split()) - len(links.split()) >= MIN_GAP_WORDS
+    )
 
 
 def _prose(para: str, element: Any) -> bool:
@@ -468,7 +488,7 @@ def _prose(para: str, element: Any) -> bool:
     return (
         len(para.split()) >= MIN_GAP_WORDS
         and para[-1] in _PROSE_END
-        and _link_chars(element) <= MAX_GAP_LINK_SHARE * len(para)
+        and _links_cite(para, element)
         and next(element.iter("script", "style"), None) is None
         and not any(a.tag in _NOT_PROSE for a in element.iterancestors())
     )
@@ -543,8 +563,9 @@ def fill_gaps(root: Any, text: str) -> str:
       newsletter and paywall boxes in wrappers of their own);
     * it is prose: at least :data:`MIN_GAP_WORDS` words, ends like a sentence
       (:data:`_PROSE_END`), at most :data:`MAX_GAP_LINK_SHARE` of its characters in
-      links, no script inside, not inside a link, list, table, figure, aside, header,
-      footer, navigation or form;
+      links unless :data:`MIN_GAP_WORDS` of its words are outside them
+      (:func:`_links_cite`), no script inside, not inside a link, list, table, figure,
+      aside, header, footer, navigation or form;
     * its text occurs once among the page's paragraphs (repeated blocks are chrome), and
       neither of its ends is in the text (then the text has it in another form).
 
