@@ -297,3 +297,112 @@ def test_lead_marked_by_its_class_under_the_headline() -> None:
 def test_no_marked_lead(page: str) -> None:
     root = _page("", page + _paragraphs())
     assert find_marked_lead(root, "\n".join(_FILLER)) is None
+
+
+def test_fill_gaps_restores_a_div_paragraph_between_kept_ones() -> None:
+    # script-rendered templates write each paragraph as a <div> of spans and links
+    block = '<div class="block"><div class="para">{}</div></div>'
+    cited = ('<span>Yet even after </span><a href="/x"><span>the release of thousands of '
+             'pages</span></a><span>, some questions remain.</span>')
+    root = _page("", "<article>"
+                     + block.format(f"<span>{_FILLER[0]}</span>")
+                     + block.format(cited)
+                     # a <div> holding a block element is no paragraph of its own
+                     + block.format(f"<span>{_FILLER[3]}</span><figure>x</figure>")
+                     + block.format(f"<span>{_FILLER[1]}</span>")
+                     # after the story a <div> is as often a prompt as prose: left out
+                     + block.format('<span>Want more? Get the best stories every week in '
+                                    'your inbox, <a href="/n">sign up here</a>.</span>')
+                     + "</article>")
+    text = "\n".join(_FILLER[:2])
+    assert text_module.fill_gaps(root, text).split("\n") == [
+        _FILLER[0],
+        "Yet even after the release of thousands of pages, some questions remain.",
+        _FILLER[1],
+    ]
+    # where the text holds a <p>, a <div> between kept paragraphs is a box or a label
+    para = '<div class="para"><p>{}</p></div>'
+    root = _page("", "<article>" + para.format(_FILLER[0])
+                     + f'<div class="para">{cited}</div>' + para.format(_FILLER[1])
+                     + "</article>")
+    assert text_module.fill_gaps(root, text) == text
+
+
+def _flight_push(payload: str) -> str:
+    """A Next.js flight-data script pushing ``payload`` as a JSON string (``<`` escaped)."""
+    literal = json.dumps(payload).replace("<", "\\u003c")
+    return f'<script>self.__next_f.push([1,{literal}])</script>'
+
+
+def test_story_only_in_script_data_is_extracted() -> None:
+    story = "".join(f"<p>{p}</p>" for p in _FILLER[:4])
+    # the story's HTML as a string inside JSON inside a JSON string, an ad placeholder
+    # between its paragraphs, and a shorter teaser of another story in the same state
+    state = json.dumps({"detail": {"title": "Bridge", "contentHtml":
+                                   "<div>" + story.replace("</p><p>", "</p>$$AD$$<p>", 1)
+                                   + "</div>"},
+                        "related": [{"contentHtml": f"<p>{_FILLER[4]}</p>" + "x" * 200}]})
+    root = _page(_flight_push(f"5:{state}"), "<div id='app'></div>")
+    assert text_module.script_text(root, None).split("\n") == _FILLER[:4]
+    assert extract_text(root, "https://example.com/news/bridge").split("\n") == _FILLER[:4]
+    # __NEXT_DATA__ holds plain JSON, HTML written as is
+    data = json.dumps({"props": {"pageProps": {"article": {"body": story}}}})
+    root = _page("", f'<div id="__next"></div><script id="__NEXT_DATA__" '
+                     f'type="application/json">{data}</script>')
+    assert text_module.script_text(root, None).split("\n") == _FILLER[:4]
+
+
+def test_script_data_not_read() -> None:
+    story = "".join(f"<p>{p}</p>" for p in _FILLER)
+    ld = json.dumps({"@type": "NewsArticle", "articleBody": story})
+    # JSON-LD is the publisher's metadata (articleBody is read elsewhere); short strings
+    # and strings without a paragraph are no story
+    root = _page(f'<script type="application/ld+json">{ld}</script>'
+                 + _flight_push("<p>Too short to be a story.</p>")
+                 + _flight_push(" ".join(_FILLER)), "<div></div>")
+    assert text_module.script_fragments(root) == []
+    assert text_module.script_text(root, None) == ""
+    # a page whose HTML has the story does not read its scripts
+    root = _page(_flight_push(f"<p>{'Other words. ' * 30}</p>"), story)
+    assert extract_text(root, None).split("\n") == _FILLER
+
+
+def test_fill_gaps_restores_a_subheading_between_kept_paragraphs() -> None:
+    wrap = '<div class="text">{}</div>'
+    root = _page("", "<article>" + wrap.format(
+        f"<p>{_FILLER[0]}</p>"
+        "<h2><span>What comes next</span></h2>"  # opens the paragraph under it: restored
+        f"<p>{_FILLER[1]}</p>"
+        '<h3><a href="/x">Another story of the site</a></h3>'  # a teaser's linked title
+        "<h3>Not followed by a paragraph</h3><figure>x</figure>"
+        f"<p>{_FILLER[2]}</p>"
+        "<h2>A heading followed by its paragraph that runs on well past fifteen words "
+        "is no subheading</h2>"
+        f"<p>{_FILLER[3]}</p>"
+        # after the last kept paragraph a heading names the next box
+        "<h2>More from the council</h2>"
+        "<p>Readers can find all the other reports from the council in our archive.</p>")
+        + "</article>")
+    text = "\n".join(_FILLER[:4])
+    assert text_module.fill_gaps(root, text).split("\n") == [
+        _FILLER[0], "What comes next", _FILLER[1], _FILLER[2], _FILLER[3],
+        "Readers can find all the other reports from the council in our archive.",
+    ]
+
+
+def test_fill_gaps_restores_a_sentence_that_links_most_of_itself() -> None:
+    wrap = '<div class="text">{}</div>'
+    question = ('Why had there been such a <a href="/a">strong turn away from the governing '
+                "party at the general election</a>?")
+    teaser = ('Lesen Sie auch: <a href="/b">Wie die Anwohner nach dem Brand in der Halle '
+              "richtig reagieren sollten.</a>")
+    root = _page("", "<article>" + wrap.format(f"<p>{_FILLER[0]}</p>")
+                     + wrap.format(f"<p>{question}</p>") + wrap.format(f"<p>{teaser}</p>")
+                     + wrap.format(f"<p>{_FILLER[1]}</p>") + "</article>")
+    text = "\n".join(_FILLER[:2])
+    assert text_module.fill_gaps(root, text).split("\n") == [
+        _FILLER[0],
+        "Why had there been such a strong turn away from the governing party at the "
+        "general election?",
+        _FILLER[1],
+    ]

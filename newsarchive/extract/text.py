@@ -15,7 +15,7 @@ Reader comments are not part of an article, and news templates surround the stor
 teasers that the precision mode drops. The pass runs without trafilatura's comparison
 with readability and jusText first, and again with it only when its text is short
 (:data:`COMPARE_BELOW_CHARS`): the comparison rarely changes a long text and is 40 % of
-trafilatura's time. What the precise pass loses is won back in three
+trafilatura's time. What the precise pass loses is won back in these
 ways, none of which runs a second trafilatura pass on an ordinary page:
 
 * empty inline elements (icon fonts) are unwrapped first, because the precision mode
@@ -25,9 +25,13 @@ ways, none of which runs a second trafilatura pass on an ordinary page:
   marks as its article body (JSON-LD ``articleBody``, ``itemprop=articleBody``, the only
   ``<article>``; :func:`marked_body`), a wider pass is run and its lines are kept only
   when they lie inside that marked text;
+* when the recall pass is short too, the story's HTML held in the page's script data
+  (script-rendered sites) is extracted instead (:func:`script_text`);
+* paragraphs and subheadings skipped between kept paragraphs are restored
+  (:func:`fill_gaps`);
 * the lead (standfirst) that templates show under the headline, which extractors drop
   with teaser boxes, is put first when it opens with the page's description
-  (:func:`find_lead`).
+  (:func:`find_lead`) or sits in an element classed as a lead (:func:`find_marked_lead`).
 
 Table rows keep trafilatura's ``| a | b |`` form without the separators of empty cells.
 """
@@ -40,9 +44,10 @@ import json
 import logging
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
+import lxml.etree
 import lxml.html
 
 __all__ = ["MIN_CHARS", "extract_text", "unwrap_empty_inline"]
@@ -336,16 +341,25 @@ def _text_length(element: Any) -> int:
     return int(element.xpath("string-length(normalize-space(.))"))
 
 
-def _marked_element(root: Any) -> tuple[Any, float] | None:
-    """The element the page marks as its article body and its share (see
-    :func:`marked_body`), or None."""
+def _marked(root: Any) -> tuple[str, Any, float]:
+    """What the page marks as its article body, strongest source first (see
+    :func:`marked_body`).
+
+    Returns:
+        ``(text, None, share)`` for a JSON-LD ``articleBody``; ``("", element, share)``
+        for a marked element, whose text is left for the caller to build (a length test
+        can run in libxml2); ``("", None, 1.0)`` when the page marks nothing.
+    """
+    text = jsonld_article_body(root)
+    if text:
+        return text, None, MARKED_BODY_SHARE
     marked = root.xpath("//*[@itemprop='articleBody']")
     if marked:
-        return max(marked, key=_text_length), MARKED_BODY_SHARE
+        return "", max(marked, key=_text_length), MARKED_BODY_SHARE
     articles = root.xpath("//article")
     if len(articles) == 1:
-        return articles[0], ARTICLE_SHARE
-    return None
+        return "", articles[0], ARTICLE_SHARE
+    return "", None, 1.0
 
 
 def marked_body(root: Any) -> tuple[str, float]:
@@ -359,30 +373,24 @@ def marked_body(root: Any) -> tuple[str, float]:
         ``(text, share)``: whitespace-normalized text (``""`` when the page marks nothing)
         and :data:`MARKED_BODY_SHARE` or, for ``<article>``, :data:`ARTICLE_SHARE`.
     """
-    text = jsonld_article_body(root)
-    if text:
-        return text, MARKED_BODY_SHARE
-    found = _marked_element(root)
-    if found is None:
-        return "", 1.0
-    return _squash(found[0].text_content()), found[1]
+    text, element, share = _marked(root)
+    return (text if element is None else _squash(element.text_content())), share
 
 
 def _widen(document: Any, url: str | None, text: str) -> str:
     """``text``, or a wider pass inside the marked body when ``text`` is short of it."""
-    container = jsonld_article_body(document)
-    if container:
-        if len(text) >= MARKED_BODY_SHARE * len(container):
+    container, element, share = _marked(document)
+    if element is None:
+        if len(text) >= share * len(container):
             return text
     else:
-        found = _marked_element(document)
         # the length test runs in libxml2; the text is only built for the few short pages
-        if found is None or len(text) >= found[1] * _text_length(found[0]):
+        if len(text) >= share * _text_length(element):
             return text
-        container = _squash(found[0].text_content())
+        container = _squash(element.text_content())
         # Only the marked element is given to the wider pass: its lines lie inside by
         # construction, and trafilatura works on a fraction of the page.
-        document = _alone(found[0])
+        document = _alone(element)
     return _recall_within(document, url, text, container)
 
 
@@ -433,6 +441,16 @@ _HELD_PROBE = 40
 MIN_HELD_CHARS = 20
 
 
+#: ``<div>`` elements that hold text and only phrasing elements (links, spans, emphasis,
+#: line breaks), in page order: the paragraphs of templates that write no ``<p>``
+#: (``<div><span>…</span><a>…</a></div>``). Evaluated in libxml2.
+_DIV_PARAGRAPHS = lxml.etree.XPath(
+    "//div[not(*[not(self::a or self::span or self::strong or self::em or self::b"
+    " or self::i or self::u or self::br or self::sup or self::sub or self::mark"
+    " or self::abbr or self::cite or self::q or self::small)])][normalize-space()]"
+)
+
+
 def _wrapper(element: Any) -> tuple[str, str]:
     """Tag and class of the element's parent: the wrapper a CMS renders a text block in."""
     parent = element.getparent()
@@ -445,8 +463,24 @@ def _common_ancestor(first: Any, last: Any) -> Any:
     return next((a for a in last.iterancestors() if a in above), None)
 
 
-def _link_chars(element: Any) -> int:
-    return sum(len(_squash(a.text_content())) for a in element.iter("a"))
+def _link_text(element: Any) -> str:
+    """The text of the links inside ``element``, whitespace-normalized, space-joined."""
+    return " ".join(_squash(a.text_content()) for a in element.iter("a"))
+
+
+def _links_cite(para: str, element: Any) -> bool:
+    """True when the links of ``<p>`` ``element`` (text ``para``) cite sources in prose.
+
+    At most :data:`MAX_GAP_LINK_SHARE` of the characters are link text, or at least
+    :data:`MIN_GAP_WORDS` words stand outside the links: a teaser is a link with a short
+    label ("Read more:", "Lesen Sie auch:", "À lire aussi :", at most four words), while
+    a sentence that links part of itself keeps its own words.
+    """
+    links = _link_text(element)
+    return (
+        len(links) <= MAX_GAP_LINK_SHARE * len(para)
+        or len(para.split()) - len(links.split()) >= MIN_GAP_WORDS
+    )
 
 
 def _prose(para: str, element: Any) -> bool:
@@ -454,10 +488,62 @@ def _prose(para: str, element: Any) -> bool:
     return (
         len(para.split()) >= MIN_GAP_WORDS
         and para[-1] in _PROSE_END
-        and _link_chars(element) <= MAX_GAP_LINK_SHARE * len(para)
+        and _links_cite(para, element)
         and next(element.iter("script", "style"), None) is None
         and not any(a.tag in _NOT_PROSE for a in element.iterancestors())
     )
+
+
+#: Subheading elements restored between kept paragraphs (``<h1>`` is the headline).
+_SUBHEADINGS = ("h2", "h3", "h4")
+#: A subheading has at most this many words; longer headings are teasers' titles.
+MAX_SUBHEADING_WORDS = 15
+
+
+def _subheading(text: str, element: Any) -> bool:
+    """True when heading ``element`` (text ``text``) is a subheading of the running text.
+
+    It has at most :data:`MAX_SUBHEADING_WORDS` words, no link (a linked heading is a
+    teaser's title), is not inside page chrome (:data:`_NOT_PROSE`, which includes
+    ``<header>``), and the element right after it is a ``<p>``: a subheading opens the
+    paragraphs under it.
+    """
+    following = element.getnext()
+    return (
+        len(text.split()) <= MAX_SUBHEADING_WORDS
+        and next(element.iter("a"), None) is None
+        and following is not None
+        and following.tag == "p"
+        and not any(a.tag in _NOT_PROSE for a in element.iterancestors())
+    )
+
+
+def _blocks(
+    elements: Iterable[Any], flat: str,
+) -> tuple[list[tuple[str, bool, Any]], dict[str, int], list[int]]:
+    """The text blocks of ``elements`` for :func:`fill_gaps`.
+
+    Returns:
+        ``(paragraphs, seen, held_at)``: ``(text, held, element)`` for each block with
+        text, how often each text occurs, and the indexes of the blocks that ``flat`` (the
+        extracted text on one line) holds.
+    """
+    paragraphs: list[tuple[str, bool, Any]] = []
+    seen: dict[str, int] = {}
+    held_at: list[int] = []
+    for element in elements:
+        para = _squash(element.text_content())
+        if not para:
+            continue
+        seen[para] = seen.get(para, 0) + 1
+        # trafilatura may drop a link's words from the middle: both ends are enough
+        held = element.tag not in _SUBHEADINGS and len(para) >= MIN_HELD_CHARS and (
+            para in flat or (para[:_HELD_PROBE] in flat and para[-_HELD_PROBE:] in flat)
+        )
+        if held:
+            held_at.append(len(paragraphs))
+        paragraphs.append((para, held, element))
+    return paragraphs, seen, held_at
 
 
 def fill_gaps(root: Any, text: str) -> str:
@@ -477,10 +563,22 @@ def fill_gaps(root: Any, text: str) -> str:
       newsletter and paywall boxes in wrappers of their own);
     * it is prose: at least :data:`MIN_GAP_WORDS` words, ends like a sentence
       (:data:`_PROSE_END`), at most :data:`MAX_GAP_LINK_SHARE` of its characters in
-      links, no script inside, not inside a link, list, table, figure, aside, header,
-      footer, navigation or form;
+      links unless :data:`MIN_GAP_WORDS` of its words are outside them
+      (:func:`_links_cite`), no script inside, not inside a link, list, table, figure,
+      aside, header, footer, navigation or form;
     * its text occurs once among the page's paragraphs (repeated blocks are chrome), and
       neither of its ends is in the text (then the text has it in another form).
+
+    A subheading (``<h2>``–``<h4>``, :func:`_subheading`) between two kept paragraphs is
+    restored under the same wrapper and once-on-the-page conditions: the precise pass
+    drops some of them as short blocks.
+
+    When the text holds no ``<p>`` at all, the page writes its paragraphs otherwise, and
+    the ``<div>`` elements holding only phrasing content (:data:`_DIV_PARAGRAPHS`) take
+    their place between kept paragraphs (not at the story's end, where such blocks are
+    newsletter and follow prompts as often as prose); ``<div>`` blocks are never looked
+    at on pages whose text holds a ``<p>`` (there they are boxes, buttons and labels
+    beside the story).
 
     The same holds for the run of ``<p>`` in the last kept paragraph's wrapper that
     directly follows it inside the innermost element holding all kept paragraphs (the
@@ -497,21 +595,11 @@ def fill_gaps(root: Any, text: str) -> str:
     if not text:
         return text
     flat = text.replace("\n", " ")
-    paragraphs: list[tuple[str, bool, Any]] = []
-    seen: dict[str, int] = {}
-    held_at: list[int] = []
-    for element in root.iter("p"):
-        para = _squash(element.text_content())
-        if not para:
-            continue
-        seen[para] = seen.get(para, 0) + 1
-        # trafilatura may drop a link's words from the middle: both ends are enough
-        held = len(para) >= MIN_HELD_CHARS and (
-            para in flat or (para[:_HELD_PROBE] in flat and para[-_HELD_PROBE:] in flat)
-        )
-        if held:
-            held_at.append(len(paragraphs))
-        paragraphs.append((para, held, element))
+    paragraphs, seen, held_at = _blocks(root.iter("p", *_SUBHEADINGS), flat)
+    divs = not held_at
+    if divs:
+        # the text holds no <p>: its paragraphs are <div>s of phrasing elements
+        paragraphs, seen, held_at = _blocks(_DIV_PARAGRAPHS(root), flat)
     if not held_at:
         return text
     lines = text.split("\n")
@@ -521,13 +609,14 @@ def fill_gaps(root: Any, text: str) -> str:
         """Queue the restorable paragraphs of ``runs`` after the line of ``before``."""
         anchor = -1
         for para, _held, element in runs:
+            heading = element.tag in _SUBHEADINGS
             if (
                 _wrapper(element) not in wrappers
                 or seen[para] > 1
                 # one end in the text: kept in another form, restoring it would repeat it
                 or para[:_HELD_PROBE] in flat
                 or para[-_HELD_PROBE:] in flat
-                or not _prose(para, element)
+                or not (_subheading(para, element) if heading else _prose(para, element))
             ):
                 continue
             if anchor < 0:
@@ -548,15 +637,17 @@ def fill_gaps(root: Any, text: str) -> str:
     last = held_at[-1]
     wrapper = _wrapper(paragraphs[last][2])
     story = _common_ancestor(paragraphs[held_at[0]][2], paragraphs[last][2])
-    end = last + 1
+    # (subheadings are no part of it: a heading after the story names the next box)
+    tail = [block for block in paragraphs[last + 1:] if block[2].tag not in _SUBHEADINGS]
+    end = 0
     while (
-        end < len(paragraphs)
-        and _wrapper(paragraphs[end][2]) == wrapper
-        and any(a is story for a in paragraphs[end][2].iterancestors())
+        end < len(tail)
+        and _wrapper(tail[end][2]) == wrapper
+        and any(a is story for a in tail[end][2].iterancestors())
     ):
         end += 1
-    if end > last + 1:
-        restore(last, paragraphs[last + 1:end], {wrapper})
+    if end and not divs:
+        restore(last, tail[:end], {wrapper})
     if not inserts:
         return text
     out: list[str] = []
@@ -564,6 +655,93 @@ def fill_gaps(root: Any, text: str) -> str:
         out.append(line)
         out.extend(inserts.get(i, ()))
     return "\n".join(out)
+
+
+#: A JSON string literal in a script, at least 200 characters long (shorter strings are
+#: no article). ``(?:[^"\\]|\\.)`` reads one character or one escape, so the match is
+#: linear.
+_JSON_STRING = re.compile(r'"((?:[^"\\]|\\.){200,})"')
+#: Script-rendered pages nest their data: a Next.js flight chunk is a JSON string that
+#: holds JSON again, whose strings hold the article's HTML; deeper levels are not read.
+_SCRIPT_LEVELS = 3
+#: A decoded string that is JSON again: an object or array, or a Next.js flight row
+#: (``5:{…}``, ``a:[…]``).
+_JSON_TEXT = re.compile(r"\s*(?:\w{1,8}:)?[\[{]")
+#: A line that is only a template placeholder (``$$ARTICLEAD$$``, ``{{ad}}``,
+#: ``%%slot%%``): an ad slot that the page's script fills, left in the stored HTML.
+_PLACEHOLDER = re.compile(r"^(?:\$\$\w+\$\$|\{\{[^{}]*\}\}|%%\w+%%)$")
+
+
+def script_fragments(root: Any) -> list[str]:
+    """HTML fragments with paragraphs held as JSON strings in the page's scripts.
+
+    Script-rendered sites (Next.js ``__NEXT_DATA__`` and flight data
+    ``self.__next_f.push``, React Query or Redux state, Nuxt payloads) send the story as
+    data that the browser turns into markup, so the saved HTML's body may lack the text.
+    The data holds it as a JSON string of HTML. Every string literal of at least 200
+    characters that holds a ``<p`` tag (written as is or as ``\\u003cp``) is decoded;
+    a decoded string that is itself JSON (:data:`_JSON_TEXT`) is searched again, up to
+    :data:`_SCRIPT_LEVELS` levels, and one that is not is a fragment when it holds
+    ``<p``. JSON-LD is skipped (its ``articleBody`` is plain text, read elsewhere).
+
+    Args:
+        root: the page's lxml tree (not changed).
+
+    Returns:
+        The decoded fragments (str, HTML markup) in page order, possibly repeated (the
+        same story is often in two stores); ``[]`` when there are none.
+    """
+    found: list[str] = []
+    todo = [
+        source for script in root.iter("script")
+        if (source := script.text or "") and ("u003cp" in source or "<p" in source)
+        and "ld+json" not in (script.get("type") or "").lower()
+    ]
+    for _level in range(_SCRIPT_LEVELS):
+        deeper: list[str] = []
+        for source in todo:
+            for match in _JSON_STRING.finditer(source):
+                literal = match.group(1)
+                if "u003cp" not in literal and "<p" not in literal:
+                    continue
+                try:
+                    value = json.loads(f'"{literal}"')
+                except ValueError:
+                    continue
+                if _JSON_TEXT.match(value):
+                    deeper.append(value)
+                elif "<p" in value:
+                    found.append(value)
+        todo = deeper
+    return found
+
+
+def script_text(root: Any, url: str | None) -> str:
+    """The article's text from the page's script data (see :func:`script_fragments`).
+
+    The fragment with the most text after its tags are removed is taken (a page's state
+    also holds teasers of other stories, shorter than the story itself) and extracted
+    like a page of its own; lines that are only a template placeholder
+    (:data:`_PLACEHOLDER`) are dropped.
+
+    Args:
+        root: the page's lxml tree (not changed).
+        url: the page URL, passed to trafilatura.
+
+    Returns:
+        Paragraphs joined by ``"\\n"`` (str), or ``""`` when the scripts hold no
+        fragment or it has no text.
+    """
+    fragments = script_fragments(root)
+    if not fragments:
+        return ""
+    best = max(fragments, key=lambda fragment: len(_TAG.sub("", fragment)))
+    try:
+        page = lxml.html.document_fromstring(f"<html><body><article>{best}</article></body></html>")
+    except (ValueError, lxml.etree.LxmlError):
+        return ""
+    text = _tidy(_run(page, url, favor_precision=True))
+    return "\n".join(line for line in text.split("\n") if not _PLACEHOLDER.match(line))
 
 
 def extract_text(document: str | Any, url: str | None = None) -> str:
@@ -587,6 +765,10 @@ def extract_text(document: str | Any, url: str | None = None) -> str:
         if len(fallback) > len(text):
             text = fallback
     text = _tidy(text)
+    if len(text) < MIN_CHARS and not isinstance(document, str):
+        scripted = script_text(document, url)
+        if len(scripted) > len(text):
+            text = scripted
     if not isinstance(document, str):
         text = _widen(document, url, text)
         text = fill_gaps(document, text)
