@@ -28,7 +28,8 @@ def test_normalize_url(url: str, expected: str) -> None:
     assert normalize_url(url) == expected
 
 
-@pytest.mark.parametrize("url", ["", "ftp://example.com/x", "/relative/path", "mailto:a@b.c"])
+@pytest.mark.parametrize("url", ["", "ftp://example.com/x", "/relative/path", "mailto:a@b.c",
+                                 "HTTP://\x1b", "HTTP://\\/0"])
 def test_normalize_url_refuses_non_http(url: str) -> None:
     with pytest.raises(ValueError):
         normalize_url(url)

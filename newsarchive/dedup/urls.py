@@ -88,6 +88,10 @@ def _normalize(url: str) -> str:
     canonical = urlsplit(canonicalize_url(urlunsplit((parts.scheme, parts.netloc, parts.path,
                                                       query, ""))))
     host = (canonical.hostname or "").lower()
+    if not host:
+        # The host was only characters that canonicalization drops or reads as a path
+        # ("HTTP://\\x1b", "HTTP://\\\\/0"): no site to name, so no identity either.
+        raise ValueError(f"not an absolute http(s) URL: {url!r}")
     if host.startswith("www."):
         host = host[4:]
     if canonical.port and canonical.port not in (80, 443):
