@@ -370,3 +370,21 @@ def test_screen_reader_copy_of_the_name(markup: str, expected: list[str]) -> Non
 ])
 def test_place_after_a_written_out_byline(markup: str, expected: list[str]) -> None:
     assert authors(top=markup) == expected
+
+
+# --- bylines the page does not show ----------------------------------------------------------
+@pytest.mark.parametrize(("markup", "expected"), [
+    # a theme's hidden author box (kept for microformats) names no one on the page
+    ('<div class="author vcard" style="display: none"><span class="fn">'
+     '<a href="/author/jroe/">jroe</a></span></div>', []),
+    ('<div hidden><span class="byline">Jane Roe</span></div>', []),
+    ('<div class="author vcard" style="display:none"><span class="fn">jroe</span></div>'
+     '<p class="byline">By Ann Lee</p>', ["Ann Lee"]),
+    # microdata whose name is only a <meta> content
+    ('<span itemprop="author" itemscope itemtype="https://schema.org/Person">'
+     '<meta itemprop="name" content="jroe"></span>', []),
+    ('<span itemprop="author" itemscope itemtype="https://schema.org/Person">'
+     '<span itemprop="name">Jane Roe</span></span>', ["Jane Roe"]),
+])
+def test_hidden_bylines_are_not_read(markup: str, expected: list[str]) -> None:
+    assert authors(top=markup) == expected

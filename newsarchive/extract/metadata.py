@@ -871,10 +871,17 @@ _MAX_NAME_WORDS = 6
 
 
 def _outside_comments(element: lxml.html.HtmlElement) -> bool:
+    """Whether a byline candidate is shown as the article's: not inside comments,
+    sidebars, related-story boxes or page footers (:data:`_NOT_BYLINE_AREA`), nor inside
+    an element the page hides (:func:`_hidden`: a byline the reader never sees, such as a
+    theme's ``display: none`` author box kept for microformats, names no one on the
+    page)."""
     in_article = any(a.tag == "article" for a in element.iterancestors())
     for node in (element, *element.iterancestors()):
         if node.tag in ("body", "html"):
             break
+        if _hidden(node):
+            return False
         if node.tag in ("footer", "aside") and not in_article:
             return False
         tokens = f"{node.get('class') or ''} {node.get('id') or ''}".lower().split()
@@ -884,6 +891,18 @@ def _outside_comments(element: lxml.html.HtmlElement) -> bool:
                for t in tokens):
             return False
     return True
+
+
+#: An inline style that hides an element (CSS ``display: none``, ``visibility: hidden``).
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+
+def _hidden(node: lxml.html.HtmlElement) -> bool:
+    """Whether an element is hidden from readers by its own markup: the HTML ``hidden``
+    attribute or an inline style in :data:`_HIDDEN_STYLE` (stylesheets are not read)."""
+    style = node.get("style")
+    return node.get("hidden") is not None or (
+        style is not None and _HIDDEN_STYLE.search(style) is not None)
 
 
 #: A byline written out: "Posted by Jane Roe", "Von Hans Meier", "Par Jean Dupont".
@@ -1013,10 +1032,12 @@ def _particle_in_name(lead: str, rest: str) -> bool:
 
 def _markup_byline_sources(root: lxml.html.HtmlElement) -> list[list[str]]:
     """Byline texts of the markup, one list per kind of evidence in order of trust:
-    ``itemprop=author``, ``rel=author`` links, elements whose class names an author/byline
-    (``author``, ``post-author``, ``byline``, ``vcard fn``), short elements whose text is a
-    written-out byline ("Posted by ...", "Von ...", "Par ..."); outside comments, sidebars,
-    related-story boxes and page footers. Of several ``itemprop``/``rel`` matches only
+    ``itemprop=author`` (shown names only: a microdata name given only in a ``<meta>`` is
+    not a byline the page shows), ``rel=author`` links, elements whose class names an
+    author/byline (``author``, ``post-author``, ``byline``, ``vcard fn``), short elements
+    whose text is a written-out byline ("Posted by ...", "Von ...", "Par ..."); outside
+    comments, sidebars, related-story boxes, page footers and hidden elements
+    (:func:`_outside_comments`). Of several ``itemprop``/``rel`` matches only
     those in the first one's block (same parent or grandparent) count: later ones are
     bylines of teasers and related links; of class and text matches only the first. The
     caller takes the first list that still names someone after cleaning: a ``rel=author``
@@ -1033,8 +1054,9 @@ def _markup_byline_sources(root: lxml.html.HtmlElement) -> list[list[str]]:
         if "author" in prop or "creator" in prop:
             names = [n for n in element.iter() if (n.get("itemprop") or "") == "name"]
             target = names[0] if names else element
-            value = target.get("content") if target.tag == "meta" else target.text_content()
-            index = 0
+            if target.tag == "meta":
+                continue  # a name given only to machines: the page shows no byline
+            value, index = target.text_content(), 0
         elif element.tag == "a" and "author" in rel:
             value, index = element.text_content(), 1
         elif any(_AUTHOR_CLASS.search(c) for c in classes):
