@@ -388,3 +388,16 @@ def test_place_after_a_written_out_byline(markup: str, expected: list[str]) -> N
 ])
 def test_hidden_bylines_are_not_read(markup: str, expected: list[str]) -> None:
     assert authors(top=markup) == expected
+
+
+@pytest.mark.parametrize(("markup", "expected"), [
+    ('<div class="box__top">About the Author - <span>Jane Roe</span></div>', ["Jane Roe"]),
+    ("<div><strong>Ein Artikel von Ines Roe | 27.01.2022 - 12:45</strong></div>", ["Ines Roe"]),
+    ("<p><small>Verfasst von: Hans Meier | 31. Dezember 2008</small></p>", ["Hans Meier"]),
+    ('<li class="submitted">Author: <a href="/u/jr">Jane Roe</a>, Datum: 03.03.19</li>',
+     ["Jane Roe"]),
+    # a sentence is no byline
+    ("<p>Ein Artikel von gestern hat gezeigt, dass der Rat tagt.</p>", []),
+])
+def test_more_written_out_lead_ins(markup: str, expected: list[str]) -> None:
+    assert authors(top=markup) == expected

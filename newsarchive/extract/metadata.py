@@ -905,15 +905,19 @@ def _hidden(node: lxml.html.HtmlElement) -> bool:
         style is not None and _HIDDEN_STYLE.search(style) is not None)
 
 
-#: A byline written out: "Posted by Jane Roe", "Von Hans Meier", "Par Jean Dupont".
+#: A byline written out: "Posted by Jane Roe", "Von Hans Meier", "Par Jean Dupont", also
+#: the German "Verfasst von", "Ein Artikel/Beitrag/Bericht von", English "Author:" and the
+#: heading of an about-the-author box ("About the Author - Jane Roe").
 _TEXT_BYLINE = re.compile(
-    r"^(?i:posted\s+by|written\s+by|geschrieben\s+von|veröffentlicht\s+von|by|von|par|por|"
-    r"av|af|door|text|texte|autorin/autor|autor(?:in|/in|\*in|:in|_in|innen)?|auteur|írta)"
-    r"\s*:?\s+(?=[A-ZÀ-ÞĀ-ž])"
+    r"^(?i:posted\s+by|written\s+by|geschrieben\s+von|veröffentlicht\s+von|verfasst\s+von|"
+    r"ein(?:e)?\s+(?:artikel|beitrag|bericht|text|reportage|kolumne|kommentar|gastbeitrag)"
+    r"\s+von|about\s+the\s+author\s*[-–—:]?|by|von|par|por|"
+    r"av|af|door|text|texte|autorin/autor|autor(?:in|/in|\*in|:in|_in|innen)?|author|auteur|"
+    r"írta)\s*:?\s+(?=[A-ZÀ-ÞĀ-ž])"
 )
 _TEXT_BYLINE_LEAD = re.compile(
-    r"(?i:posted|written|geschrieben|veröffentlicht|by|von|par|por|av|af|door|text|texte|"
-    r"autor|autorin|auteur|írta)\b"
+    r"(?i:posted|written|geschrieben|veröffentlicht|verfasst|eine?|about|by|von|par|por|av|"
+    r"af|door|text|texte|autor|autorin|author|auteur|írta)\b"
 )
 #: Where a byline text runs on into a date ("on May 5", "Feb 21, 2020", "22. Februar
 #: 2020", "21.02.2020", "2020-02-21"), a separator or a link arrow.
@@ -1082,9 +1086,10 @@ def _markup_byline_sources(root: lxml.html.HtmlElement) -> list[list[str]]:
             continue
         text = _unescaped(value)
         if text and len(text) <= 120 and _outside_comments(element):
-            text = _byline_text(text)
-            if index == 3:
-                text = _names_prefix(_TEXT_BYLINE.sub("", text, count=1))
+            if index == 3:  # the lead-in first: "About the Author - Jane Roe"
+                text = _names_prefix(_byline_text(_TEXT_BYLINE.sub("", _norm(text), count=1)))
+            else:
+                text = _byline_text(text)
             # a bare label ("By", "Author") does not hide the name in the next element
             if text and len(text) <= 80 and not _bare_label(text):
                 if firsts[index] is None:
