@@ -401,3 +401,16 @@ def test_hidden_bylines_are_not_read(markup: str, expected: list[str]) -> None:
 ])
 def test_more_written_out_lead_ins(markup: str, expected: list[str]) -> None:
     assert authors(top=markup) == expected
+
+
+@pytest.mark.parametrize(("handle", "shown", "expected"), [
+    ("gabor_munier", "Gàbor Muniér", ["Gàbor Muniér"]),
+    ("janeroe", "Jane Roe", ["Jane Roe"]),
+    ("christian.stadtfeld", "Christian P. Stadtfeld", ["Christian P. Stadtfeld"]),
+    # another person's name shown: the handle stays
+    ("janeroe", "Ann Lee", ["janeroe"]),
+])
+def test_login_handle_gives_way_to_the_shown_name(handle: str, shown: str,
+                                                   expected: list[str]) -> None:
+    head = f'<meta name="author" content="{handle}">'
+    assert authors(head, f'<p class="byline">By {shown}</p>') == expected

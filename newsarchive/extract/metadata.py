@@ -1176,7 +1176,9 @@ def choose_authors(meta: PageMetadata, site: str | None) -> list[str]:
     Authors that are the publisher (any of :func:`publisher_keys`, or a JSON-LD author
     node with the publisher's ``@id``/``url``) fall through to the next source, except on
     a personal site: one whose JSON-LD publisher is a Person, or whose name is that of
-    its JSON-LD author typed only ``Person`` (:func:`_site_of_person`)."""
+    its JSON-LD author typed only ``Person`` (:func:`_site_of_person`). A login handle
+    from the metadata gives way to the display name the markup byline shows for it
+    (:func:`_shown_names`)."""
     by_id = {node["@id"]: node for node in meta.jsonld_nodes
              if isinstance(node.get("@id"), str)}
     ld_authors = _resolve(meta.ld("author"), by_id)
@@ -1191,6 +1193,8 @@ def choose_authors(meta: PageMetadata, site: str | None) -> list[str]:
     for raw in (from_ld, _meta_authors(meta)):
         names = clean_authors(raw, site, publishers)
         if names:
+            if meta.root is not None and any(_HANDLE_NAME.match(name) for name in names):
+                names = _shown_names(names, meta.root, site, publishers)
             return names
     for source in _markup_byline_sources(meta.root) if meta.root is not None else []:
         names = clean_authors(source, site, publishers)
@@ -1199,6 +1203,46 @@ def choose_authors(meta: PageMetadata, site: str | None) -> list[str]:
             return names
     meta.bylines = []
     return []
+
+
+#: A login handle rather than a name: one ASCII word without capitals ("gabor_munier",
+#: "christian.stadtfeld", "janeroe"), as CMSs write their user names into metadata.
+_HANDLE_NAME = re.compile(r"^(?=[^a-z]*[a-z])[\x21-\x40\x5b-\x7e]+$")
+_HANDLE_PARTS = re.compile(r"[._\-]+")
+
+
+def _shown_names(names: list[str], root: lxml.html.HtmlElement, site: str | None,
+                 publishers: set[str]) -> list[str]:
+    """``names`` with each login handle (:data:`_HANDLE_NAME`) replaced by the display
+    name the page's markup byline shows for it (:func:`_markup_byline_sources`), when one
+    spells the same person: the same letters without accents and spaces ("gabor_munier"
+    for "Gàbor Muniér", "janeroe" for "Jane Roe"), or every part of the handle between
+    dots, underscores and hyphens is a word of the name ("christian.stadtfeld" for
+    "Christian P. Stadtfeld"). Labels and readers follow the shown name."""
+    shown = [name for source in _markup_byline_sources(root)
+             for name in clean_authors(source, site, publishers)]
+    out: list[str] = []
+    for name in names:
+        if _HANDLE_NAME.match(name):
+            handle = _folded(name)
+            parts = [_folded(p) for p in _HANDLE_PARTS.split(name) if p]
+            for display in shown:
+                words = [_folded(w) for w in display.split()]
+                if " " in display and (handle == "".join(words) or (
+                        len(parts) > 1 and all(p in words for p in parts))):
+                    name = display
+                    break
+        if name not in out:
+            out.append(name)
+    return out
+
+
+def _folded(text: str) -> str:
+    """Lower-case letters and digits of ``text`` without accents (``"Muniér"`` →
+    ``"munier"``)."""
+    plain = "".join(ch for ch in unicodedata.normalize("NFKD", text)
+                    if not unicodedata.combining(ch))
+    return _key(plain)
 
 
 def _site_of_person(ld_authors: Any, publisher: Any, site: str | None) -> bool:
