@@ -414,3 +414,20 @@ def test_login_handle_gives_way_to_the_shown_name(handle: str, shown: str,
                                                    expected: list[str]) -> None:
     head = f'<meta name="author" content="{handle}">'
     assert authors(head, f'<p class="byline">By {shown}</p>') == expected
+
+
+@pytest.mark.parametrize(("top", "expected"), [
+    # the shown byline names the metadata's author and a co-author
+    ('<div class="meta-item author"><span class="vcard author"><span class="fn">'
+     "von Jane Roe, Ann Lee</span></span></div>", ["Jane Roe", "Ann Lee"]),
+    ("<p><span>By </span><a href=\"/a/jr\">Jane Roe</a> and <a href=\"/a/al\">Ann Lee</a></p>",
+     ["Jane Roe", "Ann Lee"]),
+    # a caption naming the author beside someone else is no byline
+    ("<p>Jane Roe, Ann Lee</p>", ["Jane Roe"]),
+    # the shown byline without the metadata's name is another story's
+    ('<span class="byline">By Ann Lee, Bob Stone</span><span class="x">Jane Roe</span>',
+     ["Jane Roe"]),
+])
+def test_coauthors_of_the_shown_byline(top: str, expected: list[str]) -> None:
+    head = '<meta name="author" content="Jane Roe">'
+    assert authors(head, top) == expected

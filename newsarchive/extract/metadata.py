@@ -1183,7 +1183,8 @@ def choose_authors(meta: PageMetadata, site: str | None) -> list[str]:
     a personal site: one whose JSON-LD publisher is a Person, or whose name is that of
     its JSON-LD author typed only ``Person`` (:func:`_site_of_person`). A login handle
     from the metadata gives way to the display name the markup byline shows for it
-    (:func:`_shown_names`)."""
+    (:func:`_shown_names`); a visible byline that names the metadata's authors and more
+    gives the co-authors (:func:`_with_coauthors`)."""
     by_id = {node["@id"]: node for node in meta.jsonld_nodes
              if isinstance(node.get("@id"), str)}
     ld_authors = _resolve(meta.ld("author"), by_id)
@@ -1200,6 +1201,8 @@ def choose_authors(meta: PageMetadata, site: str | None) -> list[str]:
         if names:
             if meta.root is not None and any(_HANDLE_NAME.match(name) for name in names):
                 names = _shown_names(names, meta.root, site, publishers)
+            elif meta.root is not None:
+                names = _with_coauthors(names, meta.root, site, publishers)
             return names
     for source in _markup_byline_sources(meta.root) if meta.root is not None else []:
         names = clean_authors(source, site, publishers)
@@ -1240,6 +1243,54 @@ def _shown_names(names: list[str], root: lxml.html.HtmlElement, site: str | None
         if name not in out:
             out.append(name)
     return out
+
+
+#: Text nodes of the body that contain ``$name``.
+_TEXT_WITH = etree.XPath("/html/body//text()[contains(., $name)]")
+#: Ancestors of a name's text node searched for its byline element.
+_BYLINE_LEVELS = 3
+
+
+def _with_coauthors(names: list[str], root: lxml.html.HtmlElement, site: str | None,
+                    publishers: set[str]) -> list[str]:
+    """``names`` from the metadata, or the visible byline that names them and more.
+
+    CMSs often put only the first of several writers into JSON-LD and meta tags, while the
+    byline shown names all ("von Jane Roe, John Doe"). The first name's text node in the
+    body is looked up by libxml2 (one XPath, no Python walk); its element or one of
+    :data:`_BYLINE_LEVELS` ancestors of at most 120 characters that is a byline (an
+    author/byline class or ``itemprop=author`` on it or above it, or a written-out lead-in
+    such as "By"/"Von") and reads as a list of names wins when, after
+    :func:`clean_authors`, it holds every metadata name and more."""
+    keys = {_key(name) for name in names}
+    for node in _TEXT_WITH(root, name=names[0])[:3]:
+        element = node.getparent()
+        if element is not None and getattr(node, "is_tail", False):
+            element = element.getparent()
+        for _ in range(_BYLINE_LEVELS):
+            if element is None or element.tag in ("body", "html"):
+                break
+            value = _norm(element.text_content())
+            if len(value) > 120:
+                break
+            text = _byline_text(_TEXT_BYLINE.sub("", value, count=1))
+            shown = clean_authors([_names_prefix(text)], site, publishers)
+            if len(shown) > len(names) and keys <= {_key(n) for n in shown} and (
+                    _marked_byline(element) or _TEXT_BYLINE.match(value)) \
+                    and _outside_comments(element):
+                return shown
+            element = element.getparent()
+    return names
+
+
+def _marked_byline(element: lxml.html.HtmlElement) -> bool:
+    """Whether an element or one of its two parents is marked as a byline: an
+    author/byline class (:data:`_AUTHOR_CLASS`) or ``itemprop=author``."""
+    for node in (element, *element.iterancestors())[:3]:
+        if "author" in (node.get("itemprop") or "").lower().split() or any(
+                _AUTHOR_CLASS.search(c) for c in (node.get("class") or "").split()):
+            return True
+    return False
 
 
 def _folded(text: str) -> str:
