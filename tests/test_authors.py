@@ -431,3 +431,15 @@ def test_login_handle_gives_way_to_the_shown_name(handle: str, shown: str,
 def test_coauthors_of_the_shown_byline(top: str, expected: list[str]) -> None:
     head = '<meta name="author" content="Jane Roe">'
     assert authors(head, top) == expected
+
+
+@pytest.mark.parametrize(("markup", "expected"), [
+    ('<section><h4 class="meta-title">Autor</h4><p class="meta-text"><a href="/p/jr">'
+     "Jane Roe</a><b>, </b></p></section>", ["Jane Roe"]),
+    ("<dl><dt>Author:</dt><dd>Jane Roe</dd></dl>", []),  # <dt> is not a byline element
+    ("<div><span>Author:</span><span>Jane Roe, Ann Lee</span></div>", ["Jane Roe", "Ann Lee"]),
+    # a label word opening a sentence is no label
+    ("<div><span>Author of three books</span><span>Jane Roe</span></div>", []),
+])
+def test_author_label_before_the_names_element(markup: str, expected: list[str]) -> None:
+    assert authors(top=markup) == expected

@@ -924,6 +924,10 @@ _TEXT_BYLINE_LEAD = re.compile(
     r"(?i:posted|written|geschrieben|veröffentlicht|verfasst|eine?|about|by|von|par|por|av|"
     r"af|door|text|texte|autor|autorin|author|auteur|írta)\b"
 )
+#: An element holding only an author label ("Autor", "Author:"): meta boxes put the name
+#: into the next element. ("By"/"Von" alone are left to the class rules: themes put the
+#: site's name after them.)
+_LABEL_ONLY = re.compile(r"^\s*(?i:autor(?:in)?|author|auteur)\s*:?\s*$")
 #: Where a byline text runs on into a date ("on May 5", "Feb 21, 2020", "22. Februar
 #: 2020", "21.02.2020", "2020-02-21"), a separator or a link arrow.
 _BYLINE_TAIL = re.compile(
@@ -1084,6 +1088,12 @@ def _markup_byline_sources(root: lxml.html.HtmlElement) -> list[list[str]]:
             if not own or len(own) > 120 or not _TEXT_BYLINE_LEAD.match(own):
                 continue
             value = element.text_content()
+            if not len(element) and _LABEL_ONLY.match(value):
+                # a label element before the name's ("<h4>Autor</h4><p>Jane Roe</p>")
+                after = element.getnext()
+                if after is None or not isinstance(after.tag, str):
+                    continue
+                value = f"{value.strip().rstrip(':')}: {after.text_content()}"
             if len(value) > 120 or not _TEXT_BYLINE.match(_norm(value)):
                 continue
             index = 3
