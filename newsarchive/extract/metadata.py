@@ -1102,7 +1102,8 @@ def _markup_byline_sources(root: lxml.html.HtmlElement) -> list[list[str]]:
         text = _unescaped(value)
         if text and len(text) <= 120 and _outside_comments(element):
             if index == 3:  # the lead-in first: "About the Author - Jane Roe"
-                text = _names_prefix(_byline_text(_TEXT_BYLINE.sub("", _norm(text), count=1)))
+                text = _names_prefix(_BYLINE_TAIL.sub("", _undoubled(
+                    _TEXT_BYLINE.sub("", _norm(text), count=1))))
             else:
                 text = _byline_text(text)
             # a bare label ("By", "Author") does not hide the name in the next element
@@ -1273,7 +1274,11 @@ def _with_coauthors(names: list[str], root: lxml.html.HtmlElement, site: str | N
     such as "By"/"Von") and reads as a list of names wins when, after
     :func:`clean_authors`, it holds every metadata name and more."""
     keys = {_key(name) for name in names}
-    for node in _TEXT_WITH(root, name=names[0])[:3]:
+    try:
+        nodes = _TEXT_WITH(root, name=names[0])[:3]
+    except (UnicodeEncodeError, ValueError):
+        return names  # a name libxml2 cannot take (lone surrogates, NUL)
+    for node in nodes:
         element = node.getparent()
         if element is not None and getattr(node, "is_tail", False):
             element = element.getparent()
