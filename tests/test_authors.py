@@ -370,3 +370,76 @@ def test_screen_reader_copy_of_the_name(markup: str, expected: list[str]) -> Non
 ])
 def test_place_after_a_written_out_byline(markup: str, expected: list[str]) -> None:
     assert authors(top=markup) == expected
+
+
+# --- bylines the page does not show ----------------------------------------------------------
+@pytest.mark.parametrize(("markup", "expected"), [
+    # a theme's hidden author box (kept for microformats) names no one on the page
+    ('<div class="author vcard" style="display: none"><span class="fn">'
+     '<a href="/author/jroe/">jroe</a></span></div>', []),
+    ('<div hidden><span class="byline">Jane Roe</span></div>', []),
+    ('<div class="author vcard" style="display:none"><span class="fn">jroe</span></div>'
+     '<p class="byline">By Ann Lee</p>', ["Ann Lee"]),
+    # microdata whose name is only a <meta> content
+    ('<span itemprop="author" itemscope itemtype="https://schema.org/Person">'
+     '<meta itemprop="name" content="jroe"></span>', []),
+    ('<span itemprop="author" itemscope itemtype="https://schema.org/Person">'
+     '<span itemprop="name">Jane Roe</span></span>', ["Jane Roe"]),
+])
+def test_hidden_bylines_are_not_read(markup: str, expected: list[str]) -> None:
+    assert authors(top=markup) == expected
+
+
+@pytest.mark.parametrize(("markup", "expected"), [
+    ('<div class="box__top">About the Author - <span>Jane Roe</span></div>', ["Jane Roe"]),
+    ("<div><strong>Ein Artikel von Ines Roe | 27.01.2022 - 12:45</strong></div>", ["Ines Roe"]),
+    ("<p><small>Verfasst von: Hans Meier | 31. Dezember 2008</small></p>", ["Hans Meier"]),
+    ('<li class="submitted">Author: <a href="/u/jr">Jane Roe</a>, Datum: 03.03.19</li>',
+     ["Jane Roe"]),
+    # a sentence is no byline
+    ("<p>Ein Artikel von gestern hat gezeigt, dass der Rat tagt.</p>", []),
+])
+def test_more_written_out_lead_ins(markup: str, expected: list[str]) -> None:
+    assert authors(top=markup) == expected
+
+
+@pytest.mark.parametrize(("handle", "shown", "expected"), [
+    ("gabor_munier", "Gàbor Muniér", ["Gàbor Muniér"]),
+    ("janeroe", "Jane Roe", ["Jane Roe"]),
+    ("christian.stadtfeld", "Christian P. Stadtfeld", ["Christian P. Stadtfeld"]),
+    # another person's name shown: the handle stays
+    ("janeroe", "Ann Lee", ["janeroe"]),
+])
+def test_login_handle_gives_way_to_the_shown_name(handle: str, shown: str,
+                                                   expected: list[str]) -> None:
+    head = f'<meta name="author" content="{handle}">'
+    assert authors(head, f'<p class="byline">By {shown}</p>') == expected
+
+
+@pytest.mark.parametrize(("top", "expected"), [
+    # the shown byline names the metadata's author and a co-author
+    ('<div class="meta-item author"><span class="vcard author"><span class="fn">'
+     "von Jane Roe, Ann Lee</span></span></div>", ["Jane Roe", "Ann Lee"]),
+    ("<p><span>By </span><a href=\"/a/jr\">Jane Roe</a> and <a href=\"/a/al\">Ann Lee</a></p>",
+     ["Jane Roe", "Ann Lee"]),
+    # a caption naming the author beside someone else is no byline
+    ("<p>Jane Roe, Ann Lee</p>", ["Jane Roe"]),
+    # the shown byline without the metadata's name is another story's
+    ('<span class="byline">By Ann Lee, Bob Stone</span><span class="x">Jane Roe</span>',
+     ["Jane Roe"]),
+])
+def test_coauthors_of_the_shown_byline(top: str, expected: list[str]) -> None:
+    head = '<meta name="author" content="Jane Roe">'
+    assert authors(head, top) == expected
+
+
+@pytest.mark.parametrize(("markup", "expected"), [
+    ('<section><h4 class="meta-title">Autor</h4><p class="meta-text"><a href="/p/jr">'
+     "Jane Roe</a><b>, </b></p></section>", ["Jane Roe"]),
+    ("<dl><dt>Author:</dt><dd>Jane Roe</dd></dl>", []),  # <dt> is not a byline element
+    ("<div><span>Author:</span><span>Jane Roe, Ann Lee</span></div>", ["Jane Roe", "Ann Lee"]),
+    # a label word opening a sentence is no label
+    ("<div><span>Author of three books</span><span>Jane Roe</span></div>", []),
+])
+def test_author_label_before_the_names_element(markup: str, expected: list[str]) -> None:
+    assert authors(top=markup) == expected

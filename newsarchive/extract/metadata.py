@@ -870,11 +870,23 @@ _NOT_BYLINE_AREA = re.compile(r"(?:sidebar|related|teaser|reply|respond|(?:site-
 _MAX_NAME_WORDS = 6
 
 
+#: Words every class that :data:`_AUTHOR_CLASS` accepts contains: a cheap test of the
+#: whole class attribute before its names are tested one by one.
+_CLASS_HINT = re.compile(r"author|autor|auteur|byline|writer|\b(?:by|fn)\b", re.IGNORECASE)
+
+
 def _outside_comments(element: lxml.html.HtmlElement) -> bool:
+    """Whether a byline candidate is shown as the article's: not inside comments,
+    sidebars, related-story boxes or page footers (:data:`_NOT_BYLINE_AREA`), nor inside
+    an element the page hides (:func:`_hidden`: a byline the reader never sees, such as a
+    theme's ``display: none`` author box kept for microformats, names no one on the
+    page)."""
     in_article = any(a.tag == "article" for a in element.iterancestors())
     for node in (element, *element.iterancestors()):
         if node.tag in ("body", "html"):
             break
+        if _hidden(node):
+            return False
         if node.tag in ("footer", "aside") and not in_article:
             return False
         tokens = f"{node.get('class') or ''} {node.get('id') or ''}".lower().split()
@@ -886,16 +898,36 @@ def _outside_comments(element: lxml.html.HtmlElement) -> bool:
     return True
 
 
-#: A byline written out: "Posted by Jane Roe", "Von Hans Meier", "Par Jean Dupont".
+#: An inline style that hides an element (CSS ``display: none``, ``visibility: hidden``).
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+
+def _hidden(node: lxml.html.HtmlElement) -> bool:
+    """Whether an element is hidden from readers by its own markup: the HTML ``hidden``
+    attribute or an inline style in :data:`_HIDDEN_STYLE` (stylesheets are not read)."""
+    style = node.get("style")
+    return node.get("hidden") is not None or (
+        style is not None and _HIDDEN_STYLE.search(style) is not None)
+
+
+#: A byline written out: "Posted by Jane Roe", "Von Hans Meier", "Par Jean Dupont", also
+#: the German "Verfasst von", "Ein Artikel/Beitrag/Bericht von", English "Author:" and the
+#: heading of an about-the-author box ("About the Author - Jane Roe").
 _TEXT_BYLINE = re.compile(
-    r"^(?i:posted\s+by|written\s+by|geschrieben\s+von|veröffentlicht\s+von|by|von|par|por|"
-    r"av|af|door|text|texte|autorin/autor|autor(?:in|/in|\*in|:in|_in|innen)?|auteur|írta)"
-    r"\s*:?\s+(?=[A-ZÀ-ÞĀ-ž])"
+    r"^(?i:posted\s+by|written\s+by|geschrieben\s+von|veröffentlicht\s+von|verfasst\s+von|"
+    r"ein(?:e)?\s+(?:artikel|beitrag|bericht|text|reportage|kolumne|kommentar|gastbeitrag)"
+    r"\s+von|about\s+the\s+author\s*[-–—:]?|by|von|par|por|"
+    r"av|af|door|text|texte|autorin/autor|autor(?:in|/in|\*in|:in|_in|innen)?|author|auteur|"
+    r"írta)\s*:?\s+(?=[A-ZÀ-ÞĀ-ž])"
 )
 _TEXT_BYLINE_LEAD = re.compile(
-    r"(?i:posted|written|geschrieben|veröffentlicht|by|von|par|por|av|af|door|text|texte|"
-    r"autor|autorin|auteur|írta)\b"
+    r"(?i:posted|written|geschrieben|veröffentlicht|verfasst|eine?|about|by|von|par|por|av|"
+    r"af|door|text|texte|autor|autorin|author|auteur|írta)\b"
 )
+#: An element holding only an author label ("Autor", "Author:"): meta boxes put the name
+#: into the next element. ("By"/"Von" alone are left to the class rules: themes put the
+#: site's name after them.)
+_LABEL_ONLY = re.compile(r"^\s*(?i:autor(?:in)?|author|auteur)\s*:?\s*$")
 #: Where a byline text runs on into a date ("on May 5", "Feb 21, 2020", "22. Februar
 #: 2020", "21.02.2020", "2020-02-21"), a separator or a link arrow.
 _BYLINE_TAIL = re.compile(
@@ -1013,10 +1045,12 @@ def _particle_in_name(lead: str, rest: str) -> bool:
 
 def _markup_byline_sources(root: lxml.html.HtmlElement) -> list[list[str]]:
     """Byline texts of the markup, one list per kind of evidence in order of trust:
-    ``itemprop=author``, ``rel=author`` links, elements whose class names an author/byline
-    (``author``, ``post-author``, ``byline``, ``vcard fn``), short elements whose text is a
-    written-out byline ("Posted by ...", "Von ...", "Par ..."); outside comments, sidebars,
-    related-story boxes and page footers. Of several ``itemprop``/``rel`` matches only
+    ``itemprop=author`` (shown names only: a microdata name given only in a ``<meta>`` is
+    not a byline the page shows), ``rel=author`` links, elements whose class names an
+    author/byline (``author``, ``post-author``, ``byline``, ``vcard fn``), short elements
+    whose text is a written-out byline ("Posted by ...", "Von ...", "Par ..."); outside
+    comments, sidebars, related-story boxes, page footers and hidden elements
+    (:func:`_outside_comments`). Of several ``itemprop``/``rel`` matches only
     those in the first one's block (same parent or grandparent) count: later ones are
     bylines of teasers and related links; of class and text matches only the first. The
     caller takes the first list that still names someone after cleaning: a ``rel=author``
@@ -1027,17 +1061,18 @@ def _markup_byline_sources(root: lxml.html.HtmlElement) -> list[list[str]]:
     for element in (body if body is not None else root).iter():
         if not isinstance(element.tag, str) or element.tag in ("script", "style", "meta"):
             continue
-        prop = (element.get("itemprop") or "").lower().split()
-        rel = (element.get("rel") or "").lower().split()
-        classes = (element.get("class") or "").split()
-        if "author" in prop or "creator" in prop:
+        prop = element.get("itemprop")
+        cls = element.get("class")
+        if prop and ("author" in (words := prop.lower().split()) or "creator" in words):
             names = [n for n in element.iter() if (n.get("itemprop") or "") == "name"]
             target = names[0] if names else element
-            value = target.get("content") if target.tag == "meta" else target.text_content()
-            index = 0
-        elif element.tag == "a" and "author" in rel:
+            if target.tag == "meta":
+                continue  # a name given only to machines: the page shows no byline
+            value, index = target.text_content(), 0
+        elif element.tag == "a" and "author" in (element.get("rel") or "").lower().split():
             value, index = element.text_content(), 1
-        elif any(_AUTHOR_CLASS.search(c) for c in classes):
+        elif cls and _CLASS_HINT.search(cls) and any(
+                _AUTHOR_CLASS.search(c) for c in cls.split()):
             if any(isinstance(d.tag, str)
                    and any(_AUTHOR_CLASS.search(c) for c in (d.get("class") or "").split())
                    and not _bare_label(_norm(d.text_content()))
@@ -1053,6 +1088,12 @@ def _markup_byline_sources(root: lxml.html.HtmlElement) -> list[list[str]]:
             if not own or len(own) > 120 or not _TEXT_BYLINE_LEAD.match(own):
                 continue
             value = element.text_content()
+            if not len(element) and _LABEL_ONLY.match(value):
+                # a label element before the name's ("<h4>Autor</h4><p>Jane Roe</p>")
+                after = element.getnext()
+                if after is None or not isinstance(after.tag, str):
+                    continue
+                value = f"{value.strip().rstrip(':')}: {after.text_content()}"
             if len(value) > 120 or not _TEXT_BYLINE.match(_norm(value)):
                 continue
             index = 3
@@ -1060,9 +1101,11 @@ def _markup_byline_sources(root: lxml.html.HtmlElement) -> list[list[str]]:
             continue
         text = _unescaped(value)
         if text and len(text) <= 120 and _outside_comments(element):
-            text = _byline_text(text)
-            if index == 3:
-                text = _names_prefix(_TEXT_BYLINE.sub("", text, count=1))
+            if index == 3:  # the lead-in first: "About the Author - Jane Roe"
+                text = _names_prefix(_BYLINE_TAIL.sub("", _undoubled(
+                    _TEXT_BYLINE.sub("", _norm(text), count=1))))
+            else:
+                text = _byline_text(text)
             # a bare label ("By", "Author") does not hide the name in the next element
             if text and len(text) <= 80 and not _bare_label(text):
                 if firsts[index] is None:
@@ -1149,7 +1192,10 @@ def choose_authors(meta: PageMetadata, site: str | None) -> list[str]:
     Authors that are the publisher (any of :func:`publisher_keys`, or a JSON-LD author
     node with the publisher's ``@id``/``url``) fall through to the next source, except on
     a personal site: one whose JSON-LD publisher is a Person, or whose name is that of
-    its JSON-LD author typed only ``Person`` (:func:`_site_of_person`)."""
+    its JSON-LD author typed only ``Person`` (:func:`_site_of_person`). A login handle
+    from the metadata gives way to the display name the markup byline shows for it
+    (:func:`_shown_names`); a visible byline that names the metadata's authors and more
+    gives the co-authors (:func:`_with_coauthors`)."""
     by_id = {node["@id"]: node for node in meta.jsonld_nodes
              if isinstance(node.get("@id"), str)}
     ld_authors = _resolve(meta.ld("author"), by_id)
@@ -1164,6 +1210,10 @@ def choose_authors(meta: PageMetadata, site: str | None) -> list[str]:
     for raw in (from_ld, _meta_authors(meta)):
         names = clean_authors(raw, site, publishers)
         if names:
+            if meta.root is not None and any(_HANDLE_NAME.match(name) for name in names):
+                names = _shown_names(names, meta.root, site, publishers)
+            elif meta.root is not None:
+                names = _with_coauthors(names, meta.root, site, publishers)
             return names
     for source in _markup_byline_sources(meta.root) if meta.root is not None else []:
         names = clean_authors(source, site, publishers)
@@ -1172,6 +1222,98 @@ def choose_authors(meta: PageMetadata, site: str | None) -> list[str]:
             return names
     meta.bylines = []
     return []
+
+
+#: A login handle rather than a name: one ASCII word without capitals ("gabor_munier",
+#: "christian.stadtfeld", "janeroe"), as CMSs write their user names into metadata.
+_HANDLE_NAME = re.compile(r"^(?=[^a-z]*[a-z])[\x21-\x40\x5b-\x7e]+$")
+_HANDLE_PARTS = re.compile(r"[._\-]+")
+
+
+def _shown_names(names: list[str], root: lxml.html.HtmlElement, site: str | None,
+                 publishers: set[str]) -> list[str]:
+    """``names`` with each login handle (:data:`_HANDLE_NAME`) replaced by the display
+    name the page's markup byline shows for it (:func:`_markup_byline_sources`), when one
+    spells the same person: the same letters without accents and spaces ("gabor_munier"
+    for "Gàbor Muniér", "janeroe" for "Jane Roe"), or every part of the handle between
+    dots, underscores and hyphens is a word of the name ("christian.stadtfeld" for
+    "Christian P. Stadtfeld"). Labels and readers follow the shown name."""
+    shown = [name for source in _markup_byline_sources(root)
+             for name in clean_authors(source, site, publishers)]
+    out: list[str] = []
+    for name in names:
+        if _HANDLE_NAME.match(name):
+            handle = _folded(name)
+            parts = [_folded(p) for p in _HANDLE_PARTS.split(name) if p]
+            for display in shown:
+                words = [_folded(w) for w in display.split()]
+                if " " in display and (handle == "".join(words) or (
+                        len(parts) > 1 and all(p in words for p in parts))):
+                    name = display
+                    break
+        if name not in out:
+            out.append(name)
+    return out
+
+
+#: Text nodes of the body that contain ``$name``.
+_TEXT_WITH = etree.XPath("/html/body//text()[contains(., $name)]")
+#: Ancestors of a name's text node searched for its byline element.
+_BYLINE_LEVELS = 3
+
+
+def _with_coauthors(names: list[str], root: lxml.html.HtmlElement, site: str | None,
+                    publishers: set[str]) -> list[str]:
+    """``names`` from the metadata, or the visible byline that names them and more.
+
+    CMSs often put only the first of several writers into JSON-LD and meta tags, while the
+    byline shown names all ("von Jane Roe, John Doe"). The first name's text node in the
+    body is looked up by libxml2 (one XPath, no Python walk); its element or one of
+    :data:`_BYLINE_LEVELS` ancestors of at most 120 characters that is a byline (an
+    author/byline class or ``itemprop=author`` on it or above it, or a written-out lead-in
+    such as "By"/"Von") and reads as a list of names wins when, after
+    :func:`clean_authors`, it holds every metadata name and more."""
+    keys = {_key(name) for name in names}
+    try:
+        nodes = _TEXT_WITH(root, name=names[0])[:3]
+    except (UnicodeEncodeError, ValueError):
+        return names  # a name libxml2 cannot take (lone surrogates, NUL)
+    for node in nodes:
+        element = node.getparent()
+        if element is not None and getattr(node, "is_tail", False):
+            element = element.getparent()
+        for _ in range(_BYLINE_LEVELS):
+            if element is None or element.tag in ("body", "html"):
+                break
+            value = _norm(element.text_content())
+            if len(value) > 120:
+                break
+            text = _byline_text(_TEXT_BYLINE.sub("", value, count=1))
+            shown = clean_authors([_names_prefix(text)], site, publishers)
+            if len(shown) > len(names) and keys <= {_key(n) for n in shown} and (
+                    _marked_byline(element) or _TEXT_BYLINE.match(value)) \
+                    and _outside_comments(element):
+                return shown
+            element = element.getparent()
+    return names
+
+
+def _marked_byline(element: lxml.html.HtmlElement) -> bool:
+    """Whether an element or one of its two parents is marked as a byline: an
+    author/byline class (:data:`_AUTHOR_CLASS`) or ``itemprop=author``."""
+    for node in (element, *element.iterancestors())[:3]:
+        if "author" in (node.get("itemprop") or "").lower().split() or any(
+                _AUTHOR_CLASS.search(c) for c in (node.get("class") or "").split()):
+            return True
+    return False
+
+
+def _folded(text: str) -> str:
+    """Lower-case letters and digits of ``text`` without accents (``"Muniér"`` →
+    ``"munier"``)."""
+    plain = "".join(ch for ch in unicodedata.normalize("NFKD", text)
+                    if not unicodedata.combining(ch))
+    return _key(plain)
 
 
 def _site_of_person(ld_authors: Any, publisher: Any, site: str | None) -> bool:
