@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import importlib.util
 import json
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -107,3 +108,23 @@ def test_shards_split_a_set(tmp_path: Path, bench: ModuleType,
     assert counts == [2, 4]
     with pytest.raises(SystemExit):
         bench.main(["--corpora", str(tmp_path), "--shard", "2/2"])
+
+
+def test_shared_dateparser_state_is_built_before_timing() -> None:
+    # a fresh interpreter: another test may already have built dateparser's locales here
+    code = (
+        "import importlib.util, sys\n"
+        f"spec = importlib.util.spec_from_file_location('bench', "
+        f"{str(ROOT / 'benchmarks' / 'extraction.py')!r})\n"
+        "module = sys.modules['bench'] = importlib.util.module_from_spec(spec)\n"
+        "spec.loader.exec_module(module)\n"
+        "from dateparser.languages.loader import default_loader\n"
+        "before = len(default_loader._loaded_locales)\n"
+        "module.warm_shared_state()\n"
+        "print(before, len(default_loader._loaded_locales))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, cwd=ROOT)
+    before, after = map(int, result.stdout.split())
+    assert before == 0
+    assert after > 100

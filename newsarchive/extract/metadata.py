@@ -96,16 +96,30 @@ def _key(text: str) -> str:
     return _NOT_ALNUM.sub("", text.lower())
 
 
+#: Every element is a plain :class:`lxml.html.HtmlElement`, chosen in C. lxml.html's own
+#: lookup is a Python method called for each element object lxml creates (millions per
+#: crawl, as trafilatura walks the tree several times) only to give form controls classes
+#: of their own (``FormElement``, ``InputElement``, ...), whose form API nothing here uses.
+#: The parser also skips libxml2's table of ``id`` attributes (``collect_ids=False``, as
+#: trafilatura parses): nothing looks elements up by id through it (XPath ``id()``).
+_ELEMENT_CLASSES = etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
+    pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity)
+
+
 def parse_html(text: str) -> lxml.html.HtmlElement | None:
     """Parse decoded HTML with lxml; None when there is no document to speak of.
 
     An XML declaration is dropped first, since lxml refuses ``str`` input that carries one.
+    Elements are :class:`lxml.html.HtmlElement` (:data:`_ELEMENT_CLASSES`), form controls
+    included.
     """
     text = _XML_DECL.sub("", text, count=1)
     if not text.strip():
         return None
     try:
-        parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True)
+        parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
+        parser.set_element_class_lookup(_ELEMENT_CLASSES)
         root = lxml.html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError, TypeError):
         return None
