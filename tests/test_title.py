@@ -146,3 +146,16 @@ def test_sole_h1_mentioning_the_site_name_in_a_sentence_is_not_a_banner() -> Non
             '<meta property="og:title" content="Loan rates: what it costs | Loans">')
     body = "<h1>How high are the interest rates for personal loans?</h1>"
     assert title_of(head, body) == "How high are the interest rates for personal loans?"
+
+
+def test_title_naming_only_the_site_in_a_longer_form_gives_way_to_the_heading() -> None:
+    head = ('<meta property="og:site_name" content="NR Boards">'
+            "<title>Example Rail Enquiries -</title>")
+    body = "<h2>Rail replacement services travel advice</h2>"
+    root = parse_html(f"<html><head>{head}</head><body>{body}</body></html>")
+    assert root is not None
+    meta = read_metadata(root, "https://www.examplerail.co.uk/service/disruptions.aspx")
+    assert choose_title(meta, site_name(meta), "examplerail.co.uk") == (
+        "Rail replacement services travel advice")
+    # a headline that only mentions the site is longer than twice its name
+    assert choose_title(meta, site_name(meta), "example.co.uk") == "Example Rail Enquiries"

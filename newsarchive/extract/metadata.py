@@ -708,7 +708,8 @@ def choose_title(meta: PageMetadata, site: str | None, domain: str,
       ``article`` does not count as a declaration: SEO plugins write it on every post
       and page);
     * a metadata headline that is only the site's name (blogs whose ``<title>`` names the
-      blog) gives way to the first heading.
+      blog; also a longer form of the name, ``"National Rail Enquiries"`` on
+      nationalrail.co.uk: :func:`_site_only`) gives way to the first heading that is not.
     """
     names = {_key(n) for n in (site, domain.split(".")[0] if domain else None) if n}
     names.discard("")
@@ -752,12 +753,21 @@ def choose_title(meta: PageMetadata, site: str | None, domain: str,
             if len(head) >= 3 and head not in key and key not in head and not (
                     _matches(head, names) and _name_like(shown, head, names)):
                 return shown
-        if key not in names:
+        if not _site_only(key, names):
             return primary
     for heading in headings:
-        if _key(heading) not in names and len(_key(heading)) >= 3:
+        if not _site_only(_key(heading), names) and len(_key(heading)) >= 3:
             return heading
     return primary or clean_title(_unescaped(hint), site, domain)
+
+
+def _site_only(key: str, names: set[str]) -> bool:
+    """True when a title with compare key ``key`` names only the site: it is one of
+    ``names``, or part of one, or one of them with at most as many letters again
+    (``"National Rail Enquiries"`` on nationalrail.co.uk, ``"Example Online"``), unlike
+    a headline that mentions the site."""
+    return any(key == n or (len(key) >= 3 and key in n) or (
+        n in key and len(key) <= 2 * len(n)) for n in names)
 
 
 def _continues(heading: str, headline: str) -> bool:
