@@ -159,3 +159,22 @@ def test_title_naming_only_the_site_in_a_longer_form_gives_way_to_the_heading() 
         "Rail replacement services travel advice")
     # a headline that only mentions the site is longer than twice its name
     assert choose_title(meta, site_name(meta), "example.co.uk") == "Example Rail Enquiries"
+
+
+def test_sole_h1_inside_a_longer_metadata_title_replaces_it_outside_news_articles() -> None:
+    head = "<title>Recipe for sesame cookies with dark chocolate</title>"
+    body = "<h1>Sesame cookies with dark chocolate</h1><p>Text.</p>"
+    assert title_of(head, body) == "Sesame cookies with dark chocolate"
+    head = ("<title>Flu shots for the elderly: An observational study: Annals of Example, "
+            "Vol 7</title>")
+    body = "<h1>Flu shots for the elderly</h1>"
+    assert title_of(head, body) == "Flu shots for the elderly"
+
+
+def test_short_sole_h1_inside_the_metadata_title_or_on_a_news_article_does_not() -> None:
+    head = "<title>Professional web design for small firms</title>"
+    assert title_of(head, "<h1>Design</h1>") == "Professional web design for small firms"
+    head = (_ld("Recipe for sesame cookies with dark chocolate")
+            + "<title>Recipe for sesame cookies with dark chocolate</title>")
+    body = "<h1>Sesame cookies with dark chocolate</h1>"
+    assert title_of(head, body) == "Recipe for sesame cookies with dark chocolate"

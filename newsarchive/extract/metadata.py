@@ -702,11 +702,15 @@ def choose_title(meta: PageMetadata, site: str | None, domain: str,
     * on a page that declares no news article (no JSON-LD node of a ``NewsArticle``
       type: ``NewsArticle``, ``ReportageNewsArticle``, …), the page's only ``<h1>`` (not
       a link to the home page, nor a site name: :func:`_name_like`) replaces a metadata
-      headline unrelated to it (neither contains the other's letters): outside news
-      articles ``og:title`` and ``<title>`` are often an SEO or menu title (``"About
-      Us"``) while the ``<h1>`` is what the page shows as its headline (``og:type``
-      ``article`` does not count as a declaration: SEO plugins write it on every post
-      and page);
+      headline unrelated to it (neither contains the other's letters), or one that holds
+      the ``<h1>``'s letters and more (the ``<h1>`` of at least :data:`_MIN_HEADING_KEY`
+      letters): outside news articles ``og:title`` and ``<title>`` are often an SEO or
+      menu title (``"About Us"``), or the shown headline with a kicker, subtitle,
+      section or search words around it (``"Recipe for Sesame Cookies"``, ``"Title:
+      Subtitle: Journal, Vol 7"``), while the ``<h1>`` is what the page shows as its
+      headline (``og:type`` ``article`` does not count as a declaration: SEO plugins
+      write it on every post and page); an ``<h1>`` holding the whole metadata headline
+      and more (a kicker or date written into it) does not replace it;
     * a metadata headline that is only the site's name (blogs whose ``<title>`` names the
       blog; also a longer form of the name, ``"National Rail Enquiries"`` on
       nationalrail.co.uk: :func:`_site_only`) gives way to the first heading that is not.
@@ -750,7 +754,7 @@ def choose_title(meta: PageMetadata, site: str | None, domain: str,
         shown = None if declared else _sole_h1(meta, site, domain)
         if shown:
             head = _key(shown)
-            if len(head) >= 3 and head not in key and key not in head and not (
+            if len(head) >= (_MIN_HEADING_KEY if head in key else 3) and key not in head and not (
                     _matches(head, names) and _name_like(shown, head, names)):
                 return shown
         if not _site_only(key, names):
