@@ -178,3 +178,27 @@ def test_short_sole_h1_inside_the_metadata_title_or_on_a_news_article_does_not()
             + "<title>Recipe for sesame cookies with dark chocolate</title>")
     body = "<h1>Sesame cookies with dark chocolate</h1>"
     assert title_of(head, body) == "Recipe for sesame cookies with dark chocolate"
+
+
+def test_kicker_element_of_the_h1_is_dropped_when_the_metadata_joins_it_with_a_dash() -> None:
+    head = (_ld("Olympic Games in Paris - Drinks by boat to the city centre")
+            + "<title>Olympic Games in Paris - Drinks by boat to the city centre</title>")
+    body = ('<h1><span class="topline">Olympic Games in Paris</span> Drinks by boat to the '
+            "city centre</h1>")
+    assert title_of(head, body) == "Drinks by boat to the city centre"
+
+
+def test_kicker_element_joined_by_a_colon_stays_in_the_headline() -> None:
+    head = _ld("Flood inquiry: Two resignations and many open questions")
+    body = ('<h1><span class="topline">Flood inquiry</span> Two resignations and many open '
+            "questions</h1>")
+    assert title_of(head, body) == "Flood inquiry: Two resignations and many open questions"
+
+
+def test_heading_adding_a_date_does_not_complete_the_metadata_headline() -> None:
+    headline = "Minister lays the groundwork for certifying the data privacy of school software"
+    head = f'<meta property="og:title" content="{headline}">'
+    body = f"<h1>{headline} : Date: <time>26.01.2022</time> Press release: 6/2022</h1>"
+    assert title_of(head, body) == headline
+    body = f"<h1>{headline} and apps</h1>"  # a completion without a date still counts
+    assert title_of(head, body) == f"{headline} and apps"

@@ -695,10 +695,13 @@ def choose_title(meta: PageMetadata, site: str | None, domain: str,
     * a heading that ends the metadata headline, makes up at least half of it, and is
       preceded there by a kicker (``"Topic: "``, ``"Topic - "``) replaces it;
     * the first heading that holds the whole metadata headline replaces it when it begins
-      with it and adds at most half as many letters again, not after a spaced pipe
-      (:func:`_continues`): the metadata copy was shortened for search results or cut
-      at a quotation mark inside an attribute (``"… calls Biden "`` for ``<h2>… calls
-      Biden "unfit"</h2>``);
+      with it and adds at most half as many letters again, not after a spaced pipe nor
+      with a date (:func:`_continues`): the metadata copy was shortened for search
+      results or cut at a quotation mark inside an attribute (``"… calls Biden "`` for
+      ``<h2>… calls Biden "unfit"</h2>``);
+    * before these, an ``<h1>`` that opens with a kicker element (:func:`_kicker_split`)
+      gives its headline alone when the metadata headline is that kicker, a spaced
+      dash, pipe, slash or guillemet, and that headline (:func:`_kicker_dropped`);
     * on a page that declares no news article (no JSON-LD node of a ``NewsArticle``
       type: ``NewsArticle``, ``ReportageNewsArticle``, …), the page's only ``<h1>`` (not
       a link to the home page, nor a site name: :func:`_name_like`) replaces a metadata
@@ -722,9 +725,12 @@ def choose_title(meta: PageMetadata, site: str | None, domain: str,
         meta.ld_text("headline"), meta.first("og:title"), meta.first("twitter:title"),
         meta.ld_text("name") if meta.article is not None else None, meta.html_title)]
     primary = next((m for m in metadata if m), None)
-    headings = [h for h in (clean_title(_unescaped(x), site, domain)
-                            for x in _h1_first(meta)) if h]
+    texts, kicked = _h1_first(meta)
+    headings = [h for h in (clean_title(_unescaped(x), site, domain) for x in texts) if h]
     if primary:
+        dropped = _kicker_dropped(primary, kicked)
+        if dropped:
+            return dropped
         key = _key(primary)
         extend = len(key) >= _MIN_HEADING_KEY
         for heading in headings:
@@ -774,14 +780,21 @@ def _site_only(key: str, names: set[str]) -> bool:
         n in key and len(key) <= 2 * len(n)) for n in names)
 
 
+#: A date written in digits (``26.01.2022``, ``1/26/2022``, ``2022-01-26``).
+_NUMERIC_DATE = re.compile(r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b")
+
+
 def _continues(heading: str, headline: str) -> bool:
     """True unless what ``heading`` adds after the letters of ``headline`` opens with a
-    spaced pipe (``"Story | Site"``): a pipe separates a site or section name, it is not
-    a headline's own punctuation."""
+    spaced pipe (``"Story | Site"``) or holds a date written in digits (``"Story : Date:
+    26.01.2022 Press release 6/2022"``, a ``<time>`` inside the ``<h1>``): a pipe
+    separates a site or section name and a date is the page's, neither is the rest of a
+    shortened headline."""
     count, target = 0, len(_key(headline))
     for index, char in enumerate(heading):
         if count == target:
-            return not re.match(r"\W*\s\|\s", heading[index:])
+            return not re.match(r"\W*\s\|\s", heading[index:]) and not _NUMERIC_DATE.search(
+                heading[index:])
         count += char.isalnum()
     return True
 
@@ -861,14 +874,61 @@ def _typographic(text: str) -> str:
     return text.translate(_TYPOGRAPHIC).lower()
 
 
-def _h1_first(meta: PageMetadata) -> list[str]:
+def _h1_first(meta: PageMetadata) -> tuple[list[str], list[tuple[str, str]]]:
     """Heading texts to compare with the metadata headline: every ``<h1>`` (the page's main
     heading by HTML convention), then the first ``<h1>``–``<h3>`` headings, in page order,
     without repeats. Navigation ``<h2>``/``<h3>`` blocks often come before the story's
-    ``<h1>`` and would otherwise fill :attr:`PageMetadata.headings`."""
-    h1s = [_norm(h.text_content()) for h in meta.root.iter("h1")] if meta.root is not None \
-        else []
-    return list(dict.fromkeys(t for t in (*h1s, *meta.headings) if t))
+    ``<h1>`` and would otherwise fill :attr:`PageMetadata.headings`.
+
+    Also returns ``(kicker, headline)`` for each ``<h1>`` that opens with a kicker element
+    (:func:`_kicker_split`), in page order."""
+    h1s: list[str] = []
+    kicked: list[tuple[str, str]] = []
+    for element in meta.root.iter("h1") if meta.root is not None else ():
+        text = _norm(element.text_content())
+        h1s.append(text)
+        split = _kicker_split(element, text)
+        if split:
+            kicked.append(split)
+    return list(dict.fromkeys(t for t in (*h1s, *meta.headings) if t)), kicked
+
+
+def _kicker_split(element: lxml.html.HtmlElement, text: str) -> tuple[str, str] | None:
+    """``(kicker, headline)`` of an ``<h1>`` (``element``, whole text ``text``) that opens
+    with a kicker: a first child element with no text before it, whose text begins the
+    heading (``<h1><span class="topline">Olympics</span> Drinks by boat</h1>``), followed by
+    a headline of at least :data:`_MIN_HEADING_KEY` letters that opens with a letter or
+    digit; None otherwise. Overlines, rooflines and toplines (German *Dachzeile*) are
+    written this way: a separate element the page styles apart from the headline."""
+    if len(element) == 0 or (element.text or "").strip():
+        return None
+    first = element[0]
+    if not isinstance(first.tag, str):
+        return None
+    kicker = _norm(first.text_content())
+    if not kicker or not text.startswith(kicker):
+        return None
+    rest = text[len(kicker):].strip()
+    if not rest[:1].isalnum() or len(_key(rest)) < _MIN_HEADING_KEY:
+        return None
+    return kicker, rest
+
+
+#: A spaced separator that parts a kicker from the headline in a metadata title; not a
+#: colon, which joins a topic to its headline as part of it ("Kenya: Nairobi from below").
+_KICKER_SEPARATOR = r"\s+[-–—|/·»]\s+"
+
+
+def _kicker_dropped(primary: str, kicked: list[tuple[str, str]]) -> str | None:
+    """The headline of the first ``<h1>`` whose kicker element the metadata headline
+    ``primary`` repeats in front of it with a spaced separator (``"Olympics - Drinks by
+    boat"`` for ``<h1><span>Olympics</span> Drinks by boat</h1>``), else None: the page
+    sets the kicker apart from its headline, the metadata title joins both into one line."""
+    for kicker, rest in kicked:
+        if re.fullmatch(re.escape(kicker) + _KICKER_SEPARATOR + re.escape(rest), primary,
+                        re.IGNORECASE):
+            return rest
+    return None
 
 
 # --- bylines in the markup ---------------------------------------------------------------
