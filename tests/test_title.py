@@ -169,6 +169,13 @@ def test_sole_h1_inside_a_longer_metadata_title_replaces_it_outside_news_article
             "Vol 7</title>")
     body = "<h1>Flu shots for the elderly</h1>"
     assert title_of(head, body) == "Flu shots for the elderly"
+    head = "<title>New - Japanese mini SUV on the rise - Review</title>"
+    assert title_of(head, "<h1>Japanese mini SUV on the rise</h1>") == (
+        "Japanese mini SUV on the rise")
+    # in the middle of a phrase the heading is a fragment of the headline
+    head = "<title>New: Japanese mini SUV on the rise in Europe</title>"
+    assert title_of(head, "<h1>Japanese mini SUV on the rise</h1>") == (
+        "New: Japanese mini SUV on the rise in Europe")
 
 
 def test_short_sole_h1_inside_the_metadata_title_or_on_a_news_article_does_not() -> None:

@@ -701,16 +701,17 @@ def choose_title(meta: PageMetadata, site: str | None, domain: str,
       ``<h2>… calls Biden "unfit"</h2>``);
     * before these, an ``<h1>`` that opens with a kicker element (:func:`_kicker_split`)
       gives its headline alone when the metadata headline is that kicker, a spaced
-      dash, pipe, slash or guillemet, and that headline (:func:`_kicker_dropped`);
+      dash, pipe, slash, middle dot or ``»``, and that headline
+      (:func:`_kicker_dropped`);
     * on a page that declares no news article (no JSON-LD node of a ``NewsArticle``
       type: ``NewsArticle``, ``ReportageNewsArticle``, …), the page's only ``<h1>`` (not
       a link to the home page, nor a site name: :func:`_name_like`) replaces a metadata
       headline unrelated to it (neither contains the other's letters), or one that holds
-      the ``<h1>``'s letters and more (the ``<h1>`` of at least :data:`_MIN_HEADING_KEY`
-      letters): outside news articles ``og:title`` and ``<title>`` are often an SEO or
-      menu title (``"About Us"``), or the shown headline with a kicker, subtitle,
-      section or search words around it (``"Recipe for Sesame Cookies"``, ``"Title:
-      Subtitle: Journal, Vol 7"``), while the ``<h1>`` is what the page shows as its
+      the ``<h1>`` at its start or end or between separators (:func:`_cut_part`):
+      outside news articles ``og:title`` and ``<title>`` are often an SEO or menu title
+      (``"About Us"``), or the shown headline with a kicker, subtitle, section or
+      search words around it (``"Recipe for Sesame Cookies"``, ``"Title: Subtitle:
+      Journal, Vol 7"``), while the ``<h1>`` is what the page shows as its
       headline (``og:type`` ``article`` does not count as a declaration: SEO plugins
       write it on every post and page); an ``<h1>`` holding the whole metadata headline
       and more (a kicker or date written into it) does not replace it;
@@ -760,7 +761,8 @@ def choose_title(meta: PageMetadata, site: str | None, domain: str,
         shown = None if declared else _sole_h1(meta, site, domain)
         if shown:
             head = _key(shown)
-            if len(head) >= (_MIN_HEADING_KEY if head in key else 3) and key not in head and not (
+            if len(head) >= 3 and key not in head and (
+                    head not in key or _cut_part(shown, primary)) and not (
                     _matches(head, names) and _name_like(shown, head, names)):
                 return shown
         if not _site_only(key, names):
@@ -769,6 +771,23 @@ def choose_title(meta: PageMetadata, site: str | None, domain: str,
         if not _site_only(_key(heading), names) and len(_key(heading)) >= 3:
             return heading
     return primary or clean_title(_unescaped(hint), site, domain)
+
+
+def _cut_part(heading: str, headline: str) -> bool:
+    """True when ``heading`` of at least :data:`_MIN_HEADING_KEY` letters is a part of
+    ``headline`` that the rest can be cut from: it begins or ends the headline's letters
+    (``"Recipe for Sesame cookies"``, ``"Title: Subtitle"``), or it stands between a
+    kicker and a spaced separator (``"New - Mini SUV on the rise - Review"``). A heading in
+    the middle of a phrase (``"News: Council approves bridge plan for the town"`` for
+    ``"Council approves bridge"``) is a fragment of it."""
+    head, key = _key(heading), _key(headline)
+    if len(head) < _MIN_HEADING_KEY:
+        return False
+    if key.startswith(head) or key.endswith(head):
+        return True
+    start = headline.lower().find(heading.lower(), 1)
+    return start > 0 and bool(_KICKER.search(headline[:start])) and bool(
+        _SEPARATED.match(headline[start + len(heading):]))
 
 
 def _site_only(key: str, names: set[str]) -> bool:
