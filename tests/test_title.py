@@ -146,3 +146,66 @@ def test_sole_h1_mentioning_the_site_name_in_a_sentence_is_not_a_banner() -> Non
             '<meta property="og:title" content="Loan rates: what it costs | Loans">')
     body = "<h1>How high are the interest rates for personal loans?</h1>"
     assert title_of(head, body) == "How high are the interest rates for personal loans?"
+
+
+def test_title_naming_only_the_site_in_a_longer_form_gives_way_to_the_heading() -> None:
+    head = ('<meta property="og:site_name" content="NR Boards">'
+            "<title>Example Rail Enquiries -</title>")
+    body = "<h2>Rail replacement services travel advice</h2>"
+    root = parse_html(f"<html><head>{head}</head><body>{body}</body></html>")
+    assert root is not None
+    meta = read_metadata(root, "https://www.examplerail.co.uk/service/disruptions.aspx")
+    assert choose_title(meta, site_name(meta), "examplerail.co.uk") == (
+        "Rail replacement services travel advice")
+    # a headline that only mentions the site is longer than twice its name
+    assert choose_title(meta, site_name(meta), "example.co.uk") == "Example Rail Enquiries"
+
+
+def test_sole_h1_inside_a_longer_metadata_title_replaces_it_outside_news_articles() -> None:
+    head = "<title>Recipe for sesame cookies with dark chocolate</title>"
+    body = "<h1>Sesame cookies with dark chocolate</h1><p>Text.</p>"
+    assert title_of(head, body) == "Sesame cookies with dark chocolate"
+    head = ("<title>Flu shots for the elderly: An observational study: Annals of Example, "
+            "Vol 7</title>")
+    body = "<h1>Flu shots for the elderly</h1>"
+    assert title_of(head, body) == "Flu shots for the elderly"
+    head = "<title>New - Japanese mini SUV on the rise - Review</title>"
+    assert title_of(head, "<h1>Japanese mini SUV on the rise</h1>") == (
+        "Japanese mini SUV on the rise")
+    # in the middle of a phrase the heading is a fragment of the headline
+    head = "<title>New: Japanese mini SUV on the rise in Europe</title>"
+    assert title_of(head, "<h1>Japanese mini SUV on the rise</h1>") == (
+        "New: Japanese mini SUV on the rise in Europe")
+
+
+def test_short_sole_h1_inside_the_metadata_title_or_on_a_news_article_does_not() -> None:
+    head = "<title>Professional web design for small firms</title>"
+    assert title_of(head, "<h1>Design</h1>") == "Professional web design for small firms"
+    head = (_ld("Recipe for sesame cookies with dark chocolate")
+            + "<title>Recipe for sesame cookies with dark chocolate</title>")
+    body = "<h1>Sesame cookies with dark chocolate</h1>"
+    assert title_of(head, body) == "Recipe for sesame cookies with dark chocolate"
+
+
+def test_kicker_element_of_the_h1_is_dropped_when_the_metadata_joins_it_with_a_dash() -> None:
+    head = (_ld("Olympic Games in Paris - Drinks by boat to the city centre")
+            + "<title>Olympic Games in Paris - Drinks by boat to the city centre</title>")
+    body = ('<h1><span class="topline">Olympic Games in Paris</span> Drinks by boat to the '
+            "city centre</h1>")
+    assert title_of(head, body) == "Drinks by boat to the city centre"
+
+
+def test_kicker_element_joined_by_a_colon_stays_in_the_headline() -> None:
+    head = _ld("Flood inquiry: Two resignations and many open questions")
+    body = ('<h1><span class="topline">Flood inquiry</span> Two resignations and many open '
+            "questions</h1>")
+    assert title_of(head, body) == "Flood inquiry: Two resignations and many open questions"
+
+
+def test_heading_adding_a_date_does_not_complete_the_metadata_headline() -> None:
+    headline = "Minister lays the groundwork for certifying the data privacy of school software"
+    head = f'<meta property="og:title" content="{headline}">'
+    body = f"<h1>{headline} : Date: <time>26.01.2022</time> Press release: 6/2022</h1>"
+    assert title_of(head, body) == headline
+    body = f"<h1>{headline} and apps</h1>"  # a completion without a date still counts
+    assert title_of(head, body) == f"{headline} and apps"

@@ -709,20 +709,29 @@ def choose_title(meta: PageMetadata, site: str | None, domain: str,
     * a heading that ends the metadata headline, makes up at least half of it, and is
       preceded there by a kicker (``"Topic: "``, ``"Topic - "``) replaces it;
     * the first heading that holds the whole metadata headline replaces it when it begins
-      with it and adds at most half as many letters again, not after a spaced pipe
-      (:func:`_continues`): the metadata copy was shortened for search results or cut
-      at a quotation mark inside an attribute (``"… calls Biden "`` for ``<h2>… calls
-      Biden "unfit"</h2>``);
+      with it and adds at most half as many letters again, not after a spaced pipe nor
+      with a date (:func:`_continues`): the metadata copy was shortened for search
+      results or cut at a quotation mark inside an attribute (``"… calls Biden "`` for
+      ``<h2>… calls Biden "unfit"</h2>``);
+    * before these, an ``<h1>`` that opens with a kicker element (:func:`_kicker_split`)
+      gives its headline alone when the metadata headline is that kicker, a spaced
+      dash, pipe, slash, middle dot or ``»``, and that headline
+      (:func:`_kicker_dropped`);
     * on a page that declares no news article (no JSON-LD node of a ``NewsArticle``
       type: ``NewsArticle``, ``ReportageNewsArticle``, …), the page's only ``<h1>`` (not
       a link to the home page, nor a site name: :func:`_name_like`) replaces a metadata
-      headline unrelated to it (neither contains the other's letters): outside news
-      articles ``og:title`` and ``<title>`` are often an SEO or menu title (``"About
-      Us"``) while the ``<h1>`` is what the page shows as its headline (``og:type``
-      ``article`` does not count as a declaration: SEO plugins write it on every post
-      and page);
+      headline unrelated to it (neither contains the other's letters), or one that holds
+      the ``<h1>`` at its start or end or between separators (:func:`_cut_part`):
+      outside news articles ``og:title`` and ``<title>`` are often an SEO or menu title
+      (``"About Us"``), or the shown headline with a kicker, subtitle, section or
+      search words around it (``"Recipe for Sesame Cookies"``, ``"Title: Subtitle:
+      Journal, Vol 7"``), while the ``<h1>`` is what the page shows as its
+      headline (``og:type`` ``article`` does not count as a declaration: SEO plugins
+      write it on every post and page); an ``<h1>`` holding the whole metadata headline
+      and more (a kicker or date written into it) does not replace it;
     * a metadata headline that is only the site's name (blogs whose ``<title>`` names the
-      blog) gives way to the first heading.
+      blog; also a longer form of the name, ``"National Rail Enquiries"`` on
+      nationalrail.co.uk: :func:`_site_only`) gives way to the first heading that is not.
     """
     names = {_key(n) for n in (site, domain.split(".")[0] if domain else None) if n}
     names.discard("")
@@ -731,9 +740,12 @@ def choose_title(meta: PageMetadata, site: str | None, domain: str,
         meta.ld_text("headline"), meta.first("og:title"), meta.first("twitter:title"),
         meta.ld_text("name") if meta.article is not None else None, meta.html_title)]
     primary = next((m for m in metadata if m), None)
-    headings = [h for h in (clean_title(_unescaped(x), site, domain)
-                            for x in _h1_first(meta)) if h]
+    texts, kicked = _h1_first(meta)
+    headings = [h for h in (clean_title(_unescaped(x), site, domain) for x in texts) if h]
     if primary:
+        dropped = _kicker_dropped(primary, kicked)
+        if dropped:
+            return dropped
         key = _key(primary)
         extend = len(key) >= _MIN_HEADING_KEY
         for heading in headings:
@@ -763,25 +775,59 @@ def choose_title(meta: PageMetadata, site: str | None, domain: str,
         shown = None if declared else _sole_h1(meta, site, domain)
         if shown:
             head = _key(shown)
-            if len(head) >= 3 and head not in key and key not in head and not (
+            if len(head) >= 3 and key not in head and (
+                    head not in key or _cut_part(shown, primary)) and not (
                     _matches(head, names) and _name_like(shown, head, names)):
                 return shown
-        if key not in names:
+        if not _site_only(key, names):
             return primary
     for heading in headings:
-        if _key(heading) not in names and len(_key(heading)) >= 3:
+        if not _site_only(_key(heading), names) and len(_key(heading)) >= 3:
             return heading
     return primary or clean_title(_unescaped(hint), site, domain)
 
 
+def _cut_part(heading: str, headline: str) -> bool:
+    """True when ``heading`` of at least :data:`_MIN_HEADING_KEY` letters is a part of
+    ``headline`` that the rest can be cut from: it begins or ends the headline's letters
+    (``"Recipe for Sesame cookies"``, ``"Title: Subtitle"``), or it stands between a
+    kicker and a spaced separator (``"New - Mini SUV on the rise - Review"``). A heading in
+    the middle of a phrase (``"News: Council approves bridge plan for the town"`` for
+    ``"Council approves bridge"``) is a fragment of it."""
+    head, key = _key(heading), _key(headline)
+    if len(head) < _MIN_HEADING_KEY:
+        return False
+    if key.startswith(head) or key.endswith(head):
+        return True
+    start = headline.lower().find(heading.lower(), 1)
+    return start > 0 and bool(_KICKER.search(headline[:start])) and bool(
+        _SEPARATED.match(headline[start + len(heading):]))
+
+
+def _site_only(key: str, names: set[str]) -> bool:
+    """True when a title with compare key ``key`` names only the site: it is one of
+    ``names``, or part of one, or one of them with at most as many letters again
+    (``"National Rail Enquiries"`` on nationalrail.co.uk, ``"Example Online"``), unlike
+    a headline that mentions the site."""
+    return any(key == n or (len(key) >= 3 and key in n) or (
+        n in key and len(key) <= 2 * len(n)) for n in names)
+
+
+#: A date written in digits (``26.01.2022``, ``1/26/2022``, ``2022-01-26``).
+_NUMERIC_DATE = re.compile(r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b")
+
+
 def _continues(heading: str, headline: str) -> bool:
     """True unless what ``heading`` adds after the letters of ``headline`` opens with a
-    spaced pipe (``"Story | Site"``): a pipe separates a site or section name, it is not
-    a headline's own punctuation."""
+    spaced pipe (``"Story | Site"``) or holds a date written in digits (``"Story : Date:
+    26.01.2022 Press release 6/2022"``, a ``<time>`` inside the ``<h1>``): a pipe
+    separates a site or section name and a date is the page's, neither is the rest of a
+    shortened headline."""
     count, target = 0, len(_key(headline))
     for index, char in enumerate(heading):
         if count == target:
-            return not re.match(r"\W*\s\|\s", heading[index:])
+            return not re.match(r"\W*\s\|\s", heading[index:]) and not _NUMERIC_DATE.search(
+                heading[index:])
         count += char.isalnum()
     return True
 
@@ -861,14 +907,61 @@ def _typographic(text: str) -> str:
     return text.translate(_TYPOGRAPHIC).lower()
 
 
-def _h1_first(meta: PageMetadata) -> list[str]:
+def _h1_first(meta: PageMetadata) -> tuple[list[str], list[tuple[str, str]]]:
     """Heading texts to compare with the metadata headline: every ``<h1>`` (the page's main
     heading by HTML convention), then the first ``<h1>``–``<h3>`` headings, in page order,
     without repeats. Navigation ``<h2>``/``<h3>`` blocks often come before the story's
-    ``<h1>`` and would otherwise fill :attr:`PageMetadata.headings`."""
-    h1s = [_norm(h.text_content()) for h in meta.root.iter("h1")] if meta.root is not None \
-        else []
-    return list(dict.fromkeys(t for t in (*h1s, *meta.headings) if t))
+    ``<h1>`` and would otherwise fill :attr:`PageMetadata.headings`.
+
+    Also returns ``(kicker, headline)`` for each ``<h1>`` that opens with a kicker element
+    (:func:`_kicker_split`), in page order."""
+    h1s: list[str] = []
+    kicked: list[tuple[str, str]] = []
+    for element in meta.root.iter("h1") if meta.root is not None else ():
+        text = _norm(element.text_content())
+        h1s.append(text)
+        split = _kicker_split(element, text)
+        if split:
+            kicked.append(split)
+    return list(dict.fromkeys(t for t in (*h1s, *meta.headings) if t)), kicked
+
+
+def _kicker_split(element: lxml.html.HtmlElement, text: str) -> tuple[str, str] | None:
+    """``(kicker, headline)`` of an ``<h1>`` (``element``, whole text ``text``) that opens
+    with a kicker: a first child element with no text before it, whose text begins the
+    heading (``<h1><span class="topline">Olympics</span> Drinks by boat</h1>``), followed by
+    a headline of at least :data:`_MIN_HEADING_KEY` letters that opens with a letter or
+    digit; None otherwise. Overlines, rooflines and toplines (German *Dachzeile*) are
+    written this way: a separate element the page styles apart from the headline."""
+    if len(element) == 0 or (element.text or "").strip():
+        return None
+    first = element[0]
+    if not isinstance(first.tag, str):
+        return None
+    kicker = _norm(first.text_content())
+    if not kicker or not text.startswith(kicker):
+        return None
+    rest = text[len(kicker):].strip()
+    if not rest[:1].isalnum() or len(_key(rest)) < _MIN_HEADING_KEY:
+        return None
+    return kicker, rest
+
+
+#: A spaced separator that parts a kicker from the headline in a metadata title; not a
+#: colon, which joins a topic to its headline as part of it ("Kenya: Nairobi from below").
+_KICKER_SEPARATOR = r"\s+[-–—|/·»]\s+"
+
+
+def _kicker_dropped(primary: str, kicked: list[tuple[str, str]]) -> str | None:
+    """The headline of the first ``<h1>`` whose kicker element the metadata headline
+    ``primary`` repeats in front of it with a spaced separator (``"Olympics - Drinks by
+    boat"`` for ``<h1><span>Olympics</span> Drinks by boat</h1>``), else None: the page
+    sets the kicker apart from its headline, the metadata title joins both into one line."""
+    for kicker, rest in kicked:
+        if re.fullmatch(re.escape(kicker) + _KICKER_SEPARATOR + re.escape(rest), primary,
+                        re.IGNORECASE):
+            return rest
+    return None
 
 
 # --- bylines in the markup ---------------------------------------------------------------
