@@ -28,7 +28,6 @@ from scrapy.statscollectors import StatsCollector
 
 from newsarchive.config import setting
 from newsarchive.dedup import Decision, Deduplicator
-from newsarchive.dedup.near import WINDOW_DAYS
 from newsarchive.dedup.urls import normalize_url
 from newsarchive.extensions.outcome import run_id_for
 from newsarchive.items import Article, Sighting
@@ -132,7 +131,7 @@ class ArchiveSession:
         session: ArchiveSession | None = getattr(crawler, _SESSION_ATTR, None)
         if session is None:
             settings = crawler.settings
-            window = _window_days(settings.get("NEWSARCHIVE_DEDUP_WINDOW_DAYS", WINDOW_DAYS))
+            window = setting(settings, "NEWSARCHIVE_DEDUP_WINDOW_DAYS")
             state = SQLiteState(settings.get("NEWSARCHIVE_STATE", "data/state"),
                                 recent_days=window)
             try:
@@ -336,24 +335,3 @@ def _article_from_row(row: dict[str, Any]) -> Article:
         if isinstance(value, datetime) and value.tzinfo is None:
             fields[key] = value.replace(tzinfo=UTC)
     return Article(**fields)
-
-
-#: Longest de-duplication window accepted, days (a century).
-MAX_WINDOW_DAYS = 36_500
-
-
-def _window_days(value: Any) -> int:
-    """``NEWSARCHIVE_DEDUP_WINDOW_DAYS`` as an int in ``[0, MAX_WINDOW_DAYS]``.
-
-    Raises:
-        ValueError: naming the setting, for anything else.
-    """
-    try:
-        days = int(str(value).strip())
-    except ValueError:
-        raise ValueError(f"NEWSARCHIVE_DEDUP_WINDOW_DAYS must be a whole number of days, "
-                         f"got {value!r}") from None
-    if not 0 <= days <= MAX_WINDOW_DAYS:
-        raise ValueError(f"NEWSARCHIVE_DEDUP_WINDOW_DAYS must be between 0 and "
-                         f"{MAX_WINDOW_DAYS}, got {days}")
-    return days
