@@ -43,7 +43,7 @@ from newsarchive.storage.writer import (
     remove_stale_inprogress,
 )
 
-__all__ = ["ArchiveFileError", "ArchiveSession"]
+__all__ = ["ArchiveDirectoryError", "ArchiveFileError", "ArchiveSession"]
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +74,12 @@ class ArchiveFileError(Exception):
                    "(or restore a good copy) and run again")
 
 
+class ArchiveDirectoryError(ArchiveFileError, ValueError):
+    """``NEWSARCHIVE_ARCHIVE`` cannot be used as the archive directory (a file is in the
+    way, no permission): a wrong setting, reported as a usage error (exit status 2) like
+    an unusable ``NEWSARCHIVE_STATE``, not as a damaged archive."""
+
+
 class ArchiveSession:
     """State, de-duplication and Parquet writing for one run.
 
@@ -89,7 +95,7 @@ class ArchiveSession:
         stats: Scrapy stats collector to count into (optional).
 
     Raises:
-        ArchiveFileError: ``archive_dir`` cannot be created (a file is in the way, no
+        ArchiveDirectoryError: ``archive_dir`` cannot be created (a file is in the way, no
             permission).
     """
 
@@ -114,7 +120,7 @@ class ArchiveSession:
         except OSError as exc:
             why = ("a file is in the way" if self.archive_dir.exists()
                    and not self.archive_dir.is_dir() else exc.strerror or str(exc))
-            raise ArchiveFileError(
+            raise ArchiveDirectoryError(
                 self.archive_dir, f"cannot be used as the archive directory ({why})",
                 "give NEWSARCHIVE_ARCHIVE a directory this user can write") from exc
         self.dedup = Deduplicator(state, **(dedup_params or {}))
