@@ -10,6 +10,7 @@ from scrapy import Spider
 from scrapy.crawler import Crawler
 
 from newsarchive.archive import ArchiveDirectoryError, ArchiveFileError, ArchiveSession
+from newsarchive.extensions.outcome import stop_run
 from newsarchive.state.sqlite import StateCorruptError
 
 __all__ = ["ParquetWriterPipeline"]
@@ -63,7 +64,11 @@ class ParquetWriterPipeline:
         raise exc
 
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
-        ArchiveSession.for_crawler(self.crawler).maybe_flush()
+        try:
+            ArchiveSession.for_crawler(self.crawler).maybe_flush()
+        except sqlite3.Error:  # the state could not be committed: stop (see flush)
+            stop_run(self.crawler, "write_error")
+            raise
         return item
 
     def close_spider(self, spider: Spider | None = None) -> None:
