@@ -233,6 +233,9 @@ def test_content_encodings_are_removed_or_the_record_is_skipped(tmp_path: Path) 
         ("br-broken-midway", [("Content-Encoding", "br")], broken),
         ("br-bomb", [("Content-Encoding", "br")], bomb),
         ("gzip", [("Content-Encoding", "gzip")], gzip.compress(page)),
+        ("gzip-cut-short", [("Content-Encoding", "gzip")],
+         gzip.compress(page)[:len(gzip.compress(page)) // 2]),
+        ("br-cut-short", [("Content-Encoding", "br")], squeezed[:len(squeezed) // 2]),
     ]
     path = tmp_path / "encodings.warc.gz"
     with open(path, "wb") as fh:
@@ -247,7 +250,8 @@ def test_content_encodings_are_removed_or_the_record_is_skipped(tmp_path: Path) 
                                 max_payload=1024 * 1024)}
     assert pages == {"br": page, "br-chunked": page, "plain-labelled-gzip": b"\n  " + page,
                      "plain-labelled-br": page, "gzip": page}
-    # brotli labelled gzip, a brotli stream broken after its first bytes: errors, not text;
-    # the bomb stops at the cap. Every record after them is read.
-    assert counts["warc_errors"] == 2 and counts["warc_too_large"] == 1
+    # brotli labelled gzip, a brotli stream broken after its first bytes, streams cut
+    # short (a truncated page): errors, not text; the bomb stops at the cap. Every record
+    # after them is read.
+    assert counts["warc_errors"] == 4 and counts["warc_too_large"] == 1
     assert counts["warc_records"] == len(cases) and counts["warc_pages"] == 5

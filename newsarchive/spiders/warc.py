@@ -307,8 +307,9 @@ def _page_of(record: Any, inc: Callable[[str], None], max_payload: int) -> RawPa
     body = record_payload(record, max_payload)
     if body is None:
         inc("warc_errors")
-        logger.warning("WARC record %s skipped: its payload is not in its declared "
-                       "Content-Encoding %r and is not markup", url[:200],
+        logger.warning("WARC record %s skipped: its payload cannot be decoded as its "
+                       "Content-Encoding %r (another encoding and not markup, or cut "
+                       "short)", url[:200],
                        record.http_headers.get_header("Content-Encoding"))
         return None
     if len(body) > max_payload:
@@ -341,7 +342,9 @@ def record_payload(record: Any, limit: int) -> bytes | None:
     for ``br``. Servers do send plain pages labelled gzip, so such bytes are kept when
     they start like markup (:data:`_MARKUP_START`); otherwise (a brotli body labelled
     gzip, binary data) the result is None: stored as text they would be garbage.
-    A ``br`` stream that breaks after its first bytes is None too.
+    A compressed stream that breaks after its first bytes, or ends before its end marker
+    (a payload cut short: warcio returns what it decoded so far), is None too: as for
+    live fetches (``DOWNLOAD_FAIL_ON_DATALOSS``), no truncated page reaches the archive.
 
     Raises:
         Exceptions of the record's stream for a damaged record (as ``read`` does).
@@ -354,10 +357,13 @@ def record_payload(record: Any, limit: int) -> bytes | None:
         return _unbrotli(raw, limit)
     stream = record.content_stream()
     body: bytes = stream.read(limit + 1)
-    fell_back = (isinstance(stream, BufferedReader) and stream.decomp_type is not None
-                 and stream.decompressor is None)
-    if fell_back and not _MARKUP_START.match(body):
-        return None
+    if not isinstance(stream, BufferedReader) or stream.decomp_type is None:
+        return body
+    decompressor = stream.decompressor
+    if decompressor is None:  # the declared encoding failed on the first bytes
+        return body if _MARKUP_START.match(body) else None
+    if len(body) <= limit and not getattr(decompressor, "eof", True):
+        return None  # the compressed stream stops short: a truncated page
     return body
 
 
@@ -377,6 +383,8 @@ def _unbrotli(raw: Any, limit: int) -> bytes | None:
                 return None
             body = data + raw.read(max(0, limit + 1 - len(data)))
             return body if _MARKUP_START.match(body) else None
+    if len(out) <= limit and not decompressor.is_finished():
+        return None  # the compressed stream stops short: a truncated page
     return bytes(out)
 
 
