@@ -17,7 +17,7 @@ DAY = date(2024, 5, 7)
 
 
 def _article_urls(root: Path) -> list[str]:
-    return sorted(r[0] for r in duckdb.sql(
+    return sorted(r[0] for r in duckdb.execute(
         f"select url from read_parquet('{root}/articles/*/*.parquet')").fetchall())
 
 
