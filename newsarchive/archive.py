@@ -15,7 +15,9 @@ start, indexes them.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import sqlite3
 import time
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -28,7 +30,6 @@ from scrapy.statscollectors import StatsCollector
 
 from newsarchive.config import setting
 from newsarchive.dedup import Decision, Deduplicator
-from newsarchive.dedup.near import WINDOW_DAYS
 from newsarchive.dedup.urls import normalize_url
 from newsarchive.extensions.outcome import run_id_for
 from newsarchive.items import Article, Sighting
@@ -44,7 +45,7 @@ from newsarchive.storage.writer import (
     remove_stale_inprogress,
 )
 
-__all__ = ["ArchiveFileError", "ArchiveSession"]
+__all__ = ["ArchiveDirectoryError", "ArchiveFileError", "ArchiveSession"]
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +76,12 @@ class ArchiveFileError(Exception):
                    "(or restore a good copy) and run again")
 
 
+class ArchiveDirectoryError(ArchiveFileError, ValueError):
+    """``NEWSARCHIVE_ARCHIVE`` cannot be used as the archive directory (a file is in the
+    way, no permission): a wrong setting, reported as a usage error (exit status 2) like
+    an unusable ``NEWSARCHIVE_STATE``, not as a damaged archive."""
+
+
 class ArchiveSession:
     """State, de-duplication and Parquet writing for one run.
 
@@ -90,7 +97,7 @@ class ArchiveSession:
         stats: Scrapy stats collector to count into (optional).
 
     Raises:
-        ArchiveFileError: ``archive_dir`` cannot be created (a file is in the way, no
+        ArchiveDirectoryError: ``archive_dir`` cannot be created (a file is in the way, no
             permission).
     """
 
@@ -115,7 +122,7 @@ class ArchiveSession:
         except OSError as exc:
             why = ("a file is in the way" if self.archive_dir.exists()
                    and not self.archive_dir.is_dir() else exc.strerror or str(exc))
-            raise ArchiveFileError(
+            raise ArchiveDirectoryError(
                 self.archive_dir, f"cannot be used as the archive directory ({why})",
                 "give NEWSARCHIVE_ARCHIVE a directory this user can write") from exc
         self.dedup = Deduplicator(state, **(dedup_params or {}))
@@ -124,6 +131,7 @@ class ArchiveSession:
         self.stats = stats
         self._last_flush = time.monotonic()
         self._closed = False
+        self._commit_error: sqlite3.Error | None = None
 
     # -- construction ---------------------------------------------------------------------
     @classmethod
@@ -132,7 +140,7 @@ class ArchiveSession:
         session: ArchiveSession | None = getattr(crawler, _SESSION_ATTR, None)
         if session is None:
             settings = crawler.settings
-            window = _window_days(settings.get("NEWSARCHIVE_DEDUP_WINDOW_DAYS", WINDOW_DAYS))
+            window = setting(settings, "NEWSARCHIVE_DEDUP_WINDOW_DAYS")
             state = SQLiteState(settings.get("NEWSARCHIVE_STATE", "data/state"),
                                 recent_days=window)
             try:
@@ -179,8 +187,19 @@ class ArchiveSession:
             return False
 
     # -- storing ----------------------------------------------------------------------------
+    @property
+    def failed(self) -> bool:
+        """Whether the state could not be committed in this run (see :meth:`flush`): the
+        session stores nothing more, and the run should stop."""
+        return self._commit_error is not None
+
     def add_article(self, article: Article, decision: Decision, fetched_urls: list[str]) -> None:
-        """Record a new story in the state's open transaction and buffer its row."""
+        """Record a new story in the state's open transaction and buffer its row.
+
+        Raises:
+            sqlite3.Error: the state could not be committed (now or earlier in this run).
+        """
+        self._check_usable()
         self.dedup.record(article, decision, fetched_urls=fetched_urls)
         row = {name: getattr(article, name) for name in _ARTICLE_COLUMNS}
         day = partition_date(article.published_at, article.crawled_at)
@@ -191,13 +210,22 @@ class ArchiveSession:
     def add_sighting(
         self, article: Article, sighting: Sighting, decision: Decision, fetched_urls: list[str]
     ) -> None:
-        """Record a further sighting in the state's open transaction and buffer its row."""
+        """Record a further sighting in the state's open transaction and buffer its row.
+
+        Raises:
+            sqlite3.Error: the state could not be committed (now or earlier in this run).
+        """
+        self._check_usable()
         self.dedup.record(article, decision, fetched_urls=fetched_urls)
         row = asdict(sighting)
         day = partition_date(sighting.published_at, sighting.crawled_at)
         self.writer.add("duplicates", day, {name: row[name] for name in _DUPLICATE_COLUMNS})
         self._inc(f"duplicates_stored/{sighting.match}")
         self.maybe_flush()
+
+    def _check_usable(self) -> None:
+        if self._commit_error is not None:
+            raise self._commit_error
 
     def maybe_flush(self) -> list[PublishedFile]:
         """Flush when the buffer passes ``flush_bytes`` or ``flush_seconds`` have passed."""
@@ -213,7 +241,15 @@ class ArchiveSession:
         Raises:
             OSError: if a file cannot be written; the state is then not committed, so the
                 rows not published are fetched again by the next run.
+            sqlite3.Error: the state could not be committed after the files were published
+                (disk full, I/O error). SQLite may have rolled the transaction back, so the
+                state no longer matches what this run decided; the session then stores
+                nothing more (:attr:`failed`) and :meth:`close` only rolls back. The next
+                run indexes the published files from the archive (reconciliation), so
+                nothing is lost or stored twice; before, the run went on deciding against
+                a state that had lost its last decisions and stored copies as new stories.
         """
+        self._check_usable()
         try:
             published = self.writer.flush()
         except OSError as exc:
@@ -225,7 +261,15 @@ class ArchiveSession:
             self._inc("files_written")
             self._inc("bytes_written", item.bytes)
             self._inc(f"rows_written/{item.dataset}", item.rows)
-        self.state.commit()
+        try:
+            self.state.commit()
+        except sqlite3.Error as exc:
+            self._commit_error = exc
+            self._inc("write_errors")
+            logger.error("cannot commit the state after publishing %d file(s): %r; this run "
+                         "stores nothing more (the next run indexes those files from the "
+                         "archive)", len(published), exc)
+            raise
         self._last_flush = time.monotonic()
         if published:
             logger.info(
@@ -238,6 +282,11 @@ class ArchiveSession:
     def close(self) -> None:
         """Flush what is buffered, commit and close the state. Idempotent."""
         if self._closed:
+            return
+        if self._commit_error is not None:  # nothing may be committed after it
+            self._closed = True
+            with contextlib.suppress(sqlite3.Error):  # no transaction left; disk still full
+                self.state.close()
             return
         self._closed = True
         try:
@@ -336,24 +385,3 @@ def _article_from_row(row: dict[str, Any]) -> Article:
         if isinstance(value, datetime) and value.tzinfo is None:
             fields[key] = value.replace(tzinfo=UTC)
     return Article(**fields)
-
-
-#: Longest de-duplication window accepted, days (a century).
-MAX_WINDOW_DAYS = 36_500
-
-
-def _window_days(value: Any) -> int:
-    """``NEWSARCHIVE_DEDUP_WINDOW_DAYS`` as an int in ``[0, MAX_WINDOW_DAYS]``.
-
-    Raises:
-        ValueError: naming the setting, for anything else.
-    """
-    try:
-        days = int(str(value).strip())
-    except ValueError:
-        raise ValueError(f"NEWSARCHIVE_DEDUP_WINDOW_DAYS must be a whole number of days, "
-                         f"got {value!r}") from None
-    if not 0 <= days <= MAX_WINDOW_DAYS:
-        raise ValueError(f"NEWSARCHIVE_DEDUP_WINDOW_DAYS must be between 0 and "
-                         f"{MAX_WINDOW_DAYS}, got {days}")
-    return days

@@ -20,7 +20,8 @@ from typing import Any
 
 from scrapy.settings import BaseSettings
 
-__all__ = ["SPECS", "Spec", "check_settings", "parse_size", "setting", "site_lines_pages"]
+__all__ = ["MAX_WINDOW_DAYS", "SPECS", "Spec", "check_settings", "parse_size", "setting",
+           "site_lines_pages"]
 
 _UNITS = {"": 1, "b": 1, "k": 1000, "kb": 1000, "kib": 1024, "m": 1000**2, "mb": 1000**2,
           "mib": 1024**2, "g": 1000**3, "gb": 1000**3, "gib": 1024**3}
@@ -65,14 +66,19 @@ class Spec:
 
 _MIB = 1024 * 1024
 
+#: Longest de-duplication window accepted, days (a century): the window's keys are held
+#: in memory, and no archive spans more, so a larger value is a typing error.
+MAX_WINDOW_DAYS = 36_500
+
 #: Every ``NEWSARCHIVE_`` setting that is a number or a boolean (see ``settings.py`` and
-#: the README's settings table). ``NEWSARCHIVE_DEDUP_WINDOW_DAYS`` is up to a century
-#: (``newsarchive.archive.MAX_WINDOW_DAYS``).
+#: the README's settings table). The default window is
+#: ``newsarchive.dedup.near.WINDOW_DAYS`` (not imported here: this module stays light).
 SPECS: dict[str, Spec] = {
     "NEWSARCHIVE_FLUSH_BYTES": Spec("size", 128 * _MIB),
     "NEWSARCHIVE_ROW_GROUP_BYTES": Spec("size", 64 * _MIB),
     "NEWSARCHIVE_FLUSH_SECONDS": Spec("number", 600.0, unit="seconds"),
-    "NEWSARCHIVE_DEDUP_WINDOW_DAYS": Spec("whole", 30, maximum=36_500, unit="days"),
+    "NEWSARCHIVE_DEDUP_WINDOW_DAYS": Spec("whole", 30, maximum=MAX_WINDOW_DAYS,
+                                           unit="days"),
     "NEWSARCHIVE_SITEMAP_DEPTH": Spec("whole", 2),
     "NEWSARCHIVE_SITEMAP_MAX_CHILDREN": Spec("whole", 50),
     "NEWSARCHIVE_MAX_CRAWL_DELAY": Spec("number", 60.0, unit="seconds"),

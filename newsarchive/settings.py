@@ -109,6 +109,9 @@ EXTENSIONS = {
     # AutoThrottle that never goes below a site's robots.txt Crawl-delay.
     "scrapy.extensions.throttle.AutoThrottle": None,
     "newsarchive.middlewares.PoliteAutoThrottle": 0,
+    # Scrapy's, without its traceback when a crawl fails to open (see the module).
+    "scrapy.extensions.corestats.CoreStats": None,
+    "newsarchive.extensions.corestats.CoreStats": 0,
     "newsarchive.extensions.lock.RunLockExtension": 0,
     "newsarchive.extensions.runrecord.RunRecordExtension": 10,
     "newsarchive.extensions.progress.WarcProgressExtension": 20,

@@ -15,6 +15,7 @@ import zlib
 from typing import Any
 
 import brotli
+import pytest
 
 from tests.hostilesite import Handler, Route, hostile_server, probe, respond
 
@@ -215,3 +216,26 @@ def test_robots_txt_errors_follow_rfc_9309() -> None:
     assert stats["newsarchive/robots/disallow_all/http_429"] == 1
     assert stats["newsarchive/robots/disallow_all/DownloadTimeoutError"] == 1
     assert stats["newsarchive/robots/truncated"] == 1
+
+
+def test_a_robots_txt_download_error_is_logged_without_traceback(
+        caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    from scrapy.utils.test import get_crawler
+
+    from newsarchive.middlewares.robots import RobotsTxtMiddleware
+
+    scrapys = logging.getLogger("scrapy.downloadermiddlewares.robotstxt")
+    RobotsTxtMiddleware(get_crawler(settings_dict={"ROBOTSTXT_OBEY": True}))
+    try:
+        raise ConnectionRefusedError("no route")
+    except ConnectionRefusedError:
+        scrapys.error("Error downloading %(request)s: %(f_exception)s",
+                      {"request": "<GET https://a.example/>", "f_exception": "no route"},
+                      exc_info=True)
+        scrapys.error("something else", exc_info=True)  # other records keep theirs
+    [download, other] = [r for r in caplog.records if r.name == scrapys.name]
+    assert download.getMessage() == "Error downloading <GET https://a.example/>: no route"
+    assert download.exc_info is None and "Traceback" not in caplog.text.split("something")[0]
+    assert other.exc_info is not None

@@ -214,3 +214,26 @@ def test_unreadable_files_are_left_out_and_named(tmp_path: Path) -> None:
     assert any(t.startswith("2 file(s) left out: not readable files of their dataset")
                for t in page.text)
     assert junk.as_posix() in page.text and other.as_posix() in page.text
+
+
+def test_folders_that_are_not_partitions_are_left_out_and_named(tmp_path: Path) -> None:
+    import shutil
+
+    root = tmp_path / "archive"
+    write_archive(root)
+    before = collect(root, now=NOW)
+    [good, *_] = sorted((root / "articles").glob("*/*.parquet"))
+    stray = [root / "articles" / "backup", root / "articles" / "published_date=2024-13-45",
+             root / "duplicates" / "published_date=yesterday"]
+    for folder in stray:  # each holds a readable copy: read, its rows would count twice
+        folder.mkdir()
+        shutil.copy(good, folder / good.name)
+    (root / "articles" / ".hidden").mkdir()  # hidden: not named
+    (root / "articles" / "notes.txt").write_text("a file, not a folder")
+    data = collect(root, now=NOW)  # DuckDB: "Hive partition mismatch" before
+    assert (data.articles, data.duplicates, data.sites) == (7, 4, 3)
+    assert data.stray_folders == [p.as_posix() for p in stray]
+    assert data.storage == before.storage and data.unreadable == []
+    page = parse(render(data))
+    assert any(t.startswith("3 folder(s) left out: not partitions") for t in page.text)
+    assert all(p.as_posix() in page.text for p in stray)

@@ -38,14 +38,25 @@ def test_bad_arguments_are_usage_errors(tmp_path: Path, arguments: list[str], me
 
 
 def test_dedup_window_setting_is_checked_with_a_clear_message() -> None:
-    from newsarchive.archive import _window_days
+    from scrapy.settings import Settings
 
-    assert _window_days("30") == 30 and _window_days(0) == 0
-    for bad, message in (("abc", "whole number of days, got 'abc'"), ("1.5", "whole number"),
-                         ("-1", "between 0 and 36500, got -1"),
-                         ("99999999999999999999", "between 0 and 36500")):
+    from newsarchive.config import SPECS, setting
+    from newsarchive.dedup.near import WINDOW_DAYS
+
+    def window(value: object) -> object:
+        return setting(Settings({"NEWSARCHIVE_DEDUP_WINDOW_DAYS": value}),
+                       "NEWSARCHIVE_DEDUP_WINDOW_DAYS")
+
+    assert window("30") == 30 and window(0) == 0 and window("36500") == 36_500
+    assert window("") == WINDOW_DAYS == SPECS["NEWSARCHIVE_DEDUP_WINDOW_DAYS"].default
+    for bad, message in (
+            ("abc", "^NEWSARCHIVE_DEDUP_WINDOW_DAYS must be a whole number of days, got 'abc'$"),
+            ("1.5", "^NEWSARCHIVE_DEDUP_WINDOW_DAYS must be a whole number of days, got '1.5'$"),
+            ("-1", "^NEWSARCHIVE_DEDUP_WINDOW_DAYS must be between 0 and 36500, got '-1'$"),
+            ("99999999999999999999", "^NEWSARCHIVE_DEDUP_WINDOW_DAYS must be between 0 and "
+                                     "36500, got '99999999999999999999'$")):
         with pytest.raises(ValueError, match=message):
-            _window_days(bad)
+            window(bad)
 
 
 def test_bad_dedup_window_stops_the_crawl_before_anything(tmp_path: Path) -> None:

@@ -214,3 +214,44 @@ def test_impossible_capture_dates_are_counted_and_skipped(tmp_path: Path) -> Non
     assert [(p.url.rsplit("/", 1)[1], p.crawled_at) for p in pages] == [
         ("first", datetime(1990, 1, 1, tzinfo=UTC)), ("now", now)]
     assert stats["warc_errors"] == 4 and stats["warc_pages"] == 2
+
+
+def test_content_encodings_are_removed_or_the_record_is_skipped(tmp_path: Path) -> None:
+    import brotli
+
+    page = b"<html><body><p>" + b"brotli compressed story text " * 200 + b"</p></body></html>"
+    squeezed = brotli.compress(page)
+    broken = squeezed[:len(squeezed) // 2] + b"\x00" * 64 + squeezed[len(squeezed) // 2:]
+    bomb = brotli.compress(b"\x00" * (30 * 1024 * 1024))  # 30 MiB of zeros, a few bytes
+    cases = [  # (name, headers, stored payload)
+        ("br", [("Content-Encoding", "br")], squeezed),
+        ("br-chunked", [("Content-Encoding", "br"), ("Transfer-Encoding", "chunked")],
+         _chunked(squeezed, 100)),
+        ("br-labelled-gzip", [("Content-Encoding", "gzip")], squeezed),
+        ("plain-labelled-gzip", [("Content-Encoding", "gzip")], b"\n  " + page),
+        ("plain-labelled-br", [("Content-Encoding", "br")], page),
+        ("br-broken-midway", [("Content-Encoding", "br")], broken),
+        ("br-bomb", [("Content-Encoding", "br")], bomb),
+        ("gzip", [("Content-Encoding", "gzip")], gzip.compress(page)),
+        ("gzip-cut-short", [("Content-Encoding", "gzip")],
+         gzip.compress(page)[:len(gzip.compress(page)) // 2]),
+        ("br-cut-short", [("Content-Encoding", "br")], squeezed[:len(squeezed) // 2]),
+    ]
+    path = tmp_path / "encodings.warc.gz"
+    with open(path, "wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for name, headers, payload in cases:
+            _response(writer, f"https://news.example/{name}", "200 OK",
+                      [("Content-Type", "text/html"), *headers], payload,
+                      "2024-05-06T07:08:09Z")
+    counts: Counter[str] = Counter()
+    pages = {p.url.rsplit("/", 1)[1]: p.body
+             for p in read_warc(path, lambda name: counts.update([name]),
+                                max_payload=1024 * 1024)}
+    assert pages == {"br": page, "br-chunked": page, "plain-labelled-gzip": b"\n  " + page,
+                     "plain-labelled-br": page, "gzip": page}
+    # brotli labelled gzip, a brotli stream broken after its first bytes, streams cut
+    # short (a truncated page): errors, not text; the bomb stops at the cap. Every record
+    # after them is read.
+    assert counts["warc_errors"] == 4 and counts["warc_too_large"] == 1
+    assert counts["warc_records"] == len(cases) and counts["warc_pages"] == 5

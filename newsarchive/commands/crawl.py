@@ -13,8 +13,8 @@ then exits with the outcome recorded by the project's extensions
   the reason is the run's ``failure`` in ``runs/`` and the last lines of the log;
 * 75 (``EX_TEMPFAIL``): another run holds the state's lock; this one did nothing;
 * 2: usage error: Scrapy's, a bad spider argument (no WARC file matches ``-a paths``,
-  an unreadable or invalid sources file) or a bad ``NEWSARCHIVE_`` setting (a state
-  directory that cannot be created included), reported in one line.
+  an unreadable or invalid sources file) or a bad ``NEWSARCHIVE_`` setting (a state or
+  archive directory that cannot be used included), reported in one line.
 """
 
 from __future__ import annotations

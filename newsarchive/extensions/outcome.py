@@ -14,14 +14,18 @@ the state's lock and this one did nothing.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from scrapy.crawler import Crawler
+from scrapy.utils.defer import deferred_from_coro
 
 from newsarchive.storage.writer import new_run_id
 
 __all__ = ["EXIT_FAILED", "EXIT_LOCKED", "EXIT_OK", "RunOutcome", "get_outcome",
-           "is_archive_run", "run_id_for", "set_outcome"]
+           "is_archive_run", "run_id_for", "set_outcome", "stop_run"]
+
+logger = logging.getLogger(__name__)
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -75,3 +79,20 @@ def set_outcome(crawler: Crawler, outcome: RunOutcome) -> None:
 def get_outcome(crawler: Crawler) -> RunOutcome | None:
     """The outcome recorded by :func:`set_outcome`, or None."""
     return getattr(crawler, _OUTCOME_ATTR, None)
+
+
+_STOPPING_ATTR = "_newsarchive_stopping"
+
+
+def stop_run(crawler: Crawler, reason: str) -> None:
+    """Ask the engine to close the spider with ``reason`` as its finish reason (once per
+    crawler; later calls do nothing), without waiting: a pipeline calls it while the
+    engine is waiting for that pipeline. Used when the run cannot go on correctly (the
+    state could not be committed); the run record then names the failure."""
+    engine = crawler.engine
+    if getattr(crawler, _STOPPING_ATTR, False) or engine is None:
+        return
+    setattr(crawler, _STOPPING_ATTR, True)
+    done = deferred_from_coro(engine.close_spider_async(reason=reason))
+    done.addErrback(lambda failure: logger.error("stopping the run failed: %s",
+                                                 failure.getErrorMessage()))

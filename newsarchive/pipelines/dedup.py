@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 from scrapy import Spider
@@ -9,6 +10,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
 from newsarchive.archive import ArchiveSession
+from newsarchive.extensions.outcome import stop_run
 from newsarchive.items import Article, Sighting
 
 __all__ = ["DedupPipeline"]
@@ -43,6 +45,8 @@ class DedupPipeline:
         if not isinstance(item, Article):
             return item
         session = ArchiveSession.for_crawler(self.crawler)
+        if session.failed:  # the state could not be committed: the run is stopping
+            raise DropItem(f"not stored, the run is stopping: {item.url}", log_level="DEBUG")
         fetched = list(item.fetched_urls)
         decision = session.dedup.decide(item, fetched_urls=fetched)
         stats = self.crawler.stats
@@ -52,7 +56,7 @@ class DedupPipeline:
             raise DropItem(f"already archived: {item.url}", log_level="DEBUG")
         if decision.kind == "new":
             item.cluster_id = decision.cluster_id or item.article_id
-            session.add_article(item, decision, fetched)
+            self._store(session.add_article, item, decision, fetched)
             return item
         assert decision.duplicate_of is not None and decision.cluster_id is not None
         sighting = Sighting(
@@ -68,5 +72,15 @@ class DedupPipeline:
             published_at=item.published_at,
             word_count=item.word_count,
         )
-        session.add_sighting(item, sighting, decision, fetched)
+        self._store(session.add_sighting, item, sighting, decision, fetched)
         return sighting
+
+    def _store(self, add: Any, *args: Any) -> None:
+        """``add(*args)``; when the state cannot be committed (the session has logged and
+        counted it as a write error), stop the run: every later decision would be made
+        against a state that lost its last ones."""
+        try:
+            add(*args)
+        except sqlite3.Error:
+            stop_run(self.crawler, "write_error")
+            raise

@@ -9,7 +9,8 @@ from typing import Any
 from scrapy import Spider
 from scrapy.crawler import Crawler
 
-from newsarchive.archive import ArchiveFileError, ArchiveSession
+from newsarchive.archive import ArchiveDirectoryError, ArchiveFileError, ArchiveSession
+from newsarchive.extensions.outcome import stop_run
 from newsarchive.state.sqlite import StateCorruptError
 
 __all__ = ["ParquetWriterPipeline"]
@@ -37,7 +38,10 @@ class ParquetWriterPipeline:
     def from_crawler(cls, crawler: Crawler) -> ParquetWriterPipeline:
         return cls(crawler)
 
-    def open_spider(self, spider: Spider | None = None) -> None:
+    async def open_spider(self, spider: Spider | None = None) -> None:
+        # A coroutine: Scrapy calls every pipeline's open_spider and then awaits them all;
+        # a plain method raising here left the others' coroutines never awaited (a
+        # RuntimeWarning in the log after the one-line error).
         try:
             ArchiveSession.for_crawler(self.crawler)
         except sqlite3.DatabaseError as exc:  # StateCorruptError included
@@ -45,7 +49,9 @@ class ParquetWriterPipeline:
                 state = self.crawler.settings.get("NEWSARCHIVE_STATE", "data/state")
                 exc = StateCorruptError.of(state, exc)
             self._failed_open("state_errors", exc)
-        except ArchiveFileError as exc:  # the archive directory, or a file in it
+        except ArchiveDirectoryError as exc:  # NEWSARCHIVE_ARCHIVE is wrong: a usage error
+            self._failed_open("config_errors", exc)
+        except ArchiveFileError as exc:  # a file in the archive
             self._failed_open("archive_errors", exc)
         except ValueError as exc:  # a bad setting, or a state built with other parameters
             self._failed_open("config_errors", exc)
@@ -58,7 +64,11 @@ class ParquetWriterPipeline:
         raise exc
 
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
-        ArchiveSession.for_crawler(self.crawler).maybe_flush()
+        try:
+            ArchiveSession.for_crawler(self.crawler).maybe_flush()
+        except sqlite3.Error:  # the state could not be committed: stop (see flush)
+            stop_run(self.crawler, "write_error")
+            raise
         return item
 
     def close_spider(self, spider: Spider | None = None) -> None:

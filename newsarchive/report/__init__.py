@@ -23,7 +23,8 @@ from typing import Any
 import duckdb
 
 from newsarchive.report.svg import OTHER_COLOR, PALETTE, bar_chart, hbar_chart, line_chart
-from newsarchive.storage.schema import file_problem
+from newsarchive.storage.schema import PARTITION_KEYS, file_problem
+from newsarchive.storage.writer import iter_partitions
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +55,9 @@ class ReportData:
             files are those under :data:`SMALL_FILE_BYTES`, which compaction merges.
         unreadable: ``(path, problem)`` of the files left out because they are not
             readable files of their dataset (DuckDB queries of the dataset fail on them).
+        stray_folders: folders of a dataset whose names are not partitions
+            (``<key>=YYYY-MM-DD`` with a real date), left out as the crawl and compaction
+            leave them out; a ``**`` glob or a Hive read of the dataset fails on them.
     """
 
     archive: str
@@ -76,6 +80,7 @@ class ReportData:
     runs: list[dict[str, Any]] | None = None
     storage: list[tuple[str, int, int, int, int]] = field(default_factory=list)
     unreadable: list[tuple[str, str]] = field(default_factory=list)
+    stray_folders: list[str] = field(default_factory=list)
 
     @property
     def duplicate_share(self) -> float | None:
@@ -93,44 +98,56 @@ class ReportData:
 SMALL_FILE_BYTES = 128 * 1024 * 1024
 
 
-def _storage(root: Path) -> list[tuple[str, int, int, int, int]]:
+def _partitions(root: Path, dataset: str, stray: list[str]) -> list[Path]:
+    """The partition folders of ``dataset`` (sorted), by the rule the crawl and compaction
+    use (:func:`~newsarchive.storage.writer.iter_partitions`); other visible folders of
+    the dataset (``backup``, ``published_date=2024-13-45``) are appended to ``stray``:
+    DuckDB fails a Hive read that meets them ("Hive partition mismatch")."""
+    base = root / dataset
+    if not base.is_dir():
+        return []
+    parts = [part for _day, part in iter_partitions(root, dataset)]
+    known = set(parts)
+    stray += [entry.as_posix() for entry in sorted(base.iterdir())
+              if entry not in known and entry.is_dir()
+              and not entry.name.startswith((".", "_"))]
+    return parts
+
+
+def _storage(root: Path,
+             partitions: dict[str, list[Path]]) -> list[tuple[str, int, int, int, int]]:
     out = []
-    for dataset in ("articles", "duplicates", "runs"):
-        base = root / dataset
-        if not base.is_dir():
+    for dataset, parts in partitions.items():
+        if not (root / dataset).is_dir():
             continue
-        partitions, files, size, small = 0, 0, 0, 0
-        for part in base.iterdir():
-            if not part.is_dir() or part.name.startswith((".", "_")):
-                continue
-            partitions += 1
+        files, size, small = 0, 0, 0
+        for part in parts:
             for path in part.glob("*.parquet"):
                 if path.name.startswith("."):
                     continue
                 length = path.stat().st_size
                 files, size = files + 1, size + length
                 small += length < SMALL_FILE_BYTES
-        out.append((dataset, partitions, files, size, small))
+        out.append((dataset, len(parts), files, size, small))
     return out
 
 
-def _readable_files(root: Path, dataset: str, unreadable: list[tuple[str, str]]) -> list[Path]:
-    """The published Parquet files of ``dataset`` that read as files of it; the others
-    (empty, truncated, another program's: :func:`file_problem`) are appended to
-    ``unreadable`` as ``(path, problem)`` and left out, so that one bad file does not
+def _readable_files(partitions: list[Path], dataset: str,
+                    unreadable: list[tuple[str, str]]) -> list[Path]:
+    """The published Parquet files in ``partitions`` that read as files of ``dataset``;
+    the others (empty, truncated, another program's: :func:`file_problem`) are appended
+    to ``unreadable`` as ``(path, problem)`` and left out, so that one bad file does not
     take the whole report down (DuckDB fails a query on it)."""
-    base = root / dataset
-    if not base.is_dir():
-        return []
     files = []
-    for path in sorted(base.glob("*/*.parquet")):
-        if path.name.startswith(".") or path.parent.name.startswith("."):
-            continue
-        problem = file_problem(path, dataset)
-        if problem is None:
-            files.append(path)
-        else:
-            unreadable.append((path.as_posix(), problem))
+    for part in partitions:
+        for path in sorted(part.glob("*.parquet")):
+            if path.name.startswith("."):
+                continue
+            problem = file_problem(path, dataset)
+            if problem is None:
+                files.append(path)
+            else:
+                unreadable.append((path.as_posix(), problem))
     return files
 
 
@@ -158,8 +175,9 @@ def collect(archive: str | os.PathLike[str], *, days: int = 90, top: int = 10,
     root = Path(archive)
     data = ReportData(os.fspath(archive), now or datetime.now(UTC))
     con = duckdb.connect()
-    files = {name: _readable_files(root, name, data.unreadable)
-             for name in ("articles", "duplicates", "runs")}
+    partitions = {name: _partitions(root, name, data.stray_folders) for name in PARTITION_KEYS}
+    files = {name: _readable_files(parts, name, data.unreadable)
+             for name, parts in partitions.items()}
     arts = _source(files["articles"]) if files["articles"] else None
     dups = _source(files["duplicates"]) if files["duplicates"] else None
     if arts is not None:
@@ -224,12 +242,15 @@ def collect(archive: str | os.PathLike[str], *, days: int = 90, top: int = 10,
                 "published_at": published, "copies": int(copies),
                 "outlets": sorted(outlets),
             })
-    data.storage = _storage(root)
+    data.storage = _storage(root, partitions)
     if files["runs"]:
         data.runs = [dict(zip(names, row, strict=True))
                      for names, row in _run_rows(con, files["runs"])]
     for path, problem in data.unreadable:
         logger.error("%s left out of the report: %s", path, problem)
+    for path in data.stray_folders:
+        logger.warning("%s left out of the report: not a partition folder (<key>=YYYY-MM-DD)",
+                       path)
     return data
 
 
@@ -416,6 +437,13 @@ def render(data: ReportData) -> str:
                    "of the archive).</p><ul>")
         out += [f"<li><code>{escape(path)}</code>: {escape(problem)}</li>"
                 for path, problem in data.unreadable]
+        out.append("</ul>")
+    if data.stray_folders:
+        out.append(f'<p class="note">{len(data.stray_folders)} folder(s) left out: not '
+                   "partitions (<code>published_date=YYYY-MM-DD</code>, "
+                   "<code>run_date=YYYY-MM-DD</code>); Hive reads of the dataset fail on "
+                   "them: move them out of the archive.</p><ul>")
+        out += [f"<li><code>{escape(path)}</code></li>" for path in data.stray_folders]
         out.append("</ul>")
     if data.runs is not None:
         out += _runs_section(data.runs)

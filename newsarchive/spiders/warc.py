@@ -11,8 +11,10 @@ Per record:
 
 * ``url`` = ``final_url`` = ``WARC-Target-URI``; ``crawled_at`` = ``WARC-Date`` (UTC);
 * ``body`` = the HTTP payload with transfer and content encodings removed
-  (``record.content_stream()``), at most ``DOWNLOAD_MAXSIZE`` bytes (larger records are
-  skipped);
+  (``record.content_stream()``; ``br`` here, see :func:`record_payload`), at most
+  ``DOWNLOAD_MAXSIZE`` bytes (larger records are skipped); a payload that is not in its
+  declared ``Content-Encoding`` is kept as stored only when it is markup (a plain page
+  labelled gzip), else counted as ``warc_errors`` and skipped (never stored as text);
 * ``headers`` = the HTTP headers, names lower-cased, first value kept, without
   ``content-encoding`` / ``transfer-encoding`` / ``content-length`` (they describe the
   encoded payload, not ``body``). Header values are as warcio decoded them (UTF-8, else
@@ -40,15 +42,18 @@ from __future__ import annotations
 import glob
 import logging
 import os
+import re
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import brotli
 import scrapy
 from scrapy import signals
 from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import BufferedReader, ChunkedDataReader
 
 from newsarchive.discovery import parse_date
 from newsarchive.items import DiscoveryHints, RawPage
@@ -299,7 +304,14 @@ def _page_of(record: Any, inc: Callable[[str], None], max_payload: int) -> RawPa
                        "(WARC-Date %r)", url[:200],
                        record.rec_headers.get_header("WARC-Date"))
         return None
-    body = record.content_stream().read(max_payload + 1)
+    body = record_payload(record, max_payload)
+    if body is None:
+        inc("warc_errors")
+        logger.warning("WARC record %s skipped: its payload cannot be decoded as its "
+                       "Content-Encoding %r (another encoding and not markup, or cut "
+                       "short)", url[:200],
+                       record.http_headers.get_header("Content-Encoding"))
+        return None
     if len(body) > max_payload:
         inc("warc_too_large")
         logger.info("WARC record %s larger than %d bytes skipped", url, max_payload)
@@ -309,6 +321,71 @@ def _page_of(record: Any, inc: Callable[[str], None], max_payload: int) -> RawPa
     inc("warc_pages")
     return RawPage(url=url, final_url=url, status=status, headers=headers, body=body,
                    crawled_at=crawled_at, hints=DiscoveryHints(), redirect_urls=[])
+
+
+#: A payload read as stored although its ``Content-Encoding`` says otherwise must look
+#: like this (an optional byte-order mark, white space or NULs of UTF-16, then ``<``).
+_MARKUP_START = re.compile(rb"(?:\xef\xbb\xbf|\xff\xfe|\xfe\xff)?[\s\x00]{0,4096}<")
+_BLOCK = 64 * 1024
+
+
+def record_payload(record: Any, limit: int) -> bytes | None:
+    """The HTTP payload of a warcio response ``record`` with its transfer and content
+    encodings removed: at most ``limit + 1`` bytes (more means "too large"), or None when
+    it cannot be decoded.
+
+    warcio removes ``chunked``, ``gzip`` and ``deflate``; its ``br`` decoder does not work
+    with brotli ≥ 1.2 (it sets an attribute the C type lacks, so every ``br`` record was
+    counted as damaged), so ``br`` is decoded here, in blocks, stopping once ``limit`` is
+    passed (a brotli bomb costs at most ``limit`` bytes). When the declared encoding
+    fails on the first bytes, warcio passes the bytes on as stored; so does this function
+    for ``br``. Servers do send plain pages labelled gzip, so such bytes are kept when
+    they start like markup (:data:`_MARKUP_START`); otherwise (a brotli body labelled
+    gzip, binary data) the result is None: stored as text they would be garbage.
+    A compressed stream that breaks after its first bytes, or ends before its end marker
+    (a payload cut short: warcio returns what it decoded so far), is None too: as for
+    live fetches (``DOWNLOAD_FAIL_ON_DATALOSS``), no truncated page reaches the archive.
+
+    Raises:
+        Exceptions of the record's stream for a damaged record (as ``read`` does).
+    """
+    headers = record.http_headers
+    encoding = (headers.get_header("Content-Encoding") or "").strip().lower()
+    if encoding == "br":
+        chunked = (headers.get_header("Transfer-Encoding") or "").strip().lower() == "chunked"
+        raw = ChunkedDataReader(record.raw_stream) if chunked else record.raw_stream
+        return _unbrotli(raw, limit)
+    stream = record.content_stream()
+    body: bytes = stream.read(limit + 1)
+    if not isinstance(stream, BufferedReader) or stream.decomp_type is None:
+        return body
+    decompressor = stream.decompressor
+    if decompressor is None:  # the declared encoding failed on the first bytes
+        return body if _MARKUP_START.match(body) else None
+    if len(body) <= limit and not getattr(decompressor, "eof", True):
+        return None  # the compressed stream stops short: a truncated page
+    return body
+
+
+def _unbrotli(raw: Any, limit: int) -> bytes | None:
+    decompressor = brotli.Decompressor()
+    out = bytearray()
+    while len(out) <= limit:
+        data = raw.read(_BLOCK)
+        if not data:
+            break
+        try:
+            out += decompressor.process(data, output_buffer_limit=limit + 1 - len(out))
+            while not decompressor.can_accept_more_data() and len(out) <= limit:
+                out += decompressor.process(b"", output_buffer_limit=limit + 1 - len(out))
+        except brotli.error:
+            if out:
+                return None
+            body = data + raw.read(max(0, limit + 1 - len(data)))
+            return body if _MARKUP_START.match(body) else None
+    if len(out) <= limit and not decompressor.is_finished():
+        return None  # the compressed stream stops short: a truncated page
+    return bytes(out)
 
 
 def _check_scraper_closing(scraper: Any) -> None:
