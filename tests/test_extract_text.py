@@ -367,6 +367,44 @@ def test_script_data_not_read() -> None:
     assert extract_text(root, None).split("\n") == _FILLER
 
 
+def test_json_strings_are_literals_of_200_characters_or_escapes() -> None:
+    long = "a" * 199
+    source = (
+        f'x "{long}" "{long}b" '          # 199: too short; 200: kept
+        f'"{long[:-1]}\\n" '               # 198 characters and one escape: too short
+        f'"{long}\\n" '                    # 199 characters and one escape: kept
+        f'"short" {long}b" '                # a failed literal's closing quote opens the next
+        f'"{long}b\\\n"'                   # a backslash before a line break ends nothing
+    )
+    assert list(text_module._json_strings(source)) == [
+        long + "b", long + "\\n", f" {long}b",
+    ]
+
+
+def test_script_strings_are_read_in_linear_time_and_memory() -> None:
+    import time
+    import tracemalloc
+
+    story = "".join(f"<p>{p}</p>" for p in _FILLER[:4])
+    # an unterminated literal of escaped quotes: each of them was a new start that read
+    # to the end (20,000 of them: 10 s); then a literal of 2 MB without its closing
+    # quote (the greedy repeat's backtracking stack: 280 MB)
+    hostile = '<script>var a="<p' + '\\"' * 20_000 + "</script>"
+    huge = '<script>var b="<p' + "a" * 2_000_000 + "</script>"
+    root = _page(hostile + huge + _flight_push(story), "<div></div>")
+    tracemalloc.start()
+    started = time.process_time()
+    try:
+        fragments = text_module.script_fragments(root)
+        elapsed = time.process_time() - started
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert fragments == [story]
+    assert elapsed < 2.0
+    assert peak < 40 * 2**20
+
+
 def test_fill_gaps_restores_a_subheading_between_kept_paragraphs() -> None:
     wrap = '<div class="text">{}</div>'
     root = _page("", "<article>" + wrap.format(
