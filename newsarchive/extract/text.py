@@ -531,15 +531,25 @@ def _blocks(
     paragraphs: list[tuple[str, bool, Any]] = []
     seen: dict[str, int] = {}
     held_at: list[int] = []
+    after = 0  # where the last block found in ``flat`` ends
     for element in elements:
         para = _squash(element.text_content())
         if not para:
             continue
         seen[para] = seen.get(para, 0) + 1
-        # trafilatura may drop a link's words from the middle: both ends are enough
-        held = element.tag not in _SUBHEADINGS and len(para) >= MIN_HELD_CHARS and (
-            para in flat or (para[:_HELD_PROBE] in flat and para[-_HELD_PROBE:] in flat)
-        )
+        held = False
+        if element.tag not in _SUBHEADINGS and len(para) >= MIN_HELD_CHARS:
+            # the text keeps the page's order: the block is looked for after the last one
+            # first (a search from the start each time was quadratic: 2.7 s of 6.4 for
+            # 20,000 blocks), then in the text before that
+            at = flat.find(para, after)
+            if at < 0:
+                at = flat.find(para, 0, after + len(para) - 1)
+            if at >= 0:
+                held, after = True, at + len(para)
+            else:
+                # trafilatura may drop a link's words from the middle: both ends are enough
+                held = para[:_HELD_PROBE] in flat and para[-_HELD_PROBE:] in flat
         if held:
             held_at.append(len(paragraphs))
         paragraphs.append((para, held, element))
