@@ -36,7 +36,9 @@ def extract_article(
         hints: publication date and title given by a feed or sitemap (optional).
 
     Returns:
-        The article; times are UTC.
+        The article. ``published_at`` keeps the UTC offset the page states (naive
+        values are taken as UTC; the archive stores the same instant in UTC);
+        ``crawled_at`` is UTC.
 
     Raises:
         NotAnArticle: the page is not a single article (a section front, listing, tag,
