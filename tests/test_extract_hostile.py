@@ -95,3 +95,18 @@ def test_a_page_of_tens_of_thousands_of_paragraphs_is_refused_quickly() -> None:
     with pytest.raises(NotAnArticle) as bad_url:
         extract_article("<html><body><p>text</p></body></html>", "ftp://news.example/x")
     assert bad_url.value.reason == "bad-url"
+
+
+def test_a_page_of_tens_of_thousands_of_elements_is_refused_quickly() -> None:
+    from newsarchive import NotAnArticle, extract_article
+    from newsarchive.extract import MAX_ELEMENTS
+
+    story = "<p>" + "A sentence of the story with enough words to be prose. " * 3 + "</p>"
+    blocks = "<div><span>block text.</span></div>" * (MAX_ELEMENTS // 2)
+    page = f"<html><head><title>Dump</title></head><body>{story}{blocks}{story}</body></html>"
+    with pytest.raises(NotAnArticle) as error:
+        extract_article(page, "https://news.example/2024/dump")
+    # html, head, title, body, two <p>, and a <div> and a <span> per block
+    assert (error.value.reason, error.value.detail) == ("oversized", "30006 elements")
+    fits = page.replace(blocks, "<div><span>block text.</span></div>" * 100)
+    assert extract_article(fits, "https://news.example/2024/dump").body.count("A sentence") == 6

@@ -100,7 +100,8 @@ class NotAnArticle(ValueError):
     Attributes:
         reason: a short slug: ``listing``, ``section``, ``search``, ``tag``, ``author``,
             ``archive``, ``forum-list``, ``empty``, ``not-html``, ``error-status``,
-            ``bad-url``, ``oversized`` (more than ``MAX_PARAGRAPHS`` paragraphs).
+            ``bad-url``, ``oversized`` (more than ``MAX_PARAGRAPHS`` paragraphs or
+            ``MAX_ELEMENTS`` elements).
     """
 
     def __init__(self, reason: str, detail: str = "") -> None:
