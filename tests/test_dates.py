@@ -12,6 +12,7 @@ from newsarchive.extract.dates import (
     date_from_url,
     headline_date,
     parse_datetime,
+    script_date,
     written_date,
 )
 from newsarchive.extract.metadata import parse_html, read_metadata
@@ -244,3 +245,94 @@ def test_a_date_far_down_the_text_is_left_to_the_text_search() -> None:
                             html=html, root=root) == (datetime(2019, 3, 12, tzinfo=UTC), "text")
     assert choose_published(meta, "https://www.example.com/news/bridge-vote", CRAWLED,
                             html=None, root=root) == (None, None)
+
+
+def _live_page(byline: str, lang: str = "de", head: str = "", body_end: str = "") -> str:
+    return (
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+        f"<title>Bridge vote</title>{head}</head><body><p>Thursday, July 7, 2022</p>"
+        f"<main><article><h1>Council approves harbour bridge</h1><p>{byline}</p>{STORY}"
+        f"</article></main>{body_end}</body></html>"
+    )
+
+
+def test_a_timed_date_under_the_headline_on_the_capture_day_is_kept() -> None:
+    # Live crawl: the capture (CRAWLED, 2022-07-07 15:00 UTC) is the day of the article.
+    url = "https://www.example.com/news/bridge-vote"
+    timed = extract_page(_live_page("Do 07.07.22 | 14:07 Uhr | Von Eva Roe"), url,
+                         crawled_at=CRAWLED)
+    assert timed.published_at == datetime(2022, 7, 7, tzinfo=UTC)
+    assert timed.date_source == "text"
+    english = extract_page(_live_page("Jul 7, 2022 6:40 PM by Ann Roe", lang="en"), url,
+                           crawled_at=CRAWLED)
+    assert english.published_at == datetime(2022, 7, 7, tzinfo=UTC)
+    # Without a clock time the same day may be the banner's viewing day: skipped.
+    untimed = extract_page(_live_page("Jul 7, 2022 by Ann Roe", lang="en"), url,
+                           crawled_at=CRAWLED)
+    assert untimed.published_at is None
+
+
+def test_two_digit_year_dotted_dates_only_in_day_first_languages() -> None:
+    german = parse_html(_live_page("Mi 25.04.24 | 14:07 Uhr"))
+    assert headline_date(german) == date(2024, 4, 25)
+    korean = parse_html(_live_page("24.04.25 14:07", lang="ko"))
+    assert headline_date(korean) is None  # year first there: not read
+    undeclared = parse_html(_live_page("25.04.24 14:07", lang=""))
+    assert headline_date(undeclared) is None
+    assert written_date("Mi 25.04.24") is None  # only under a headline of such a page
+
+
+def test_the_byline_line_after_a_lower_heading_of_spans() -> None:
+    page = (
+        '<!DOCTYPE html><html lang="de"><head><title>Theater im alten Hotel öffnet wieder | '
+        "Sender</title></head><body><main><article><h3><span>Premiere in der Altstadt</span>"
+        "<span> - </span><span>Theater im alten Hotel öffnet wieder</span></h3>"
+        f"<div>Do 25.04.24 | 14:07 Uhr | Von Eva Roe</div>{STORY}</article></main></body></html>"
+    )
+    root = parse_html(page)
+    assert root is not None
+    titles = ("Theater im alten Hotel öffnet wieder",)  # its og:title
+    assert headline_date(root, titles) == date(2024, 4, 25)
+
+
+def test_script_data_gives_the_date_when_the_page_declares_none() -> None:
+    flight = (
+        '<script>self.__next_f.push([1,"{\\"headline\\":\\"Council approves\\",'
+        '\\"publishedAt\\":\\"2021-03-02T09:15:00+01:00\\",'
+        '\\"updatedAt\\":\\"2021-03-05T10:00:00Z\\"}"])</script>'
+    )
+    state = (
+        '<script id="__NEXT_DATA__" type="application/json">{"props":{"story":'
+        '{"publishedAt":"2021-03-02T09:15:00+01:00","createdAt":"2021-02-27T08:00:00Z"},'
+        '"teasers":[{"publishedAt":"2021-02-11T10:00:00Z"},'
+        '{"publishedAt":"2021-01-30T10:00:00Z"}]}}</script>'
+    )
+    url = "https://www.example.com/news/bridge-vote"
+    article = extract_page(_live_page("By Ann Roe", lang="en", body_end=flight + state), url,
+                           crawled_at=CRAWLED)
+    assert article.published_at is not None
+    assert article.published_at.isoformat() == "2021-03-02T09:15:00+01:00"
+    assert article.date_source == "script"
+    # Only creation keys: the most frequent creation day.
+    created = '<script>{"createdAt":"2020-05-01T08:00:00Z"}</script>'
+    root = parse_html(_live_page("By Ann Roe", lang="en", body_end=created))
+    assert script_date(root, CRAWLED) == datetime(2020, 5, 1, 8, tzinfo=UTC)
+    # References or teasers each dated once: no day stands out, no answer.
+    refs = ('<script>{"refs":[{"publishDate":"2012-06-24"},{"publishDate":"2014-06-01"}]}'
+            "</script>")
+    root = parse_html(_live_page("By Ann Roe", lang="en", body_end=refs))
+    assert script_date(root, CRAWLED) is None
+    # Modification keys and values after the capture are not read.
+    other = ('<script>{"updatedAt":"2020-05-01T08:00:00Z",'
+             '"publishedAt":"2023-01-01T00:00:00Z"}</script>')
+    root = parse_html(_live_page("By Ann Roe", lang="en", body_end=other))
+    assert script_date(root, CRAWLED) is None
+
+
+def test_a_metadata_date_is_not_overridden_by_script_data() -> None:
+    head = ('<meta property="article:published_time" content="2019-06-17T18:28:00Z">'
+            '<script>{"publishedAt":"2021-03-02T09:15:00Z"}</script>')
+    article = extract_page(_live_page("By Ann Roe", lang="en", head=head),
+                           "https://www.example.com/news/bridge-vote", crawled_at=CRAWLED)
+    assert article.published_at == datetime(2019, 6, 17, 18, 28, tzinfo=UTC)
+    assert article.date_source == "meta"

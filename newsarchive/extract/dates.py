@@ -14,8 +14,9 @@ Precedence (first valid candidate wins):
    as a meta tag when the page has none;
 2. discovery hints — the feed's or sitemap's date (``feed`` / ``sitemap``);
 3. the URL — ``/2021/12/30/``, ``/2021-12-30``, ``/20211230/``, ``/20211230-slug`` (``url``);
-4. the text — first the date written under the headline (:func:`headline_date`), then
-   htmldate 1.11 with ``original_date=True`` (``text``);
+4. the text — the date written under the headline (:func:`headline_date`, ``text``), then
+   the publication keys of script-rendered pages' state (:func:`script_date`, ``script``),
+   then htmldate 1.11 with ``original_date=True`` (``text``);
 5. any other ``<time datetime>`` (``time``): outside the article and unmarked, such a
    value mostly dates a sidebar teaser, a related story or an embedded post, so it only
    serves when nothing above gives a date.
@@ -25,7 +26,9 @@ A candidate is valid when it lies in ``[1990-01-01, crawled_at + 1 day]`` (:data
 only by the text search (and a ``<time>`` outside the article that is not marked as the
 publication time) that falls within :data:`BANNER_WINDOW` of the capture time is rejected as
 a "today" banner: many templates print the viewing day in the page header (see the project's
-seed page, "Thursday, July 7, 2022"), and htmldate picks it up when nothing better exists.
+seed page, "Thursday, July 7, 2022"), and htmldate picks it up when nothing better exists. A
+date under the headline followed by a clock time ("25.04.24, 14:07 Uhr") is kept: a banner
+shows the day, a byline stamps the moment of publication.
 All results are timezone-aware: in the offset the page states (the same instant as its UTC
 value, which is what the archive stores), or UTC; naive values are taken as UTC.
 """
@@ -58,6 +61,7 @@ __all__ = [
     "date_from_url",
     "headline_date",
     "parse_datetime",
+    "script_date",
     "written_date",
 ]
 
@@ -272,11 +276,19 @@ def choose_published(
     if in_url is not None:
         return in_url, "url"
     if root is not None:
-        day = headline_date(root, _titles(meta))
-        if day is not None:
+        stamp = _headline_stamp(root, _titles(meta))
+        if stamp is not None:
+            day, timed = stamp
             moment = datetime(day.year, day.month, day.day, tzinfo=UTC)
-            if _valid(moment, crawled_at) and not _near_capture(moment, crawled_at):
+            # A date with a clock time under the headline stamps the publication; a
+            # banner shows only the viewing day, so only untimed dates near the capture
+            # are suspect.
+            if _valid(moment, crawled_at) and (timed or not _near_capture(moment, crawled_at)):
                 return moment, "text"
+    if root is not None:
+        scripted = script_date(root, crawled_at)
+        if scripted is not None:
+            return scripted, "script"
     if html is not None:
         moment = _text_date(html, url, crawled_at)
         if moment is not None and _valid(moment, crawled_at) and not _near_capture(
@@ -389,8 +401,17 @@ def written_date(text: str) -> date | None:
     """The first calendar date written out in ``text`` (see ``_WRITTEN`` for the forms), or
     None. Slash forms are read only when unambiguous ("17/02/2022" day-first, "02/17/2022"
     month-first); "03/04/2020" is not read."""
-    best: tuple[int, date] | None = None
-    for pattern, order in _WRITTEN:
+    found = _written_match(text)
+    return found[0] if found else None
+
+
+def _written_match(text: str, two_digit_years: bool = False) -> tuple[date, int] | None:
+    """The first written date in ``text`` and the offset where its match ends; with
+    ``two_digit_years``, day-first dotted dates with a two-digit year ("25.04.24", read as
+    2024) count too (see :func:`_two_digit_years`)."""
+    best: tuple[int, date, int] | None = None
+    patterns = _WRITTEN + (_DOTTED_SHORT,) if two_digit_years else _WRITTEN
+    for pattern, order in patterns:
         match = pattern.search(text)
         if match is None or (best is not None and match.start() >= best[0]):
             continue
@@ -404,12 +425,44 @@ def written_date(text: str) -> date | None:
         parts = dict(zip(order, match.groups(), strict=True))
         month_text = parts["m"].lower()
         month = int(month_text) if month_text.isdigit() else _MONTHS.get(month_text)
+        year = int(parts["y"])
+        if year < 100:
+            year += 2000
         try:
-            found = date(int(parts["y"]), month or 0, int(parts["d"]))
+            found = date(year, month or 0, int(parts["d"]))
         except ValueError:
             continue
-        best = (match.start(), found)
-    return best[1] if best else None
+        best = (match.start(), found, match.end())
+    return (best[1], best[2]) if best else None
+
+
+#: Day-first dotted dates with a two-digit year ("Do 25.04.24 | 14:07 Uhr"), read only on
+#: pages whose language writes numeric dates day.month.year (:func:`_two_digit_years`).
+_DOTTED_SHORT = (
+    re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d\d)(?![\d.])"), "dmy",
+)
+#: Languages whose numeric dates are written day.month.year (CLDR short date patterns of
+#: German, Dutch, the Nordic, Slavic, Baltic and Romance languages, Turkish, Greek); Korean,
+#: Japanese, Chinese and Hungarian write year first ("24.04.25" = 2024-04-25) and US English
+#: month first, so two-digit-year dotted dates are not read on their pages.
+_DAY_FIRST_LANGS = frozenset((
+    "be", "bg", "bs", "ca", "cs", "da", "de", "el", "es", "et", "fi", "fr", "hr", "is", "it",
+    "lv", "mk", "nb", "nl", "nn", "no", "pl", "pt", "ro", "ru", "sk", "sl", "sq", "sr", "tr",
+    "uk",
+))
+#: A clock time right after a date ("25.04.24, 14:07 Uhr", "Jan 29, 2026 6:40 PM",
+#: "12. März 2019 um 10:30"): the date stamps a moment, a publication, not the viewing day.
+_CLOCK = re.compile(
+    r"[\s,|·•/–-]*(?:um|at|à|a las|alle|kl\.?)?\s*(?:[01]?\d|2[0-3])[:.h][0-5]\d(?![\d.])",
+    re.IGNORECASE,
+)
+
+
+def _two_digit_years(root: Any) -> bool:
+    """Whether the page's declared language (``<html lang>``) writes numeric dates day
+    first (:data:`_DAY_FIRST_LANGS`), so that "25.04.24" is unambiguous."""
+    lang = (root.get("lang") or "") if hasattr(root, "get") else ""
+    return lang.split("-")[0].split("_")[0].strip().lower() in _DAY_FIRST_LANGS
 
 
 def headline_date(root: Any, titles: Iterable[str | None] = ()) -> date | None:
@@ -427,14 +480,22 @@ def headline_date(root: Any, titles: Iterable[str | None] = ()) -> date | None:
     on letters and digits only, casefolded, at least :data:`_MIN_TITLE_KEY` of them; only
     the first :data:`BYLINE_WINDOW` characters after it are searched. None when no headline
     has a date after it."""
+    found = _headline_stamp(root, titles)
+    return found[0] if found else None
+
+
+def _headline_stamp(root: Any, titles: Iterable[str | None] = ()) -> tuple[date, bool] | None:
+    """:func:`headline_date` with whether a clock time follows the date (:data:`_CLOCK`);
+    day-first two-digit-year dates are read on pages of :data:`_DAY_FIRST_LANGS`."""
     if root is None or not hasattr(root, "iter"):
         return None
+    short = _two_digit_years(root)
     headings = 0
     for heading in root.iter("h1"):
         if headings >= HEADLINE_TRIES:
             return None
         headings += 1
-        found = written_date(_text_after(heading))
+        found = _stamp(_text_after(heading), short)
         if found is not None:
             return found
     if headings:
@@ -445,8 +506,20 @@ def headline_date(root: Any, titles: Iterable[str | None] = ()) -> date | None:
     for heading in root.iter("h2", "h3"):
         key = _title_key(heading.text_content())
         if len(key) >= _MIN_TITLE_KEY and any(k in key or key in k for k in keys):
-            return written_date(_text_after(heading)[:BYLINE_WINDOW])
+            # A heading of kicker and headline spans fills the window with its own text;
+            # then the byline line is the one after the heading element.
+            return _stamp(_text_after(heading)[:BYLINE_WINDOW], short) or _stamp(
+                _text_after(heading, inside=False)[:BYLINE_WINDOW], short,
+            )
     return None
+
+
+def _stamp(text: str, two_digit_years: bool) -> tuple[date, bool] | None:
+    found = _written_match(text, two_digit_years)
+    if found is None:
+        return None
+    day, end = found
+    return day, _CLOCK.match(text, end, end + 24) is not None
 
 
 #: How much text after a lower heading taken for the headline is searched (characters):
@@ -468,13 +541,18 @@ def _title_key(text: str | None) -> str:
     return _NOT_WORD.sub("", text).replace("_", "").casefold()
 
 
-def _text_after(heading: Any) -> str:
+def _text_after(heading: Any, inside: bool = True) -> str:
     """The first :data:`HEADLINE_WINDOW` characters (whitespace squashed) of the text inside
-    ``heading`` after its own text, then of the text that follows it in document order;
-    scripts, styles and comments skipped. Walks only as far as the window needs."""
+    ``heading`` after its own text (with ``inside``; else only its tail), then of the text
+    that follows it in document order; scripts, styles and comments skipped. Walks only as
+    far as the window needs."""
     pieces: list[str] = []
     limit = HEADLINE_WINDOW * 4
-    size = _collect(heading, pieces, 0, limit, skip_own_text=True)
+    if inside:
+        size = _collect(heading, pieces, 0, limit, skip_own_text=True)
+    else:
+        pieces.append(heading.tail or "")
+        size = len(pieces[0])
     node = heading
     while size <= limit:
         for sibling in node.itersiblings():
@@ -516,3 +594,70 @@ def _collect(
 
 _SPACES = re.compile(r"\s+")
 _SKIPPED = frozenset(("script", "style", "noscript", "template"))
+
+
+#: JSON keys naming the publication time in script-rendered pages' state (Next.js
+#: ``__NEXT_DATA__`` and flight data, Nuxt, Redux/React Query, Apollo caches): the
+#: schema.org name and the spellings of common CMS and GraphQL schemas. Creation keys come
+#: second: a draft's creation precedes publication. Modification keys are not read.
+_PUBLISHED_KEYS = (
+    "datePublished|publishedAt|published_at|publishDate|publish_date|publishedDate"
+    "|published_date|publicationDate|publication_date|firstPublished|firstPublishedAt"
+    "|first_published_at|pubDate"
+)
+_CREATED_KEYS = "dateCreated|createdAt|created_at"
+#: ``"key":"ISO date"`` with the quotes optionally escaped (JSON inside a JS string, as in
+#: flight data); the value must begin with a full ISO 8601 date.
+_SCRIPT_DATE = re.compile(
+    r'\\?"(' + _PUBLISHED_KEYS + "|" + _CREATED_KEYS + r')\\?"\s*:\s*\\?"('
+    r"(?:19|20)\d\d-[01]\d-[0-3]\d(?:[T ][0-2]\d:[0-5]\d(?::[0-5]\d(?:\.\d+)?)?"
+    r"(?:Z|[+-][0-2]\d:?[0-5]\d)?)?)"
+)
+_SCRIPT_KEY_HINT = re.compile(r"[Pp]ubli|[Cc]reated|pubDate")
+_CREATED = frozenset(_CREATED_KEYS.split("|"))
+
+
+def script_date(root: Any, crawled_at: datetime) -> datetime | None:
+    """The publication time held only in the page's script data.
+
+    Script-rendered pages send the story as data (Next.js, Nuxt, Redux/React Query,
+    Apollo state), so their markup may carry no date. Every ISO 8601 value of a
+    publication key (:data:`_PUBLISHED_KEYS`; creation keys only when there is none) in
+    the non-JSON-LD ``<script>`` texts is read by one linear regex (no JSON parse); the
+    state also holds teasers of other stories, each with its own date, while the page's
+    own story is repeated (its data and its metadata), so the calendar day given most often
+    wins and the first value of that day is returned; when several days are given equally
+    often (a list of references or teasers, each dated once) there is no answer.
+
+    Args:
+        root: the page's lxml tree (not changed).
+        crawled_at: the capture time (aware); values after it + :data:`FUTURE_SLACK` or
+            before :data:`MIN_DATE` are skipped.
+
+    Returns:
+        An aware datetime (UTC when the value states no offset), or None.
+    """
+    published: list[datetime] = []
+    created: list[datetime] = []
+    for script in root.iter("script"):
+        source = script.text
+        if (
+            not source or "ld+json" in (script.get("type") or "").lower()
+            or not _SCRIPT_KEY_HINT.search(source)
+        ):
+            continue
+        for match in _SCRIPT_DATE.finditer(source):
+            moment = parse_datetime(match.group(2))
+            if _valid(moment, crawled_at):
+                assert moment is not None
+                (created if match.group(1) in _CREATED else published).append(moment)
+    values = published or created
+    if not values:
+        return None
+    counts: dict[date, int] = {}
+    for moment in values:
+        counts[moment.date()] = counts.get(moment.date(), 0) + 1
+    best = max(counts.values())
+    if list(counts.values()).count(best) > 1:
+        return None  # several days equally often: the story's cannot be told from teasers'
+    return next(moment for moment in values if counts[moment.date()] == best)
