@@ -84,7 +84,8 @@ class Article:
             the UTC offset the page states (the same instant; the archive stores it as
             UTC and partitions by its UTC date).
         date_source: where ``published_at`` came from: ``jsonld``, ``meta``, ``time``,
-            ``feed``, ``sitemap``, ``url``, ``text``; None when unknown.
+            ``feed``, ``sitemap``, ``url``, ``text``, ``script`` (the page's script
+            data); None when unknown.
         modified_at: last modification time, timezone-aware like ``published_at``, or None.
         crawled_at: capture time, UTC.
         language: ISO 639-1 code, or None.
