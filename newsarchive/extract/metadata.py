@@ -13,6 +13,7 @@ and the de-facto meta names of news CMSs (``author``, ``byl``, ``parsely-*``,
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import math
 import re
@@ -1408,7 +1409,7 @@ def _with_coauthors(names: list[str], root: lxml.html.HtmlElement, site: str | N
 def _marked_byline(element: lxml.html.HtmlElement) -> bool:
     """Whether an element or one of its two parents is marked as a byline: an
     author/byline class (:data:`_AUTHOR_CLASS`) or ``itemprop=author``."""
-    for node in (element, *element.iterancestors())[:3]:
+    for node in (element, *itertools.islice(element.iterancestors(), 2)):
         if "author" in (node.get("itemprop") or "").lower().split() or any(
                 _AUTHOR_CLASS.search(c) for c in (node.get("class") or "").split()):
             return True
