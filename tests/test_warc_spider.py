@@ -191,6 +191,30 @@ def test_one_damaged_record_does_not_cost_the_rest_of_the_file(
     assert progress.offset == len(data)  # offsets stay those of the file after a resync
 
 
+def _plain_response(url: bytes, content_length: bytes) -> bytes:
+    http = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n"
+            b"<html><body><p>Story text.</p></body></html>")
+    return (b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: " + url +
+            b"\r\nWARC-Date: 2024-01-01T00:00:00Z\r\nWARC-Record-ID: <urn:uuid:" + url[-1:] +
+            b">\r\nContent-Type: application/http; msgtype=response\r\nContent-Length: " +
+            (content_length or str(len(http)).encode()) + b"\r\n\r\n" + http + b"\r\n\r\n")
+
+
+@pytest.mark.parametrize("bad", [0, 1])
+def test_record_with_invalid_content_length_is_an_error_not_another_type(
+        tmp_path: Path, bad: int) -> None:
+    records = [_plain_response(f"https://news.example/{n}".encode(), b"") for n in range(3)]
+    records[bad] = _plain_response(f"https://news.example/{bad}".encode(), b"abc")
+    path = tmp_path / "length.warc"
+    path.write_bytes(b"".join(records))
+    stats: Counter[str] = Counter()
+    pages = list(read_warc(path, lambda name: stats.update([name])))
+    assert [page.url for page in pages] == [
+        f"https://news.example/{n}" for n in range(3) if n != bad]
+    assert (stats["warc_errors"], stats["warc_resyncs"], stats["warc_skipped_type"]) == (
+        1, 1, 0)
+
+
 def test_impossible_capture_dates_are_counted_and_skipped(tmp_path: Path) -> None:
     path = tmp_path / "dates.warc.gz"
     html = [("Content-Type", "text/html")]

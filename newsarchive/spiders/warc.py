@@ -171,7 +171,8 @@ def read_warc(path: str | Path, count: Counter | None = None,
         progress: updated (``offset``, ``records``) after every record, if given.
 
     Never raises for damaged data: a broken record, a record shorter than its
-    ``Content-Length``, a truncated gzip member or trailing garbage is counted as
+    ``Content-Length`` or whose ``Content-Length`` is not a number, a truncated gzip
+    member or trailing garbage is counted as
     ``warc_errors`` and logged, and reading goes on at the next record that can be found
     after it (the next gzip member of a ``.warc.gz``, the next ``WARC/1.x`` line of a plain
     file; ``warc_resyncs`` counts those; the log line gives the bytes passed over). A
@@ -208,6 +209,12 @@ def read_warc(path: str | Path, count: Counter | None = None,
                     inc("warc_records")
                     if not str(record.format).startswith("warc"):
                         raise _Damaged(f"not a WARC record (format {record.format!r})")
+                    first = False  # a WARC file: damage from here on is resynced
+                    length = record.rec_headers.get_header("Content-Length")
+                    if _CONTENT_LENGTH.fullmatch(length or "") is None:
+                        # warcio reads such a record as having no content and then
+                        # parses its block as the next record's headers
+                        raise _Damaged(f"invalid Content-Length {length!r}")
                     page = _page_of(record, inc, max_payload)
                     archive.read_to_end(record)
                     if record.raw_stream is not None and \
@@ -215,7 +222,6 @@ def read_warc(path: str | Path, count: Counter | None = None,
                         raise _Damaged(
                             f"record truncated ({record.raw_stream.limit} bytes missing)")
                     end = archive.offset  # warcio counts from the file's start (tell())
-                    first = False
                     if progress is not None:
                         progress.offset = end
                         progress.records += 1
@@ -243,6 +249,8 @@ def read_warc(path: str | Path, count: Counter | None = None,
         stream.close()
 
 
+#: A WARC ``Content-Length`` (WARC/1.1 section 5.3: decimal digits).
+_CONTENT_LENGTH = re.compile(r"\s*[0-9]+\s*")
 #: Bytes read at a time while looking for the next record after damaged data.
 _SCAN_BYTES = 1 << 20
 _GZIP_MEMBER = b"\x1f\x8b\x08"
