@@ -13,6 +13,7 @@ from newsarchive.extract.text import (
     extract_text,
     find_lead,
     find_marked_lead,
+    flatten_ruby,
     jsonld_article_body,
     marked_body,
     unwrap_empty_inline,
@@ -465,4 +466,30 @@ def test_fill_gaps_restores_a_sentence_that_links_most_of_itself() -> None:
         "Why had there been such a strong turn away from the governing party at the "
         "general election?",
         _FILLER[1],
+    ]
+
+
+def test_flatten_ruby_keeps_the_fallback_text_a_browser_without_ruby_shows() -> None:
+    root = _page("", "<p>韓国の<ruby><rb>尹錫悦</rb><rp>（</rp><rt>ユンソンニョル</rt><rp>）</rp>"
+                     "</ruby>大統領は述べた。</p>"
+                     # no <rp>: base and reading would run together, only the base is kept
+                     "<p><ruby>子<rt>こ</rt></ruby>どもへの<ruby>虐待<rt>ぎゃくたい</rt></ruby>を"
+                     "なくす。</p>")
+    assert flatten_ruby(root) == 3
+    assert [p.text_content() for p in root.iter("p")] == [
+        "韓国の尹錫悦（ユンソンニョル）大統領は述べた。", "子どもへの虐待をなくす。",
+    ]
+    assert next(root.iter("ruby", "rt", "rp", "rb"), None) is None
+
+
+def test_sentence_with_a_ruby_annotation_stays_one_paragraph() -> None:
+    ruby = "<ruby><rb>尹錫悦</rb><rp>（</rp><rt>ユンソンニョル</rt><rp>）</rp></ruby>"
+    sentence = ("【ソウル】韓国の\n{}\n大統領は３日夜、緊急談話を出し、"
+                "野党が国政をまひさせているとして「非常戒厳」を宣言した。"
+                "具体的な措置については明らかにされていない。")
+    story = "".join(f"<p>{p}</p>" for p in _FILLER)
+    root = _page("", f"<article><p>{sentence.format(ruby)}</p>{story}</article>")
+    # (trafilatura alone breaks the line before and after the base and drops the reading)
+    assert extract_text(root, None).split("\n") == [
+        sentence.format("尹錫悦（ユンソンニョル）").replace("\n", " "), *_FILLER,
     ]

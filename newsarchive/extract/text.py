@@ -19,7 +19,9 @@ trafilatura's time. What the precise pass loses is won back in these
 ways, none of which runs a second trafilatura pass on an ordinary page:
 
 * empty inline elements (icon fonts) are unwrapped first, because the precision mode
-  deletes them together with the words after them (:func:`unwrap_empty_inline`);
+  deletes them together with the words after them (:func:`unwrap_empty_inline`), and
+  ruby annotations become their plain-text fallback, because trafilatura breaks the
+  line around them (:func:`flatten_ruby`);
 * when the precise pass returns less than :data:`MIN_CHARS` characters, a recall pass is
   run and kept if it is longer; when it returns less than a share of the text the page
   marks as its article body (JSON-LD ``articleBody``, ``itemprop=articleBody``, the only
@@ -50,7 +52,7 @@ from typing import Any
 import lxml.etree
 import lxml.html
 
-__all__ = ["MIN_CHARS", "extract_text", "unwrap_empty_inline"]
+__all__ = ["MIN_CHARS", "extract_text", "flatten_ruby", "unwrap_empty_inline"]
 
 #: Below this many characters the precise pass is distrusted and a recall pass is tried.
 MIN_CHARS = 250
@@ -103,6 +105,41 @@ def unwrap_empty_inline(root: Any) -> int:
     return len(empty)
 
 
+def flatten_ruby(root: Any) -> int:
+    """Replace each ``<ruby>`` annotation of an lxml tree by its text, in place.
+
+    Ruby (HTML standard, ``<ruby>``/``<rb>``/``<rt>``/``<rp>``) sets a reading above its
+    base text, mostly in Japanese and Chinese news (``<ruby>尹錫悦<rp>（</rp><rt>ユンソンニョル
+    </rt><rp>）</rp></ruby>``). trafilatura drops the ``<rt>`` reading and breaks the line
+    before and after the base, cutting the sentence into three paragraphs. The element
+    becomes the text a browser without ruby support shows, which keeps the sentence
+    whole: base and reading in the standard's ``<rp>`` fallback parentheses
+    (``尹錫悦（ユンソンニョル）``), or the base alone when the page gives no ``<rp>``
+    (base and reading would run together).
+
+    Args:
+        root: an ``lxml.html`` element (changed in place).
+
+    Returns:
+        The number of ``<ruby>`` elements replaced.
+    """
+    done = 0
+    for ruby in list(root.iter("ruby")):
+        if ruby.getparent() is None:  # inside a ruby replaced before
+            continue
+        if ruby.find("rp") is None:
+            # no fallback given: such a browser shows base and reading run together
+            # ("子こども"), so only the base is kept
+            for reading in list(ruby.iter("rt")):
+                reading.drop_tree()
+        text = ruby.text_content()
+        ruby.clear(keep_tail=True)
+        ruby.text = text
+        ruby.drop_tag()
+        done += 1
+    return done
+
+
 def _run(document: Any, url: str | None, **options: Any) -> str:
     import trafilatura
 
@@ -111,6 +148,7 @@ def _run(document: Any, url: str | None, **options: Any) -> str:
         # than parsing the page again.
         document = copy.deepcopy(document)
         unwrap_empty_inline(document)
+        flatten_ruby(document)
     try:
         text = trafilatura.extract(
             document, url=url, include_comments=False, include_images=False,
