@@ -493,3 +493,21 @@ def test_sentence_with_a_ruby_annotation_stays_one_paragraph() -> None:
     assert extract_text(root, None).split("\n") == [
         sentence.format("尹錫悦（ユンソンニョル）").replace("\n", " "), *_FILLER,
     ]
+
+
+def test_fill_gaps_restores_a_sentence_whose_link_stands_inside_it() -> None:
+    wrap = '<div class="text">{}</div>'
+    inside = ('It also <a href="/a">co-ordinates military plans and carries out joint '
+              "exercises</a>.")
+    # teasers: a label before the link, or the link last
+    labelled = ('Read more: <a href="/b">Why the council voted for the new bridge</a>.')
+    last = 'Also on the site <a href="/c">why the council voted for the new bridge.</a>'
+    root = _page("", "<article>" + "".join(
+        wrap.format(f"<p>{p}</p>")
+        for p in (_FILLER[0], inside, labelled, last, _FILLER[1])) + "</article>")
+    text = "\n".join(_FILLER[:2])
+    assert text_module.fill_gaps(root, text).split("\n") == [
+        _FILLER[0],
+        "It also co-ordinates military plans and carries out joint exercises.",
+        _FILLER[1],
+    ]

@@ -506,18 +506,44 @@ def _link_text(element: Any) -> str:
     return " ".join(_squash(a.text_content()) for a in element.iter("a"))
 
 
+#: Characters that end a teaser's label in front of its link ("Read more:", "Mehr |",
+#: "Lire aussi »", "WATCH –").
+_LABEL_END = frozenset(":|»›>–—-•")
+
+
+def _link_inside(para: str, element: Any) -> bool:
+    """True when the links of ``<p>`` ``element`` (text ``para``) stand inside its sentence.
+
+    The paragraph opens with words of its own that are no label (they do not end in
+    :data:`_LABEL_END`) and goes on after its last link ("It also <a>co-ordinates
+    military plans</a>.", "According to Nato, <a>every country …</a>."). A teaser puts
+    its link last, after a label ("Lesen Sie auch: <a>…</a>"), or is the link alone.
+    """
+    links = [text for text in (_squash(a.text_content()) for a in element.iter("a")) if text]
+    if not links:
+        return False
+    before = para[:max(para.find(links[0]), 0)].rstrip()
+    return (
+        any(char.isalnum() for char in before)
+        and before[-1] not in _LABEL_END
+        and not para.endswith(links[-1])
+    )
+
+
 def _links_cite(para: str, element: Any) -> bool:
     """True when the links of ``<p>`` ``element`` (text ``para``) cite sources in prose.
 
     At most :data:`MAX_GAP_LINK_SHARE` of the characters are link text, or at least
-    :data:`MIN_GAP_WORDS` words stand outside the links: a teaser is a link with a short
-    label ("Read more:", "Lesen Sie auch:", "À lire aussi :", at most four words), while
-    a sentence that links part of itself keeps its own words.
+    :data:`MIN_GAP_WORDS` words stand outside the links, or the links stand inside the
+    sentence (:func:`_link_inside`): a teaser is a link with a short label ("Read
+    more:", "Lesen Sie auch:", "À lire aussi :", at most four words) put in front of
+    it, while a sentence that links part of itself keeps its own words around the link.
     """
     links = _link_text(element)
     return (
         len(links) <= MAX_GAP_LINK_SHARE * len(para)
         or len(para.split()) - len(links.split()) >= MIN_GAP_WORDS
+        or _link_inside(para, element)
     )
 
 
