@@ -511,3 +511,23 @@ def test_fill_gaps_restores_a_sentence_whose_link_stands_inside_it() -> None:
         "It also co-ordinates military plans and carries out joint exercises.",
         _FILLER[1],
     ]
+
+
+def test_fill_gaps_follows_the_story_into_a_further_chunk_of_its_template() -> None:
+    def chunk(paragraphs: list[str]) -> str:
+        return ('<div class="grid"><div class="body"><div class="inner">'
+                + "".join(f"<p>{p}</p>" for p in paragraphs) + "</div></div></div>")
+
+    more = ["After the break the story goes on with a paragraph of its own here.",
+            "And it ends with a last paragraph that closes the whole story well."]
+    ad = '<div class="ad"><div class="slot"><img src="ad.png"></div></div>'
+    root = _page("", chunk(_FILLER[:2]) + ad + chunk(more)
+                     # the next story of the page, after its linked title: not followed
+                     + '<h2><a href="/next">The next story</a></h2>' + chunk(_FILLER[2:4]))
+    text = "\n".join(_FILLER[:2])
+    assert text_module.fill_gaps(root, text).split("\n") == [*_FILLER[:2], *more]
+    # a nest without any class is no template
+    bare = _page("", "".join(
+        "<div><div><div>" + "".join(f"<p>{p}</p>" for p in paragraphs) + "</div></div></div>"
+        for paragraphs in (_FILLER[:2], more)))
+    assert text_module.fill_gaps(bare, text) == text

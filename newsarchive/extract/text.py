@@ -495,6 +495,26 @@ def _wrapper(element: Any) -> tuple[str, str]:
     return ("", "") if parent is None else (str(parent.tag), parent.get("class") or "")
 
 
+#: Levels of ancestors of a paragraph compared by :func:`_template`.
+_TEMPLATE_LEVELS = 3
+
+
+def _template(element: Any) -> tuple[tuple[str, str], ...] | None:
+    """Tag and class of the element's first :data:`_TEMPLATE_LEVELS` ancestors, or None
+    when none of them has a class (bare ``<div>`` nests are no template).
+
+    Templates that part a long story into chunks (an ad or a teaser box between them)
+    render each chunk in the same nest of classed containers, so a paragraph with the
+    same nest as the story's last one continues it.
+    """
+    levels: list[tuple[str, str]] = []
+    for ancestor in element.iterancestors():
+        levels.append((str(ancestor.tag), ancestor.get("class") or ""))
+        if len(levels) == _TEMPLATE_LEVELS:
+            break
+    return tuple(levels) if any(cls for _tag, cls in levels) else None
+
+
 def _common_ancestor(first: Any, last: Any) -> Any:
     """The innermost element that contains both ``first`` and ``last`` (lxml elements)."""
     above = set(first.iterancestors())
@@ -657,7 +677,12 @@ def fill_gaps(root: Any, text: str) -> str:
     The same holds for the run of ``<p>`` in the last kept paragraph's wrapper that
     directly follows it inside the innermost element holding all kept paragraphs (the
     story's container): the last block of a story is cut the same way when it carries a
-    link or sits beside a tag box.
+    link or sits beside a tag box. The run goes on outside that container through
+    paragraphs whose nest of containers repeats the last kept paragraph's
+    (:func:`_template`: templates that part a long story into chunks with an ad or a
+    teaser box between them render each chunk alike; trafilatura keeps the first chunk
+    only), up to the first heading that holds a link (the title of the next story on a
+    page of several).
 
     Args:
         root: the page's lxml tree (not changed).
@@ -712,12 +737,24 @@ def fill_gaps(root: Any, text: str) -> str:
     wrapper = _wrapper(paragraphs[last][2])
     story = _common_ancestor(paragraphs[held_at[0]][2], paragraphs[last][2])
     # (subheadings are no part of it: a heading after the story names the next box)
-    tail = [block for block in paragraphs[last + 1:] if block[2].tag not in _SUBHEADINGS]
+    # A block in a further copy of the last paragraph's nest of containers continues the
+    # story (a body parted into chunks by an ad or a teaser box), up to the first linked
+    # heading (the next post's title on a page of several stories).
+    template = _template(paragraphs[last][2])
+    tail: list[tuple[str, bool, Any]] = []
+    chunks: list[bool] = []
+    for block in paragraphs[last + 1:]:
+        if block[2].tag in _SUBHEADINGS:
+            if template is not None and next(block[2].iter("a"), None) is not None:
+                template = None
+            continue
+        tail.append(block)
+        chunks.append(template is not None and _template(block[2]) == template)
     end = 0
     while (
         end < len(tail)
         and _wrapper(tail[end][2]) == wrapper
-        and any(a is story for a in tail[end][2].iterancestors())
+        and (chunks[end] or any(a is story for a in tail[end][2].iterancestors()))
     ):
         end += 1
     if end and not divs:
