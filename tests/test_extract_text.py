@@ -526,6 +526,12 @@ def test_fill_gaps_follows_the_story_into_a_further_chunk_of_its_template() -> N
                      + '<h2><a href="/next">The next story</a></h2>' + chunk(_FILLER[2:4]))
     text = "\n".join(_FILLER[:2])
     assert text_module.fill_gaps(root, text).split("\n") == [*_FILLER[:2], *more]
+    # the next story under a headline of its own, or in an <article> of its own
+    for boundary in ("<h1>The next story</h1>", "<article>"):
+        page = _page("", "<article><h1>The story</h1>" + chunk(_FILLER[:2]) + ad
+                         + ("</article>" if boundary == "<article>" else "")
+                         + boundary + chunk(more) + "</article>")
+        assert text_module.fill_gaps(page, text) == text
     # a nest without any class is no template
     bare = _page("", "".join(
         "<div><div><div>" + "".join(f"<p>{p}</p>" for p in paragraphs) + "</div></div></div>"

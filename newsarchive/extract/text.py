@@ -515,6 +515,18 @@ def _template(element: Any) -> tuple[tuple[str, str], ...] | None:
     return tuple(levels) if any(cls for _tag, cls in levels) else None
 
 
+_LAST_HEADLINE = lxml.etree.XPath("preceding::h1[1]")
+
+
+def _place(element: Any) -> tuple[Any, Any]:
+    """The ``<article>`` holding the element and the last ``<h1>`` before it (each None
+    when there is none): a chunk of the same story shares both, the next story of a page
+    has a headline or an ``<article>`` of its own."""
+    article = next(element.iterancestors("article"), None)
+    headline = _LAST_HEADLINE(element)
+    return article, headline[0] if headline else None
+
+
 def _common_ancestor(first: Any, last: Any) -> Any:
     """The innermost element that contains both ``first`` and ``last`` (lxml elements)."""
     above = set(first.iterancestors())
@@ -682,7 +694,8 @@ def fill_gaps(root: Any, text: str) -> str:
     (:func:`_template`: templates that part a long story into chunks with an ad or a
     teaser box between them render each chunk alike; trafilatura keeps the first chunk
     only), up to the first heading that holds a link (the title of the next story on a
-    page of several).
+    page of several), and only in the same ``<article>`` under the same ``<h1>``
+    (:func:`_place`).
 
     Args:
         root: the page's lxml tree (not changed).
@@ -741,6 +754,7 @@ def fill_gaps(root: Any, text: str) -> str:
     # story (a body parted into chunks by an ad or a teaser box), up to the first linked
     # heading (the next post's title on a page of several stories).
     template = _template(paragraphs[last][2])
+    story_place = _place(paragraphs[last][2]) if template is not None else None
     tail: list[tuple[str, bool, Any]] = []
     chunks: list[bool] = []
     for block in paragraphs[last + 1:]:
@@ -749,7 +763,10 @@ def fill_gaps(root: Any, text: str) -> str:
                 template = None
             continue
         tail.append(block)
-        chunks.append(template is not None and _template(block[2]) == template)
+        chunks.append(
+            template is not None and _template(block[2]) == template
+            and _place(block[2]) == story_place
+        )
     end = 0
     while (
         end < len(tail)
