@@ -13,6 +13,7 @@ from newsarchive.extract.text import (
     extract_text,
     find_lead,
     find_marked_lead,
+    flatten_ruby,
     jsonld_article_body,
     marked_body,
     unwrap_empty_inline,
@@ -466,3 +467,73 @@ def test_fill_gaps_restores_a_sentence_that_links_most_of_itself() -> None:
         "general election?",
         _FILLER[1],
     ]
+
+
+def test_flatten_ruby_keeps_the_fallback_text_a_browser_without_ruby_shows() -> None:
+    root = _page("", "<p>韓国の<ruby><rb>尹錫悦</rb><rp>（</rp><rt>ユンソンニョル</rt><rp>）</rp>"
+                     "</ruby>大統領は述べた。</p>"
+                     # no <rp>: base and reading would run together, only the base is kept
+                     "<p><ruby>子<rt>こ</rt></ruby>どもへの<ruby>虐待<rt>ぎゃくたい</rt></ruby>を"
+                     "なくす。</p>")
+    assert flatten_ruby(root) == 3
+    assert [p.text_content() for p in root.iter("p")] == [
+        "韓国の尹錫悦（ユンソンニョル）大統領は述べた。", "子どもへの虐待をなくす。",
+    ]
+    assert next(root.iter("ruby", "rt", "rp", "rb"), None) is None
+
+
+def test_sentence_with_a_ruby_annotation_stays_one_paragraph() -> None:
+    ruby = "<ruby><rb>尹錫悦</rb><rp>（</rp><rt>ユンソンニョル</rt><rp>）</rp></ruby>"
+    sentence = ("【ソウル】韓国の\n{}\n大統領は３日夜、緊急談話を出し、"
+                "野党が国政をまひさせているとして「非常戒厳」を宣言した。"
+                "具体的な措置については明らかにされていない。")
+    story = "".join(f"<p>{p}</p>" for p in _FILLER)
+    root = _page("", f"<article><p>{sentence.format(ruby)}</p>{story}</article>")
+    # (trafilatura alone breaks the line before and after the base and drops the reading)
+    assert extract_text(root, None).split("\n") == [
+        sentence.format("尹錫悦（ユンソンニョル）").replace("\n", " "), *_FILLER,
+    ]
+
+
+def test_fill_gaps_restores_a_sentence_whose_link_stands_inside_it() -> None:
+    wrap = '<div class="text">{}</div>'
+    inside = ('It also <a href="/a">co-ordinates military plans and carries out joint '
+              "exercises</a>.")
+    # teasers: a label before the link, or the link last
+    labelled = ('Read more: <a href="/b">Why the council voted for the new bridge</a>.')
+    last = 'Also on the site <a href="/c">why the council voted for the new bridge.</a>'
+    root = _page("", "<article>" + "".join(
+        wrap.format(f"<p>{p}</p>")
+        for p in (_FILLER[0], inside, labelled, last, _FILLER[1])) + "</article>")
+    text = "\n".join(_FILLER[:2])
+    assert text_module.fill_gaps(root, text).split("\n") == [
+        _FILLER[0],
+        "It also co-ordinates military plans and carries out joint exercises.",
+        _FILLER[1],
+    ]
+
+
+def test_fill_gaps_follows_the_story_into_a_further_chunk_of_its_template() -> None:
+    def chunk(paragraphs: list[str]) -> str:
+        return ('<div class="grid"><div class="body"><div class="inner">'
+                + "".join(f"<p>{p}</p>" for p in paragraphs) + "</div></div></div>")
+
+    more = ["After the break the story goes on with a paragraph of its own here.",
+            "And it ends with a last paragraph that closes the whole story well."]
+    ad = '<div class="ad"><div class="slot"><img src="ad.png"></div></div>'
+    root = _page("", chunk(_FILLER[:2]) + ad + chunk(more)
+                     # the next story of the page, after its linked title: not followed
+                     + '<h2><a href="/next">The next story</a></h2>' + chunk(_FILLER[2:4]))
+    text = "\n".join(_FILLER[:2])
+    assert text_module.fill_gaps(root, text).split("\n") == [*_FILLER[:2], *more]
+    # the next story under a headline of its own, or in an <article> of its own
+    for boundary in ("<h1>The next story</h1>", "<article>"):
+        page = _page("", "<article><h1>The story</h1>" + chunk(_FILLER[:2]) + ad
+                         + ("</article>" if boundary == "<article>" else "")
+                         + boundary + chunk(more) + "</article>")
+        assert text_module.fill_gaps(page, text) == text
+    # a nest without any class is no template
+    bare = _page("", "".join(
+        "<div><div><div>" + "".join(f"<p>{p}</p>" for p in paragraphs) + "</div></div></div>"
+        for paragraphs in (_FILLER[:2], more)))
+    assert text_module.fill_gaps(bare, text) == text

@@ -19,7 +19,9 @@ trafilatura's time. What the precise pass loses is won back in these
 ways, none of which runs a second trafilatura pass on an ordinary page:
 
 * empty inline elements (icon fonts) are unwrapped first, because the precision mode
-  deletes them together with the words after them (:func:`unwrap_empty_inline`);
+  deletes them together with the words after them (:func:`unwrap_empty_inline`), and
+  ruby annotations become their plain-text fallback, because trafilatura breaks the
+  line around them (:func:`flatten_ruby`);
 * when the precise pass returns less than :data:`MIN_CHARS` characters, a recall pass is
   run and kept if it is longer; when it returns less than a share of the text the page
   marks as its article body (JSON-LD ``articleBody``, ``itemprop=articleBody``, the only
@@ -50,7 +52,7 @@ from typing import Any
 import lxml.etree
 import lxml.html
 
-__all__ = ["MIN_CHARS", "extract_text", "unwrap_empty_inline"]
+__all__ = ["MIN_CHARS", "extract_text", "flatten_ruby", "unwrap_empty_inline"]
 
 #: Below this many characters the precise pass is distrusted and a recall pass is tried.
 MIN_CHARS = 250
@@ -103,6 +105,41 @@ def unwrap_empty_inline(root: Any) -> int:
     return len(empty)
 
 
+def flatten_ruby(root: Any) -> int:
+    """Replace each ``<ruby>`` annotation of an lxml tree by its text, in place.
+
+    Ruby (HTML standard, ``<ruby>``/``<rb>``/``<rt>``/``<rp>``) sets a reading above its
+    base text, mostly in Japanese and Chinese news (``<ruby>尹錫悦<rp>（</rp><rt>ユンソンニョル
+    </rt><rp>）</rp></ruby>``). trafilatura drops the ``<rt>`` reading and breaks the line
+    before and after the base, cutting the sentence into three paragraphs. The element
+    becomes the text a browser without ruby support shows, which keeps the sentence
+    whole: base and reading in the standard's ``<rp>`` fallback parentheses
+    (``尹錫悦（ユンソンニョル）``), or the base alone when the page gives no ``<rp>``
+    (base and reading would run together).
+
+    Args:
+        root: an ``lxml.html`` element (changed in place).
+
+    Returns:
+        The number of ``<ruby>`` elements replaced.
+    """
+    done = 0
+    for ruby in list(root.iter("ruby")):
+        if ruby.getparent() is None:  # inside a ruby replaced before
+            continue
+        if ruby.find("rp") is None:
+            # no fallback given: such a browser shows base and reading run together
+            # ("子こども"), so only the base is kept
+            for reading in list(ruby.iter("rt")):
+                reading.drop_tree()
+        text = ruby.text_content()
+        ruby.clear(keep_tail=True)
+        ruby.text = text
+        ruby.drop_tag()
+        done += 1
+    return done
+
+
 def _run(document: Any, url: str | None, **options: Any) -> str:
     import trafilatura
 
@@ -111,6 +148,7 @@ def _run(document: Any, url: str | None, **options: Any) -> str:
         # than parsing the page again.
         document = copy.deepcopy(document)
         unwrap_empty_inline(document)
+        flatten_ruby(document)
     try:
         text = trafilatura.extract(
             document, url=url, include_comments=False, include_images=False,
@@ -457,6 +495,38 @@ def _wrapper(element: Any) -> tuple[str, str]:
     return ("", "") if parent is None else (str(parent.tag), parent.get("class") or "")
 
 
+#: Levels of ancestors of a paragraph compared by :func:`_template`.
+_TEMPLATE_LEVELS = 3
+
+
+def _template(element: Any) -> tuple[tuple[str, str], ...] | None:
+    """Tag and class of the element's first :data:`_TEMPLATE_LEVELS` ancestors, or None
+    when none of them has a class (bare ``<div>`` nests are no template).
+
+    Templates that part a long story into chunks (an ad or a teaser box between them)
+    render each chunk in the same nest of classed containers, so a paragraph with the
+    same nest as the story's last one continues it.
+    """
+    levels: list[tuple[str, str]] = []
+    for ancestor in element.iterancestors():
+        levels.append((str(ancestor.tag), ancestor.get("class") or ""))
+        if len(levels) == _TEMPLATE_LEVELS:
+            break
+    return tuple(levels) if any(cls for _tag, cls in levels) else None
+
+
+_LAST_HEADLINE = lxml.etree.XPath("preceding::h1[1]")
+
+
+def _place(element: Any) -> tuple[Any, Any]:
+    """The ``<article>`` holding the element and the last ``<h1>`` before it (each None
+    when there is none): a chunk of the same story shares both, the next story of a page
+    has a headline or an ``<article>`` of its own."""
+    article = next(element.iterancestors("article"), None)
+    headline = _LAST_HEADLINE(element)
+    return article, headline[0] if headline else None
+
+
 def _common_ancestor(first: Any, last: Any) -> Any:
     """The innermost element that contains both ``first`` and ``last`` (lxml elements)."""
     above = set(first.iterancestors())
@@ -468,18 +538,44 @@ def _link_text(element: Any) -> str:
     return " ".join(_squash(a.text_content()) for a in element.iter("a"))
 
 
+#: Characters that end a teaser's label in front of its link ("Read more:", "Mehr |",
+#: "Lire aussi »", "WATCH –").
+_LABEL_END = frozenset(":|»›>–—-•")
+
+
+def _link_inside(para: str, element: Any) -> bool:
+    """True when the links of ``<p>`` ``element`` (text ``para``) stand inside its sentence.
+
+    The paragraph opens with words of its own that are no label (they do not end in
+    :data:`_LABEL_END`) and goes on after its last link ("It also <a>co-ordinates
+    military plans</a>.", "According to Nato, <a>every country …</a>."). A teaser puts
+    its link last, after a label ("Lesen Sie auch: <a>…</a>"), or is the link alone.
+    """
+    links = [text for text in (_squash(a.text_content()) for a in element.iter("a")) if text]
+    if not links:
+        return False
+    before = para[:max(para.find(links[0]), 0)].rstrip()
+    return (
+        any(char.isalnum() for char in before)
+        and before[-1] not in _LABEL_END
+        and not para.endswith(links[-1])
+    )
+
+
 def _links_cite(para: str, element: Any) -> bool:
     """True when the links of ``<p>`` ``element`` (text ``para``) cite sources in prose.
 
     At most :data:`MAX_GAP_LINK_SHARE` of the characters are link text, or at least
-    :data:`MIN_GAP_WORDS` words stand outside the links: a teaser is a link with a short
-    label ("Read more:", "Lesen Sie auch:", "À lire aussi :", at most four words), while
-    a sentence that links part of itself keeps its own words.
+    :data:`MIN_GAP_WORDS` words stand outside the links, or the links stand inside the
+    sentence (:func:`_link_inside`): a teaser is a link with a short label ("Read
+    more:", "Lesen Sie auch:", "À lire aussi :", at most four words) put in front of
+    it, while a sentence that links part of itself keeps its own words around the link.
     """
     links = _link_text(element)
     return (
         len(links) <= MAX_GAP_LINK_SHARE * len(para)
         or len(para.split()) - len(links.split()) >= MIN_GAP_WORDS
+        or _link_inside(para, element)
     )
 
 
@@ -593,7 +689,13 @@ def fill_gaps(root: Any, text: str) -> str:
     The same holds for the run of ``<p>`` in the last kept paragraph's wrapper that
     directly follows it inside the innermost element holding all kept paragraphs (the
     story's container): the last block of a story is cut the same way when it carries a
-    link or sits beside a tag box.
+    link or sits beside a tag box. The run goes on outside that container through
+    paragraphs whose nest of containers repeats the last kept paragraph's
+    (:func:`_template`: templates that part a long story into chunks with an ad or a
+    teaser box between them render each chunk alike; trafilatura keeps the first chunk
+    only), up to the first heading that holds a link (the title of the next story on a
+    page of several), and only in the same ``<article>`` under the same ``<h1>``
+    (:func:`_place`).
 
     Args:
         root: the page's lxml tree (not changed).
@@ -648,12 +750,28 @@ def fill_gaps(root: Any, text: str) -> str:
     wrapper = _wrapper(paragraphs[last][2])
     story = _common_ancestor(paragraphs[held_at[0]][2], paragraphs[last][2])
     # (subheadings are no part of it: a heading after the story names the next box)
-    tail = [block for block in paragraphs[last + 1:] if block[2].tag not in _SUBHEADINGS]
+    # A block in a further copy of the last paragraph's nest of containers continues the
+    # story (a body parted into chunks by an ad or a teaser box), up to the first linked
+    # heading (the next post's title on a page of several stories).
+    template = _template(paragraphs[last][2])
+    story_place = _place(paragraphs[last][2]) if template is not None else None
+    tail: list[tuple[str, bool, Any]] = []
+    chunks: list[bool] = []
+    for block in paragraphs[last + 1:]:
+        if block[2].tag in _SUBHEADINGS:
+            if template is not None and next(block[2].iter("a"), None) is not None:
+                template = None
+            continue
+        tail.append(block)
+        chunks.append(
+            template is not None and _template(block[2]) == template
+            and _place(block[2]) == story_place
+        )
     end = 0
     while (
         end < len(tail)
         and _wrapper(tail[end][2]) == wrapper
-        and any(a is story for a in tail[end][2].iterancestors())
+        and (chunks[end] or any(a is story for a in tail[end][2].iterancestors()))
     ):
         end += 1
     if end and not divs:
