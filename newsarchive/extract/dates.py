@@ -4,7 +4,8 @@ Precedence (first valid candidate wins):
 
 1. page metadata — JSON-LD ``datePublished`` (``jsonld``), then meta tags such as
    ``article:published_time`` (``meta``), then ``<time datetime>`` inside the article or
-   marked as the publication time (``time``); when the URL path spells a full date and
+   marked as the publication time (``time``; a ``<time>`` without ``datetime`` by its
+   written text, :func:`_time_texts`); when the URL path spells a full date and
    the metadata's calendar day differs, the URL's date is taken instead (``url``): a
    permalink's date is fixed when the story is first published, while CMS metadata is
    reset by re-publishing and migrations and is often written in the wrong zone; when
@@ -189,6 +190,35 @@ def _metadata_candidates(meta: PageMetadata) -> Iterable[tuple[Any, str, bool]]:
             yield element.get("content"), "meta", True
     for value, trusted in meta.time_values:
         yield value, "time", trusted
+    if meta.root is not None:
+        yield from _time_texts(meta.root)
+
+
+_TIME_WITHOUT_DATETIME = etree.XPath("//time[not(@datetime)][position() <= 5]")
+
+
+def _time_texts(root: Any) -> Iterable[tuple[date, str, bool]]:
+    """``(day, "time", trusted)`` of ``<time>`` elements without a ``datetime`` attribute
+    whose text is a written date (:func:`written_date`: "29.04.2020, 12:01 Uhr",
+    "Jan. 28, 2020"), the first five in page order.
+
+    HTML defines the machine-readable value of a ``<time>`` without ``datetime`` as its
+    text content (HTML Living Standard, "The time element"); templates use the element so
+    for the date they print, often in a national form the standard's syntax does not
+    cover, so the text is read with the written forms. *Trusted* as for ``<time datetime>``
+    (:class:`~.metadata.PageMetadata`): marked as the publication time (``pubdate``, an
+    ``itemprop``/class/id naming publication) or inside ``<article>``.
+    """
+    for element in _TIME_WITHOUT_DATETIME(root):
+        day = written_date(_SPACES.sub(" ", element.text_content()))
+        if day is None:
+            continue
+        marker = " ".join(element.get(a) or "" for a in ("itemprop", "class", "id")).lower()
+        trusted = (
+            element.get("pubdate") is not None or "publish" in marker
+            or any(a.tag == "article" for a in element.iterancestors())
+        )
+        yield day, "time", trusted
 
 
 def _text_date(html: str | Any, url: str, crawled_at: datetime) -> datetime | None:
