@@ -357,3 +357,16 @@ def test_the_text_of_a_time_element_without_datetime_is_its_value() -> None:
     article = extract_page(relative, url, crawled_at=CRAWLED)
     assert article.published_at == datetime(2020, 4, 30, tzinfo=UTC)
     assert article.date_source == "meta"
+
+
+def test_an_untimed_date_under_the_titled_headline_on_the_capture_day_is_kept() -> None:
+    # Live crawl: the line under the heading that states the page's title is its byline.
+    url = "https://www.example.com/news/bridge-vote"
+    titled = _live_page("Jul 7, 2022 by Ann Roe", lang="en").replace(
+        "<title>Bridge vote</title>", "<title>Council approves harbour bridge | Post</title>")
+    article = extract_page(titled, url, crawled_at=CRAWLED)
+    assert article.published_at == datetime(2022, 7, 7, tzinfo=UTC)
+    assert article.date_source == "text"
+    # After a logo heading, the same untimed day is the header's banner of the viewing day.
+    logo = titled.replace("<body>", "<body><header><h1>Harbour Daily Post</h1></header>", 1)
+    assert extract_page(logo, url, crawled_at=CRAWLED).published_at is None
