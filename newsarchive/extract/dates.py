@@ -196,7 +196,7 @@ def _metadata_candidates(meta: PageMetadata) -> Iterable[tuple[Any, str, bool]]:
         yield from _time_texts(meta.root)
 
 
-_TIME_WITHOUT_DATETIME = etree.XPath("//time[not(@datetime)][position() <= 5]")
+_TIME_WITHOUT_DATETIME = etree.XPath("(//time[not(@datetime)])[position() <= 5]")
 
 
 def _time_texts(root: Any) -> Iterable[tuple[date, str, bool]]:
