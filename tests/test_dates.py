@@ -336,3 +336,37 @@ def test_a_metadata_date_is_not_overridden_by_script_data() -> None:
                            "https://www.example.com/news/bridge-vote", crawled_at=CRAWLED)
     assert article.published_at == datetime(2019, 6, 17, 18, 28, tzinfo=UTC)
     assert article.date_source == "meta"
+
+
+def test_the_text_of_a_time_element_without_datetime_is_its_value() -> None:
+    # HTML: a <time> without a datetime attribute has its text content as its value.
+    url = "https://www.example.com/news/bridge-vote"
+    top = '<p class="meta"><time class="created">31.03.2020</time></p>'
+    article = extract_page(story_page(article_top=top), url, crawled_at=CRAWLED)
+    assert article.published_at == datetime(2020, 3, 31, tzinfo=UTC)
+    assert article.date_source == "time"
+    # Shown under the headline, it settles a disagreement with a generic meta date.
+    head = '<meta name="date" content="2020-04-30">'
+    shown = "<p>Von Eva Roe <time>29.04.2020, 12:01 Uhr</time></p>"
+    html = story_page(head).replace("</h1>", f"</h1>{shown}", 1)
+    article = extract_page(html, url, crawled_at=CRAWLED)
+    assert article.published_at == datetime(2020, 4, 29, tzinfo=UTC)
+    assert article.date_source == "time"
+    # Text that is no written date ("vor 3 Stunden") gives nothing.
+    relative = story_page(head).replace("</h1>", "</h1><p><time>vor 3 Stunden</time></p>", 1)
+    article = extract_page(relative, url, crawled_at=CRAWLED)
+    assert article.published_at == datetime(2020, 4, 30, tzinfo=UTC)
+    assert article.date_source == "meta"
+
+
+def test_an_untimed_date_under_the_titled_headline_on_the_capture_day_is_kept() -> None:
+    # Live crawl: the line under the heading that states the page's title is its byline.
+    url = "https://www.example.com/news/bridge-vote"
+    titled = _live_page("Jul 7, 2022 by Ann Roe", lang="en").replace(
+        "<title>Bridge vote</title>", "<title>Council approves harbour bridge | Post</title>")
+    article = extract_page(titled, url, crawled_at=CRAWLED)
+    assert article.published_at == datetime(2022, 7, 7, tzinfo=UTC)
+    assert article.date_source == "text"
+    # After a logo heading, the same untimed day is the header's banner of the viewing day.
+    logo = titled.replace("<body>", "<body><header><h1>Harbour Daily Post</h1></header>", 1)
+    assert extract_page(logo, url, crawled_at=CRAWLED).published_at is None

@@ -4,7 +4,8 @@ Precedence (first valid candidate wins):
 
 1. page metadata — JSON-LD ``datePublished`` (``jsonld``), then meta tags such as
    ``article:published_time`` (``meta``), then ``<time datetime>`` inside the article or
-   marked as the publication time (``time``); when the URL path spells a full date and
+   marked as the publication time (``time``; a ``<time>`` without ``datetime`` by its
+   written text, :func:`_time_texts`); when the URL path spells a full date and
    the metadata's calendar day differs, the URL's date is taken instead (``url``): a
    permalink's date is fixed when the story is first published, while CMS metadata is
    reset by re-publishing and migrations and is often written in the wrong zone; when
@@ -28,7 +29,9 @@ publication time) that falls within :data:`BANNER_WINDOW` of the capture time is
 a "today" banner: many templates print the viewing day in the page header (see the project's
 seed page, "Thursday, July 7, 2022"), and htmldate picks it up when nothing better exists. A
 date under the headline followed by a clock time ("25.04.24, 14:07 Uhr") is kept: a banner
-shows the day, a byline stamps the moment of publication.
+shows the day, a byline stamps the moment of publication; so is one under a heading that
+states the page's own title (``og:title``/``<title>``/JSON-LD headline): the banner sits in
+the page header, after a logo or section heading, the byline under the story's headline.
 All results are timezone-aware: in the offset the page states (the same instant as its UTC
 value, which is what the archive stores), or UTC; naive values are taken as UTC.
 """
@@ -189,6 +192,35 @@ def _metadata_candidates(meta: PageMetadata) -> Iterable[tuple[Any, str, bool]]:
             yield element.get("content"), "meta", True
     for value, trusted in meta.time_values:
         yield value, "time", trusted
+    if meta.root is not None:
+        yield from _time_texts(meta.root)
+
+
+_TIME_WITHOUT_DATETIME = etree.XPath("(//time[not(@datetime)])[position() <= 5]")
+
+
+def _time_texts(root: Any) -> Iterable[tuple[date, str, bool]]:
+    """``(day, "time", trusted)`` of ``<time>`` elements without a ``datetime`` attribute
+    whose text is a written date (:func:`written_date`: "29.04.2020, 12:01 Uhr",
+    "Jan. 28, 2020"), the first five in page order.
+
+    HTML defines the machine-readable value of a ``<time>`` without ``datetime`` as its
+    text content (HTML Living Standard, "The time element"); templates use the element so
+    for the date they print, often in a national form the standard's syntax does not
+    cover, so the text is read with the written forms. *Trusted* as for ``<time datetime>``
+    (:class:`~.metadata.PageMetadata`): marked as the publication time (``pubdate``, an
+    ``itemprop``/class/id naming publication) or inside ``<article>``.
+    """
+    for element in _TIME_WITHOUT_DATETIME(root):
+        day = written_date(_SPACES.sub(" ", element.text_content()))
+        if day is None:
+            continue
+        marker = " ".join(element.get(a) or "" for a in ("itemprop", "class", "id")).lower()
+        trusted = (
+            element.get("pubdate") is not None or "publish" in marker
+            or any(a.tag == "article" for a in element.iterancestors())
+        )
+        yield day, "time", trusted
 
 
 def _text_date(html: str | Any, url: str, crawled_at: datetime) -> datetime | None:
@@ -278,12 +310,15 @@ def choose_published(
     if root is not None:
         stamp = _headline_stamp(root, _titles(meta))
         if stamp is not None:
-            day, timed = stamp
+            day, timed, titled = stamp
             moment = datetime(day.year, day.month, day.day, tzinfo=UTC)
-            # A date with a clock time under the headline stamps the publication; a
-            # banner shows only the viewing day, so only untimed dates near the capture
-            # are suspect.
-            if _valid(moment, crawled_at) and (timed or not _near_capture(moment, crawled_at)):
+            # A date with a clock time under the headline stamps the publication, and so
+            # does the line under the heading that states the page's own title (a banner
+            # of the viewing day sits in the page header, after a logo or section
+            # heading); only other untimed dates near the capture are suspect.
+            if _valid(moment, crawled_at) and (
+                timed or titled or not _near_capture(moment, crawled_at)
+            ):
                 return moment, "text"
     if root is not None:
         scripted = script_date(root, crawled_at)
@@ -484,12 +519,17 @@ def headline_date(root: Any, titles: Iterable[str | None] = ()) -> date | None:
     return found[0] if found else None
 
 
-def _headline_stamp(root: Any, titles: Iterable[str | None] = ()) -> tuple[date, bool] | None:
-    """:func:`headline_date` with whether a clock time follows the date (:data:`_CLOCK`);
-    day-first two-digit-year dates are read on pages of :data:`_DAY_FIRST_LANGS`."""
+def _headline_stamp(
+    root: Any, titles: Iterable[str | None] = (),
+) -> tuple[date, bool, bool] | None:
+    """:func:`headline_date` as ``(day, timed, titled)``: whether a clock time follows the
+    date (:data:`_CLOCK`) and whether the heading states one of ``titles`` (the page's
+    own headline rather than a logo or section name; see :func:`_states_title`).
+    Day-first two-digit-year dates are read on pages of :data:`_DAY_FIRST_LANGS`."""
     if root is None or not hasattr(root, "iter"):
         return None
     short = _two_digit_years(root)
+    keys = [key for key in (_title_key(title) for title in titles) if len(key) >= _MIN_TITLE_KEY]
     headings = 0
     for heading in root.iter("h1"):
         if headings >= HEADLINE_TRIES:
@@ -497,21 +537,26 @@ def _headline_stamp(root: Any, titles: Iterable[str | None] = ()) -> tuple[date,
         headings += 1
         found = _stamp(_text_after(heading), short)
         if found is not None:
-            return found
-    if headings:
-        return None
-    keys = [key for key in (_title_key(title) for title in titles) if len(key) >= _MIN_TITLE_KEY]
-    if not keys:
+            return found + (_states_title(heading, keys),)
+    if headings or not keys:
         return None
     for heading in root.iter("h2", "h3"):
-        key = _title_key(heading.text_content())
-        if len(key) >= _MIN_TITLE_KEY and any(k in key or key in k for k in keys):
+        if _states_title(heading, keys):
             # A heading of kicker and headline spans fills the window with its own text;
             # then the byline line is the one after the heading element.
-            return _stamp(_text_after(heading)[:BYLINE_WINDOW], short) or _stamp(
+            found = _stamp(_text_after(heading)[:BYLINE_WINDOW], short) or _stamp(
                 _text_after(heading, inside=False)[:BYLINE_WINDOW], short,
             )
+            return found + (True,) if found is not None else None
     return None
+
+
+def _states_title(heading: Any, keys: list[str]) -> bool:
+    """Whether ``heading``'s text holds one of the title ``keys`` (:func:`_title_key` of
+    ``og:title``/``<title>``/JSON-LD headline) or is held by one (a title with a site
+    suffix), with at least :data:`_MIN_TITLE_KEY` letters and digits."""
+    key = _title_key(heading.text_content())
+    return len(key) >= _MIN_TITLE_KEY and any(k in key or key in k for k in keys)
 
 
 def _stamp(text: str, two_digit_years: bool) -> tuple[date, bool] | None:
