@@ -361,11 +361,14 @@ def remove_stale_tombstones(
 
 
 def _published(directory: Path) -> dict[str, int]:
-    """Name → size of the published (non-hidden) Parquet files in ``directory``."""
+    """Name → size of the published (non-hidden) Parquet files in ``directory``, tombstones
+    left out."""
     files: dict[str, int] = {}
     for entry in os.scandir(directory):
         if entry.name.endswith(".parquet") and not entry.name.startswith(".") and entry.is_file():
-            files[entry.name] = entry.stat().st_size
+            size = entry.stat().st_size
+            if size != len(TOMBSTONE) or not is_tombstone(entry.path):
+                files[entry.name] = size
     return files
 
 
