@@ -405,6 +405,36 @@ def test_killed_compaction_leaves_the_archive_correct(tmp_path: Path, stage: str
     assert list((root / STAGING_DIR).iterdir()) == []
 
 
+def test_tombstones_are_deleted_after_tombstone_seconds_even_after_an_error(
+        tmp_path: Path) -> None:
+    root = tmp_path / "archive"
+    write_runs(root, {OLD: 2}, runs=3)
+    rows = snapshot(root)
+    part = root / "articles" / f"published_date={OLD}"
+    old_names = names(part)
+    seen: dict[str, list[str]] = {}
+
+    def hook(stage: str, where: Path) -> None:
+        if "articles" in where.parts:
+            seen[stage] = names(where)
+            seen[f"{stage} at"] = [f"{time.monotonic():.3f}"]
+            seen[f"{stage} tombstones"] = [n for n in names(where) if is_tombstone(where / n)]
+        if stage == "swapped":
+            raise RuntimeError("stop")
+
+    start = time.monotonic()
+    with pytest.raises(RuntimeError, match="stop"):
+        compact_archive(root, today=TODAY, datasets=["articles"], hook=hook,
+                        compaction_id="E", tombstone_seconds=0.3)
+    assert seen["swapped"] == sorted([*old_names, "part-compact-E-00001.parquet"])
+    assert seen["swapped tombstones"] == old_names
+    assert names(part) == seen["cleared"] == ["part-compact-E-00001.parquet"]
+    assert float(seen["cleared at"][0]) - start >= 0.3
+    assert snapshot(root) == rows
+    with pytest.raises(ValueError, match="tombstone_seconds"):
+        compact_archive(root, today=TODAY, tombstone_seconds=601)
+
+
 # -- the state: compacted rows are not new rows -----------------------------------------
 
 WORDS = ["river", "bridge", "council", "budget", "festival", "telescope", "harbour",

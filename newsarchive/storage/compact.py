@@ -564,37 +564,39 @@ def compact_archive(
             report.removed_tombstones = remove_stale_tombstones(
                 base, names, min_age_seconds=tombstone_seconds, wait=True)
         pending: list[tuple[float, Path, tuple[str, ...]]] = []  # tombstones to delete
-        for dataset in names:
-            for day, part in _partitions(base, dataset, before):
-                files = _published(part)
-                mergeable = dict(files)
-                for name, size in sorted(files.items()):
-                    problem = file_problem(part / name, dataset) if size < min_bytes else None
-                    if problem is not None:  # left as it is (carried over by the swap)
-                        del mergeable[name]
-                        report.unreadable.append((part / name, problem))
-                        logger.error("%s left as it is: %s; readers fail on it too: move "
-                                     "it out of the archive", part / name, problem)
-                groups = _plan(mergeable, target_bytes, min_bytes)
-                if not groups:
-                    continue
-                if dry_run:
-                    merged = tuple(n for g in groups for n in g)
-                    report.partitions.append(PartitionCompaction(
-                        dataset, day, merged, (), (),
-                        bytes_before=sum(files[n] for n in merged)))
-                    continue
-                result = _compact_partition(
-                    base, staging_root / cid / dataset / part.name, part, dataset, day,
-                    files, groups, cid, row_group_bytes, hook)
-                report.partitions.append(result)
-                pending.append((time.monotonic() + tombstone_seconds, part, result.merged))
-                logger.info(
-                    "compacted %s/%s: %d files (%d bytes) into %d (%d bytes)",
-                    dataset, part.name, len(result.merged), result.bytes_before,
-                    len(result.written), result.bytes_after)
-                _clear_tombstones(pending, hook, wait=False)
-        _clear_tombstones(pending, hook, wait=True)
+        try:
+            for dataset in names:
+                for day, part in _partitions(base, dataset, before):
+                    files = _published(part)
+                    mergeable = dict(files)
+                    for name, size in sorted(files.items()):
+                        problem = (file_problem(part / name, dataset) if size < min_bytes
+                                   else None)
+                        if problem is not None:  # left as it is (carried over by the swap)
+                            del mergeable[name]
+                            report.unreadable.append((part / name, problem))
+                            logger.error("%s left as it is: %s; readers fail on it too: move "
+                                         "it out of the archive", part / name, problem)
+                    groups = _plan(mergeable, target_bytes, min_bytes)
+                    if not groups:
+                        continue
+                    if dry_run:
+                        merged = tuple(n for g in groups for n in g)
+                        report.partitions.append(PartitionCompaction(
+                            dataset, day, merged, (), (),
+                            bytes_before=sum(files[n] for n in merged)))
+                        continue
+                    result = _compact_partition(
+                        base, staging_root / cid / dataset / part.name, part, dataset, day,
+                        files, groups, cid, row_group_bytes, hook, pending, tombstone_seconds)
+                    report.partitions.append(result)
+                    logger.info(
+                        "compacted %s/%s: %d files (%d bytes) into %d (%d bytes)",
+                        dataset, part.name, len(result.merged), result.bytes_before,
+                        len(result.written), result.bytes_after)
+                    _clear_tombstones(pending, hook, wait=False)
+        finally:  # also after an error: readers fail on tombstones left behind
+            _clear_tombstones(pending, hook, wait=True)
     return report
 
 
@@ -634,6 +636,8 @@ def _compact_partition(
     cid: str,
     row_group_bytes: int,
     hook: Callable[[str, Path], None] | None,
+    pending: list[tuple[float, Path, tuple[str, ...]]],
+    tombstone_seconds: float,
 ) -> PartitionCompaction:
     staging.mkdir(parents=True)
     schema = DATASETS.get(dataset)
@@ -668,6 +672,7 @@ def _compact_partition(
         fsync_dir(staging)
         os.utime(part)  # the replaced directory's age counts from the swap
         exchange_directories(staging, part)
+        pending.append((time.monotonic() + tombstone_seconds, part, tuple(sorted(merged))))
         fsync_dir(part.parent)
         fsync_dir(staging.parent)
     if hook is not None:
