@@ -15,7 +15,9 @@ see the merged file and the small ones, or neither. So a partition is replaced a
 1. The new content of ``<dataset>/published_date=D`` is built in a staging directory
    outside the dataset, ``<archive>/.compaction/<id>/<dataset>/published_date=D``: the
    merged files (``part-compact-<id>-<seq>.parquet``, written, fsynced) and hard links to
-   the files that are kept as they are (large files, and a small file left alone).
+   the files that are kept as they are (large files, and a small file left alone). Every
+   partition of the run is staged before the first swap, so that the swaps (and the
+   moments when readers fail on tombstones, below) follow each other within seconds.
 2. Under the archive's exclusive *publish lock* (see below) the partition is listed again;
    a file a concurrent writer published since step 1 is hard-linked into the staging
    directory too, and a *tombstone* (:data:`TOMBSTONE`, a short text file that is not
@@ -564,6 +566,7 @@ def compact_archive(
             report.removed_tombstones = remove_stale_tombstones(
                 base, names, min_age_seconds=tombstone_seconds, wait=True)
         pending: list[tuple[float, Path, tuple[str, ...]]] = []  # tombstones to delete
+        staged: list[_Staged] = []
         try:
             for dataset in names:
                 for day, part in _partitions(base, dataset, before):
@@ -586,15 +589,20 @@ def compact_archive(
                             dataset, day, merged, (), (),
                             bytes_before=sum(files[n] for n in merged)))
                         continue
-                    result = _compact_partition(
-                        base, staging_root / cid / dataset / part.name, part, dataset, day,
-                        files, groups, cid, row_group_bytes, hook, pending, tombstone_seconds)
-                    report.partitions.append(result)
-                    logger.info(
-                        "compacted %s/%s: %d files (%d bytes) into %d (%d bytes)",
-                        dataset, part.name, len(result.merged), result.bytes_before,
-                        len(result.written), result.bytes_after)
-                    _clear_tombstones(pending, hook, wait=False)
+                    staged.append(_stage_partition(
+                        staging_root / cid / dataset / part.name, part, dataset, day, files,
+                        groups, cid, row_group_bytes))
+            # Every partition staged first and then swapped one after the other, so that
+            # the moments when readers fail on tombstones add up to seconds, not to the
+            # whole run.
+            for ready in staged:
+                result = _swap_partition(base, ready, hook, pending, tombstone_seconds)
+                report.partitions.append(result)
+                logger.info(
+                    "compacted %s/%s: %d files (%d bytes) into %d (%d bytes)",
+                    ready.dataset, ready.part.name, len(result.merged), result.bytes_before,
+                    len(result.written), result.bytes_after)
+                _clear_tombstones(pending, hook, wait=False)
         finally:  # also after an error: readers fail on tombstones left behind
             _clear_tombstones(pending, hook, wait=True)
     return report
@@ -625,8 +633,21 @@ def _nothing() -> Iterator[None]:
     yield
 
 
-def _compact_partition(
-    root: Path,
+@dataclass
+class _Staged:
+    """A partition whose new content is ready in ``staging``, waiting for its swap."""
+
+    staging: Path
+    part: Path
+    dataset: str
+    day: date
+    files: dict[str, int]
+    merged: frozenset[str]
+    written: list[str]
+    rows: int
+
+
+def _stage_partition(
     staging: Path,
     part: Path,
     dataset: str,
@@ -635,13 +656,11 @@ def _compact_partition(
     groups: list[list[str]],
     cid: str,
     row_group_bytes: int,
-    hook: Callable[[str, Path], None] | None,
-    pending: list[tuple[float, Path, tuple[str, ...]]],
-    tombstone_seconds: float,
-) -> PartitionCompaction:
+) -> _Staged:
+    """Write the merged files of ``part`` and link its kept files into ``staging``."""
     staging.mkdir(parents=True)
     schema = DATASETS.get(dataset)
-    merged = {name for group in groups for name in group}
+    merged = frozenset(name for group in groups for name in group)
     written: list[str] = []
     rows = 0
     for seq, group in enumerate(groups, start=1):
@@ -652,6 +671,19 @@ def _compact_partition(
         if name not in merged:
             os.link(part / name, staging / name)
     fsync_dir(staging)
+    return _Staged(staging, part, dataset, day, files, merged, written, rows)
+
+
+def _swap_partition(
+    root: Path,
+    staged: _Staged,
+    hook: Callable[[str, Path], None] | None,
+    pending: list[tuple[float, Path, tuple[str, ...]]],
+    tombstone_seconds: float,
+) -> PartitionCompaction:
+    """Carry over late files, write the tombstones and swap ``staged`` in (see the module
+    docstring); the partition's tombstones join ``pending``."""
+    staging, part, files, merged = staged.staging, staged.part, staged.files, staged.merged
     if hook is not None:
         hook("staged", part)
     carried: list[str] = []
@@ -677,7 +709,7 @@ def _compact_partition(
         fsync_dir(staging.parent)
     if hook is not None:
         hook("swapped", part)
-    after = sum((part / n).stat().st_size for n in written)
+    after = sum((part / n).stat().st_size for n in staged.written)
     return PartitionCompaction(
-        dataset, day, tuple(sorted(merged)), tuple(written), tuple(carried), rows,
-        sum(files[n] for n in merged), after)
+        staged.dataset, staged.day, tuple(sorted(merged)), tuple(staged.written),
+        tuple(carried), staged.rows, sum(files[n] for n in merged), after)
