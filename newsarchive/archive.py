@@ -34,7 +34,7 @@ from newsarchive.dedup.urls import normalize_url
 from newsarchive.extensions.outcome import run_id_for
 from newsarchive.items import Article, Sighting
 from newsarchive.state import ArchiveState, SQLiteState
-from newsarchive.storage.compact import compacted_from
+from newsarchive.storage.compact import MAX_TOMBSTONE_SECONDS, compacted_from, is_tombstone
 from newsarchive.storage.schema import ARTICLES_SCHEMA, DUPLICATES_SCHEMA, file_problem
 from newsarchive.storage.writer import (
     ArchiveWriter,
@@ -326,6 +326,9 @@ class ArchiveSession:
                 rel = self._relative(path)
                 if self.state.is_file_indexed(rel):
                     continue
+                if is_tombstone(path):  # a compaction's placeholder: no rows
+                    self._remove_if_stale(path)
+                    continue
                 problem = file_problem(path, dataset)
                 if problem is not None:
                     raise ArchiveFileError.bad_file(path, problem)
@@ -337,6 +340,15 @@ class ArchiveSession:
             logger.info("reconciled %d archive row(s) into the state", indexed)
             self._inc("reconciled_rows", indexed)
         return indexed
+
+    @staticmethod
+    def _remove_if_stale(tombstone: Path) -> None:
+        """Delete a tombstone older than any compaction keeps one (its compaction was
+        killed after the swap; readers of the partition fail on it until it is gone)."""
+        with contextlib.suppress(FileNotFoundError):
+            if time.time() - tombstone.stat().st_mtime > MAX_TOMBSTONE_SECONDS:
+                tombstone.unlink()
+                logger.warning("removed %s, left by a killed compaction", tombstone)
 
     def _sources_indexed(self, path: Path) -> bool:
         """Whether ``path`` was written by compaction from files all already indexed (its

@@ -46,7 +46,7 @@ def _compact(args: argparse.Namespace) -> int:
         report = compact_archive(
             args.archive, older_than_days=args.older_than_days, target_bytes=args.target_bytes,
             min_bytes=args.min_bytes, datasets=args.dataset, grace_seconds=args.grace_seconds,
-            dry_run=args.dry_run)
+            tombstone_seconds=args.tombstone_seconds, dry_run=args.dry_run)
     except CompactionBusy as exc:
         print(f"newsarchive compact: {exc}", file=sys.stderr)
         return EXIT_BUSY
@@ -92,6 +92,20 @@ def _count(minimum: int) -> Callable[[str], int]:
     return parse
 
 
+def _tombstone_seconds(text: str) -> float:
+    """An argparse type: seconds between 0 and the longest tombstone time compaction takes."""
+    from newsarchive.storage.compact import MAX_TOMBSTONE_SECONDS
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 <= value <= MAX_TOMBSTONE_SECONDS:
+        raise argparse.ArgumentTypeError(
+            f"must be between 0 and {MAX_TOMBSTONE_SECONDS:g}, got {value:g}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``newsarchive`` command."""
     parser = argparse.ArgumentParser(
@@ -117,6 +131,11 @@ def build_parser() -> argparse.ArgumentParser:
     compact.add_argument("--grace-seconds", type=float, default=600.0, metavar="S",
                          help="keep replaced files this long before a later run deletes "
                               "them (default: 600)")
+    compact.add_argument("--tombstone-seconds", type=_tombstone_seconds, default=5.0, metavar="S",
+                         help="keep a placeholder under each merged-away name this long "
+                              "after a swap, so that a reader listing the partition at that "
+                              "moment fails instead of missing its rows (default: 5; "
+                              "at most 600)")
     compact.add_argument("--dry-run", action="store_true", help="only show what would be done")
     compact.set_defaults(func=_compact)
 

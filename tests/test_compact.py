@@ -3,11 +3,14 @@ resumable after a kill, and invisible to the state."""
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -22,11 +25,14 @@ from newsarchive.archive import ArchiveSession
 from newsarchive.dedup.urls import article_id
 from newsarchive.items import Article, Sighting
 from newsarchive.state import SQLiteState
+from newsarchive.storage import compact as compact_module
 from newsarchive.storage.compact import (
     STAGING_DIR,
+    TOMBSTONE,
     CompactionBusy,
     compact_archive,
     compacted_from,
+    is_tombstone,
 )
 from newsarchive.storage.schema import ARTICLES_SCHEMA, DUPLICATES_SCHEMA, SCHEMA_VERSION
 from newsarchive.storage.writer import ArchiveWriter, publish_lock
@@ -35,6 +41,12 @@ ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2024, 6, 1)
 OLD = date(2024, 5, 6)  # closed: older than TODAY minus 2 days
 RECENT = date(2024, 5, 31)  # open: left alone
+
+
+@pytest.fixture(autouse=True)
+def _short_tombstones(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests that do not look at tombstones do not wait for them (default 5 s)."""
+    monkeypatch.setattr(compact_module, "DEFAULT_TOMBSTONE_SECONDS", 0.0)
 
 
 def article_row(n: int, day: date) -> dict[str, Any]:
@@ -192,44 +204,69 @@ def test_files_of_an_older_schema_are_merged_into_the_current_one(tmp_path: Path
     assert (last, merged.column(last).to_pylist()) == ("word_count", [None, 7])
 
 
+def is_retryable(exc: duckdb.Error, root: Path) -> bool:
+    """The reader contract (README, compaction): a DuckDB error naming a file of the archive
+    is a query that met a compaction's swap; run it again."""
+    return str(root) in str(exc)
+
+
 def test_concurrent_reader_never_sees_a_different_count(tmp_path: Path) -> None:
-    root = tmp_path / "archive"
-    days = [date(2024, 5, d) for d in range(1, 13)]
-    write_runs(root, dict.fromkeys(days, 2), runs=15)
-    query = (f"select count(*), sum(word_count), count(distinct article_id) from read_parquet("
-             f"'{root}/articles/**/*.parquet', hive_partitioning=true)")
-    expected = duckdb.execute(query).fetchall()
-    assert expected == [(360, 360 * 361 // 2, 360)]
+    """Readers query in a loop while compactions swap partitions: every answer is the
+    exact one or an error naming a file (retried), never a count without a partition.
+    Two archives of 16 partitions each (34 swaps with ``duplicates``); one reader opens a
+    new connection per query, the other keeps one with DuckDB's caches of local files
+    turned on."""
+    days = [date(2024, 4, d) for d in range(1, 17)]
     results: list[Any] = []
     retried: list[str] = []
-    stop = threading.Event()
+    for round_ in range(2):
+        root = tmp_path / f"archive{round_}"
+        write_runs(root, dict.fromkeys(days, 2), runs=10)
+        query = (f"select count(*), sum(word_count), count(distinct article_id) from "
+                 f"read_parquet('{root}/articles/**/*.parquet', hive_partitioning=true)")
+        expected = duckdb.execute(query).fetchall()
+        assert expected == [(320, 320 * 321 // 2, 320)]
+        stop = threading.Event()
+        seen: list[list[Any]] = [[], []]
 
-    def reader() -> None:
-        con = duckdb.connect()
-        while not stop.is_set():
-            try:
-                results.append(con.execute(query).fetchall())
-            except duckdb.IOException as exc:  # listed before a swap, opened after: retry
-                retried.append(str(exc))
+        def reader(slot: int, cached: bool, query: str = query, root: Path = root,
+                   seen: list[list[Any]] = seen, stop: threading.Event = stop) -> None:
+            con = duckdb.connect()
+            if cached:
+                con.execute("set parquet_metadata_cache = true")
+                con.execute("set cache_local_files = true")
+            while not stop.is_set():
+                try:
+                    seen[slot].append((con if cached else duckdb.connect()).execute(
+                        query).fetchall())
+                except duckdb.Error as exc:
+                    if not is_retryable(exc, root):
+                        raise
+                    retried.append(f"{type(exc).__name__}: {exc}")
 
-    thread = threading.Thread(target=reader)
-    thread.start()
-    try:
-        while len(results) < 3:
-            time.sleep(0.01)
-        report = compact_archive(root, today=TODAY, target_bytes=1 << 20,
-                                 hook=lambda stage, part: time.sleep(0.02))
-        seen = len(results)
-        while len(results) < seen + 3:
-            time.sleep(0.01)
-    finally:
-        stop.set()
-        thread.join()
-    assert len(report.partitions) == 13  # 12 articles, 1 duplicates
-    assert all(result == expected for result in results), {str(r) for r in results}
-    assert all("No such file" in message or "not found" in message.lower()
-               for message in retried), retried[:3]
-    assert duckdb.execute(query).fetchall() == expected
+        threads = [threading.Thread(target=reader, args=(i, i == 1)) for i in range(2)]
+        for thread in threads:
+            thread.start()
+        try:
+            while min(len(s) for s in seen) < 2:
+                time.sleep(0.01)
+            report = compact_archive(root, today=TODAY, target_bytes=1 << 20,
+                                     tombstone_seconds=0.5,
+                                     hook=lambda stage, part: time.sleep(0.01))
+            counts = [len(s) for s in seen]
+            while min(len(s) - c for s, c in zip(seen, counts, strict=True)) < 2:
+                time.sleep(0.01)
+        finally:
+            stop.set()
+            for thread in threads:
+                thread.join()
+        assert len(report.partitions) == 17  # 16 articles, 1 duplicates
+        results.extend(r for s in seen for r in s)
+        assert all(result == expected for s in seen for result in s), {
+            str(r) for s in seen for r in s}
+        assert duckdb.execute(query).fetchall() == expected
+        assert not any(is_tombstone(p) for p in (root / "articles").rglob("*.parquet"))
+    assert len(results) >= 8
 
 
 def test_file_published_during_compaction_is_carried_over(tmp_path: Path) -> None:
@@ -326,11 +363,11 @@ def hook(stage, part):
         os._exit(137)  # like kill -9: no cleanup runs
 
 compact_archive(sys.argv[1], today=date(2024, 6, 1), compaction_id="K", hook=hook,
-                target_bytes=1 << 20)
+                target_bytes=1 << 20, tombstone_seconds=0)
 """
 
 
-@pytest.mark.parametrize("stage", ["staged", "swapped"])
+@pytest.mark.parametrize("stage", ["staged", "swapped", "cleared"])
 def test_killed_compaction_leaves_the_archive_correct(tmp_path: Path, stage: str) -> None:
     root = tmp_path / "archive"
     write_runs(root, {OLD: 2, date(2024, 5, 7): 2}, runs=3)
@@ -339,23 +376,65 @@ def test_killed_compaction_leaves_the_archive_correct(tmp_path: Path, stage: str
     result = subprocess.run([sys.executable, "-c", KILLER, str(root), stage], env=env,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 137, result.stderr
-    assert snapshot(root) == articles and snapshot(root, "duplicates") == duplicates
     old_dir = root / "articles" / f"published_date={OLD}"
     leftover = root / STAGING_DIR / "K" / "articles" / f"published_date={OLD}"
+    old_names = names(leftover) if stage != "staged" else names(old_dir)
+    if stage == "swapped":
+        # Killed before its tombstones were deleted: readers fail on them, loudly, until
+        # the next compaction (or a crawl, once they are MAX_TOMBSTONE_SECONDS old).
+        with pytest.raises(duckdb.Error, match="magic bytes"):
+            snapshot(root)
+        assert names(old_dir) == sorted(["part-compact-K-00001.parquet", *old_names])
+        assert all(is_tombstone(old_dir / n) for n in old_names)
+    else:
+        assert snapshot(root) == articles and snapshot(root, "duplicates") == duplicates
     if stage == "staged":  # the merged file waits in the staging area, readers never see it
         assert len(names(old_dir)) == 3 and names(leftover) == ["part-compact-K-00001.parquet"]
-    else:  # swapped: the partition is compacted, the old files wait for the grace period
+    elif stage == "cleared":  # the partition is compacted, the old files wait for the grace
         assert names(old_dir) == ["part-compact-K-00001.parquet"] and len(names(leftover)) == 3
 
-    report = compact_archive(root, today=TODAY, target_bytes=1 << 20)
+    report = compact_archive(root, today=TODAY, target_bytes=1 << 20, tombstone_seconds=0)
     assert snapshot(root) == articles and snapshot(root, "duplicates") == duplicates
-    assert report.removed_staging == (1 if stage == "staged" else 0)
+    # All three partitions were staged (merged) before the first swap: killed at it, three
+    # staging directories are left; killed after it, the two not swapped yet.
+    assert report.removed_staging == (3 if stage == "staged" else 2)
+    assert report.removed_tombstones == (3 if stage == "swapped" else 0)
     assert len(report.partitions) == (3 if stage == "staged" else 2)
     for dataset in ("articles", "duplicates"):
         for part in (root / dataset).iterdir():
             assert len(names(part)) == 1 and names(part)[0].startswith("part-compact-")
-    compact_archive(root, today=TODAY, grace_seconds=0)
+    compact_archive(root, today=TODAY, grace_seconds=0, tombstone_seconds=0)
     assert list((root / STAGING_DIR).iterdir()) == []
+
+
+def test_tombstones_are_deleted_after_tombstone_seconds_even_after_an_error(
+        tmp_path: Path) -> None:
+    root = tmp_path / "archive"
+    write_runs(root, {OLD: 2}, runs=3)
+    rows = snapshot(root)
+    part = root / "articles" / f"published_date={OLD}"
+    old_names = names(part)
+    seen: dict[str, list[str]] = {}
+
+    def hook(stage: str, where: Path) -> None:
+        if "articles" in where.parts:
+            seen[stage] = names(where)
+            seen[f"{stage} at"] = [f"{time.monotonic():.3f}"]
+            seen[f"{stage} tombstones"] = [n for n in names(where) if is_tombstone(where / n)]
+        if stage == "swapped":
+            raise RuntimeError("stop")
+
+    start = time.monotonic()
+    with pytest.raises(RuntimeError, match="stop"):
+        compact_archive(root, today=TODAY, datasets=["articles"], hook=hook,
+                        compaction_id="E", tombstone_seconds=0.3)
+    assert seen["swapped"] == sorted([*old_names, "part-compact-E-00001.parquet"])
+    assert seen["swapped tombstones"] == old_names
+    assert names(part) == seen["cleared"] == ["part-compact-E-00001.parquet"]
+    assert float(seen["cleared at"][0]) - start >= 0.3
+    assert snapshot(root) == rows
+    with pytest.raises(ValueError, match="tombstone_seconds"):
+        compact_archive(root, today=TODAY, tombstone_seconds=601)
 
 
 # -- the state: compacted rows are not new rows -----------------------------------------
@@ -426,6 +505,26 @@ def test_crawl_after_compaction_reads_no_rows_and_adds_none(tmp_path: Path) -> N
     assert session.reconcile() == 9
     assert all(session.is_seen(make_article(n, OLD).url) for n in (1, 3, 8))
     session.close()
+
+
+def test_reconciliation_skips_tombstones_and_removes_stale_ones(tmp_path: Path) -> None:
+    root, state_dir = tmp_path / "archive", tmp_path / "state"
+    session = ArchiveSession(root, SQLiteState(state_dir), run_id="run0")
+    assert store(session, make_article(1, OLD)) == "new"
+    session.close()
+    part = root / "articles" / f"published_date={OLD}"
+    fresh, stale = part / "part-fresh.parquet", part / "part-stale.parquet"
+    for path in (fresh, stale):
+        path.write_bytes(TOMBSTONE)
+    old = time.time() - compact_module.MAX_TOMBSTONE_SECONDS - 60
+    os.utime(stale, (old, old))
+    session = ArchiveSession(root, SQLiteState(state_dir), run_id="run1")
+    assert session.reconcile() == 0  # neither indexed nor an error (archive_error)
+    session.close()
+    assert fresh.exists() and not stale.exists()
+    state = SQLiteState(state_dir)
+    assert not state.is_file_indexed(f"articles/published_date={OLD}/part-fresh.parquet")
+    state.close()
 
 
 def test_staging_killed_while_writing_its_first_file_is_removed(tmp_path: Path) -> None:
@@ -527,3 +626,223 @@ def test_compact_command_exits_1_naming_an_unreadable_file(tmp_path: Path) -> No
     assert f"{junk} left as it is: not a readable Parquet file" in result.stderr
     assert "2 partition(s), 4 small file(s) merged, 2 written" in result.stdout
     assert junk.exists()
+
+
+# -- a reader whose listing spans the swap ------------------------------------------------
+#
+# DuckDB 2.0 lists a local directory with readdir() and then stat()s every entry by its
+# full path, skipping an entry whose stat fails without a word (LocalFileSystem::
+# ListFilesExtended, src/common/local_file_system.cpp: ``if (res != 0) { continue; }``);
+# it opens the files it kept by path later. A swap between its readdir of a partition
+# (old names) and its stats (the path now leads into the new directory) made every old
+# name vanish: the partition counted 0 rows, without an error. The tombstones left under
+# the merged-away names turn that into an error.
+
+
+def stepped_reader(part: Path, out: dict[str, Any]) -> Iterator[None]:
+    """DuckDB's steps on one partition, one ``yield`` after each: readdir; stat each name
+    by path (a failure skips the name); open each kept name by path and read its row count
+    (a failure raises). Sets ``out["rows"]``."""
+    found = sorted(e.name for e in os.scandir(part) if e.name.endswith(".parquet"))
+    yield
+    kept = []
+    for name in found:
+        try:
+            os.stat(part / name)
+        except FileNotFoundError:
+            pass
+        else:
+            kept.append(name)
+        yield
+    rows = 0
+    for name in kept:
+        with open(part / name, "rb") as handle:
+            rows += pq.ParquetFile(handle).metadata.num_rows
+        yield
+    out["rows"] = rows
+
+
+def test_a_listing_that_spans_the_swap_is_exact_or_fails(tmp_path: Path) -> None:
+    """Every split of the reader's steps around the swap and the deletion of the tombstones
+    (no threads: the reader advances from the compaction's hook). Only one split loses rows
+    silently: readdir before the swap, every stat after the tombstones are gone -- the
+    defect of the design without tombstones, which ``tombstone_seconds`` (much longer than
+    a listing) keeps from happening."""
+    template = tmp_path / "template"
+    write_runs(template, {OLD: 2}, runs=3)
+    part_name = f"articles/published_date={OLD}"
+    steps = 1 + 3 + 3  # readdir, 3 stats, up to 3 opens
+    outcomes: dict[tuple[int, int], str] = {}
+    for before in range(steps + 1):
+        for between in range(steps + 1 - before):
+            root = tmp_path / f"a{before}-{between}"
+            shutil.copytree(template, root)
+            part = root / part_name
+            out: dict[str, Any] = {}
+            reader = stepped_reader(part, out)
+
+            def advance(n: int, reader: Iterator[None] = reader,
+                        out: dict[str, Any] = out) -> None:
+                for _ in range(n):
+                    if "error" in out:
+                        return
+                    try:
+                        next(reader, None)
+                    except (FileNotFoundError, pa.ArrowInvalid) as exc:
+                        out["error"] = type(exc).__name__
+
+            def hook(stage: str, where: Path, before: int = before, between: int = between,
+                     advance: Any = advance, part: Path = part) -> None:
+                if where.name != part.name or "articles" not in where.parts:
+                    return
+                advance(before if stage == "staged" else between if stage == "swapped" else 0)
+
+            compact_archive(root, today=TODAY, datasets=["articles"], hook=hook,
+                            target_bytes=1 << 20, tombstone_seconds=0)
+            advance(steps + 1)
+            if "error" in out:
+                outcomes[before, between] = out["error"]
+            else:
+                outcomes[before, between] = "exact" if out["rows"] == 6 else f"{out['rows']} rows"
+    silent = {split: result for split, result in outcomes.items()
+              if result not in ("exact", "FileNotFoundError", "ArrowInvalid")}
+    assert silent == {(1, 0): "0 rows"}, silent
+    assert "ArrowInvalid" in outcomes.values() and "FileNotFoundError" in outcomes.values()
+
+
+SHIM = r"""
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* Before the NA_NTH-th stat() (or open()) of a path containing NA_PATTERN, exchange the
+   directories NA_A and NA_B (what compaction does); log the calls to NA_LOG. */
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static int count = 0, done = 0;
+
+static void event(const char *call, const char *path) {
+    const char *pattern = getenv("NA_PATTERN"), *log = getenv("NA_LOG");
+    if (!pattern || !strstr(path, pattern)) return;
+    pthread_mutex_lock(&mu);
+    FILE *f = log ? fopen(log, "a") : 0;
+    if (!done && strcmp(getenv("NA_CALL"), call) == 0 && ++count == atoi(getenv("NA_NTH"))) {
+        done = 1;
+        long rc = syscall(SYS_renameat2, AT_FDCWD, getenv("NA_A"), AT_FDCWD, getenv("NA_B"), 2);
+        if (f) fprintf(f, "swap %ld\n", rc);
+    }
+    if (f) { fprintf(f, "%s %s\n", call, path); fclose(f); }
+    pthread_mutex_unlock(&mu);
+}
+
+int __xstat(int ver, const char *path, struct stat *buf) {
+    static int (*real)(int, const char *, struct stat *);
+    if (!real) real = dlsym(RTLD_NEXT, "__xstat");
+    event("stat", path);
+    return real(ver, path, buf);
+}
+
+int open(const char *path, int flags, ...) {
+    static int (*real)(const char *, int, ...);
+    if (!real) real = dlsym(RTLD_NEXT, "open");
+    event("open", path);
+    return real(path, flags, 0666);
+}
+"""
+
+DUCKDB_READER = """
+import duckdb, json, sys
+try:
+    print(json.dumps(duckdb.execute("select count(*) from read_parquet('" + sys.argv[1]
+                                    + "/articles/**/*.parquet', hive_partitioning=true)"
+                                    ).fetchall()[0][0]))
+except duckdb.Error as exc:
+    print(json.dumps(type(exc).__name__ + ": " + str(exc)))
+"""
+
+
+@pytest.fixture(scope="module")
+def swap_shim(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A preload library that swaps two directories in the middle of DuckDB's own stat()
+    and open() calls (a C compiler and glibc needed; DuckDB's wheel calls __xstat)."""
+    compiler = shutil.which("cc") or shutil.which("gcc")
+    if compiler is None or not sys.platform.startswith("linux"):
+        pytest.skip("needs Linux and a C compiler")
+    directory = tmp_path_factory.mktemp("shim")
+    (directory / "shim.c").write_text(SHIM)
+    result = subprocess.run([compiler, "-shared", "-fPIC", "-o", str(directory / "shim.so"),
+                             str(directory / "shim.c"), "-ldl", "-lpthread"],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        pytest.skip(f"cannot build the shim: {result.stderr[-300:]}")
+    return directory / "shim.so"
+
+
+def duckdb_during_swap(tmp_path: Path, shim: Path, template: Path, call: str, nth: int,
+                       *, tombstones: bool = True) -> tuple[Any, bool]:
+    """Compact a copy of ``template``; the swap of its second articles partition happens
+    inside a DuckDB count, before DuckDB's ``nth`` ``call`` on that partition. Without
+    ``tombstones`` they are deleted before the swap (the design before them). Returns the
+    count (or the error) and whether the swap happened during the query."""
+    root = tmp_path / f"{call}{nth}{tombstones}"
+    shutil.copytree(template, root)
+    target = f"published_date={date(2024, 5, 2)}"
+    real = compact_module.exchange_directories
+    out: dict[str, Any] = {}
+
+    def exchange(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> None:
+        if Path(b).name != target or "articles" not in Path(b).parts:
+            return real(a, b)
+        if not tombstones:
+            for path in Path(a).iterdir():
+                if is_tombstone(path):
+                    path.unlink()
+        log = root.parent / f"{root.name}.log"
+        env = {**os.environ, "LD_PRELOAD": str(shim), "NA_PATTERN": target, "NA_CALL": call,
+               "NA_NTH": str(nth), "NA_A": os.fspath(a), "NA_B": os.fspath(b),
+               "NA_LOG": str(log)}
+        result = subprocess.run([sys.executable, "-c", DUCKDB_READER, str(root)], env=env,
+                                capture_output=True, text=True, timeout=120)
+        out["result"] = json.loads(result.stdout)
+        out["swapped"] = "swap 0" in (log.read_text() if log.exists() else "")
+        if not out["swapped"]:
+            real(a, b)
+
+    compact_module.exchange_directories = exchange
+    try:
+        compact_archive(root, today=TODAY, datasets=["articles"], target_bytes=1 << 20,
+                        tombstone_seconds=0)
+    finally:
+        compact_module.exchange_directories = real
+    return out["result"], out["swapped"]
+
+
+def test_duckdb_listing_during_a_swap_is_exact_or_fails(tmp_path: Path, swap_shim: Path
+                                                        ) -> None:
+    """The real DuckDB, the swap placed before each of its stat() and open() calls on the
+    partition (DuckDB 2.0 lists a directory twice and opens each file twice). Without
+    tombstones one placement loses the partition's 8 rows silently (the defect seen under
+    load); with them every placement gives the exact count or an error naming a file."""
+    template = tmp_path / "template"
+    write_runs(template, dict.fromkeys([date(2024, 5, d) for d in (1, 2, 3)], 2), runs=4)
+    expected = 24
+    before = []
+    for nth in range(1, 12):
+        before.append(duckdb_during_swap(tmp_path, swap_shim, template, "stat", nth,
+                                         tombstones=False))
+        if before[-1][0] == expected - 8:
+            break
+    if not any(swapped for _, swapped in before):
+        pytest.skip("this DuckDB does not call __xstat (the shim sees nothing)")
+    assert before[-1][0] == expected - 8, before  # reproduced: no error, 8 rows short
+    for call, last in (("stat", 11), ("open", 9)):
+        for nth in range(1, last + 1):
+            result, swapped = duckdb_during_swap(tmp_path, swap_shim, template, call, nth)
+            assert result == expected or (isinstance(result, str) and str(tmp_path) in result
+                                          ), (call, nth, swapped, result)

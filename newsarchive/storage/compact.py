@@ -15,25 +15,72 @@ see the merged file and the small ones, or neither. So a partition is replaced a
 1. The new content of ``<dataset>/published_date=D`` is built in a staging directory
    outside the dataset, ``<archive>/.compaction/<id>/<dataset>/published_date=D``: the
    merged files (``part-compact-<id>-<seq>.parquet``, written, fsynced) and hard links to
-   the files that are kept as they are (large files, and a small file left alone).
+   the files that are kept as they are (large files, and a small file left alone). Every
+   partition of the run is staged before the first swap, so that the swaps (and the
+   moments when readers fail on tombstones, below) follow each other within seconds.
 2. Under the archive's exclusive *publish lock* (see below) the partition is listed again;
    a file a concurrent writer published since step 1 is hard-linked into the staging
-   directory too. Then the two directories are swapped with one atomic
-   ``renameat2(RENAME_EXCHANGE)`` (Linux; ``renamex_np(RENAME_SWAP)`` on macOS) and the
-   parent directories are fsynced. A reader that lists the partition sees either the old
-   set of files or the new one, never a mix: a directory being read keeps its content.
-3. The old files now sit in the staging path. They are deleted by a later compaction once
-   they are older than ``grace_seconds`` (default 10 minutes), so that a listing started
-   just before the swap finishes on complete, unchanged content.
+   directory too, and a *tombstone* (:data:`TOMBSTONE`, a short text file that is not
+   Parquet) is written there under the name of every merged-away file. Then the two
+   directories are swapped with one atomic ``renameat2(RENAME_EXCHANGE)`` (Linux;
+   ``renamex_np(RENAME_SWAP)`` on macOS) and the parent directories are fsynced.
+3. ``tombstone_seconds`` (default 5) after the swap the tombstones are deleted (the
+   compaction goes on with other partitions meanwhile and waits for the last ones).
+4. The old files now sit in the staging path. They are deleted by a later compaction once
+   they are older than ``grace_seconds`` (default 10 minutes).
 
-A reader that listed the old files before the swap and opens one of the merged-away files
-after it gets "file not found" and must retry, because every row lives in exactly one of
-the two sets and the old set is unreachable by its old paths once the swap is done. Known
-defect: a reader that skips such a path silently (DuckDB 2.0 skips a globbed path it cannot
-open) can miss that partition's rows in one query; seen once under load in
-``tests/test_compact.py``. Platforms without an atomic directory exchange are refused
+Why the tombstones: DuckDB 2.0 (``LocalFileSystem::ListFilesExtended``), and
+``pyarrow.dataset`` too, list a directory with ``readdir()`` and then ``stat()`` each entry
+*by its full path*, skipping without a word an entry whose ``stat()`` fails; the files kept
+are opened by path later. A directory being read keeps its content, but a path looked up
+after the swap leads into the *new* directory. Without tombstones a swap between a reader's
+``readdir()`` of a partition (old names) and its ``stat()`` calls made every merged-away
+name vanish and the partition count 0 rows, with no error (seen under load;
+``tests/test_compact.py`` reproduces it with the real DuckDB, the swap placed inside its
+own calls by a preload library). Every interleaving of a reader's steps with the swap
+(S) and the deletion of the tombstones (T), for a merged-away name ``a``, a kept name ``k``
+(the same inode in both directories) and a merged file ``c`` (a name never used before):
+
+- listed before S, ``a`` looked up (stat or open) before S: the old rows of ``a``;
+- listed before S, ``a`` looked up between S and T: the tombstone; opening it fails
+  (not a Parquet file); ``a`` looked up (opened) after T: "No such file", fails;
+- listed before S, ``k``: the same rows whenever it is looked up; ``c`` is not in this
+  listing. So a listing made before S gives the old rows exactly, or fails;
+- listed between S and T: ``c`` and ``k`` give the new rows; the tombstones are either
+  opened (fails) or, looked up after T, skipped (they hold no rows): exact, or fails;
+- listed after T: the new content, exactly.
+
+No row is read twice: ``c`` is only in listings made after S, and in those every
+merged-away name is a tombstone or absent. DuckDB opens each file twice (footer, then
+data), so a swap between the two opens makes the second fail ("No such file", the
+tombstone's "No magic bytes", or "Prefetch registered for bytes outside file"). The one
+interleaving left that loses rows silently: a listing whose ``readdir()`` is before S and
+whose ``stat()`` of every merged-away name is after T, i.e. a reader stalled between the
+two for longer than ``tombstone_seconds`` in the middle of listing one directory. That is
+not guaranteed against; it is why the default is seconds, not milliseconds.
+
+Readers' contract: a query that fails with an error naming a file of the dataset
+(DuckDB: ``IOException`` "No such file or directory", ``InvalidInputException`` "No magic
+bytes found" or "too small to be a Parquet file", ``duckdb.Error`` "Prefetch registered
+for bytes outside file"; pyarrow: ``FileNotFoundError``, ``ArrowInvalid``; polars:
+``FileNotFoundError``, ``ComputeError``) met a compaction and is run again, after a pause
+(for ``tombstone_seconds``, the partition fails every query). An error that persists
+longer is a real bad file. Platforms without an atomic directory exchange are refused
 (:class:`CompactionError`) rather than served with a two-rename swap that would leave a
 moment without the partition.
+
+Caches: merged files get names never used before and old names are never reused
+(crawl files carry their run id, merged files the compaction id), so DuckDB's caches
+keyed by path (``parquet_metadata_cache``, the external file cache with
+``cache_local_files``; both off by default for local files in DuckDB 2.0) cannot hand the
+bytes of one file out for another; the tombstone under an old name is written at the
+swap, so a cached footer of the old file is checked against a newer modification time and
+read again (and fails). ``tests/test_compact.py`` runs a reader with both caches on.
+
+A compaction killed between a swap and the deletion of its tombstones leaves them:
+readers of that partition fail (loudly) until the next compaction deletes them, or a
+crawl's reconciliation once they are :data:`MAX_TOMBSTONE_SECONDS` old. Reconciliation
+never indexes a tombstone.
 
 The staging area is a sibling of the datasets, not inside them, because DuckDB's and
 polars' ``**`` globs descend into hidden directories and match hidden ``.x.parquet`` files
@@ -56,8 +103,9 @@ Killed midway, run twice
 A compaction killed before the swap leaves only its staging directory (it holds the merged
 files ``part-compact-<id>-*``); the next compaction deletes it and starts that partition
 again. Killed after the swap, the partition is already compacted and the staging path holds
-the old files, deleted after the grace period. Every small file a crawl wrote is merged
-(a last lone one joins the group before it, so a merged file holds up to
+the old files, deleted after the grace period; tombstones still in the partition are
+deleted by the next compaction (once ``tombstone_seconds`` old). Every small file a crawl
+wrote is merged (a last lone one joins the group before it, so a merged file holds up to
 ``1.5 * target_bytes``), and a partition whose small files all come from compaction is left
 alone, so a second run rewrites nothing.
 
@@ -96,7 +144,10 @@ from newsarchive.storage.writer import fsync_dir, iter_partitions, new_run_id, p
 __all__ = [
     "COMPACTED_DATASETS",
     "COMPACTED_FROM_KEY",
+    "DEFAULT_TOMBSTONE_SECONDS",
+    "MAX_TOMBSTONE_SECONDS",
     "STAGING_DIR",
+    "TOMBSTONE",
     "CompactionBusy",
     "CompactionError",
     "CompactionReport",
@@ -104,6 +155,8 @@ __all__ = [
     "compact_archive",
     "compacted_from",
     "exchange_directories",
+    "is_tombstone",
+    "remove_stale_tombstones",
 ]
 
 logger = logging.getLogger(__name__)
@@ -117,6 +170,15 @@ _MIB = 1024 * 1024
 #: Datasets compacted by default: their writers hold the shared publish lock.
 COMPACTED_DATASETS = ("articles", "duplicates", "runs")
 _COMPACT_PREFIX = "part-compact-"
+#: Content of a tombstone: the placeholder left under each merged-away name for
+#: ``tombstone_seconds`` after a swap. Not Parquet, so every reader fails on it loudly.
+TOMBSTONE = (b"newsarchive: merged by a compaction a moment ago; this is not a Parquet "
+             b"file. List the directory again and retry.\n")
+#: How long tombstones stay after a swap by default, seconds.
+DEFAULT_TOMBSTONE_SECONDS = 5.0
+#: Longest ``tombstone_seconds`` accepted; a tombstone older than this is a leftover of a
+#: killed compaction and may be deleted by anyone (compaction, a crawl's reconciliation).
+MAX_TOMBSTONE_SECONDS = 600.0
 
 
 class CompactionError(RuntimeError):
@@ -161,6 +223,7 @@ class CompactionReport:
         compaction_id: the id in the new files' names.
         partitions: one entry per partition compacted.
         removed_staging: leftover staging or replaced directories deleted.
+        removed_tombstones: tombstones left by a compaction killed after a swap, deleted.
         dry_run: whether nothing was changed.
         unreadable: ``(path, problem)`` of every small file left as it is because it is not
             a readable file of its dataset (:func:`~newsarchive.storage.schema.file_problem`:
@@ -171,6 +234,7 @@ class CompactionReport:
     compaction_id: str
     partitions: list[PartitionCompaction] = field(default_factory=list)
     removed_staging: int = 0
+    removed_tombstones: int = 0
     dry_run: bool = False
     unreadable: list[tuple[Path, str]] = field(default_factory=list)
 
@@ -249,12 +313,64 @@ def compacted_from(path: str | os.PathLike[str]) -> list[str] | None:
     return [str(n) for n in names]
 
 
+def is_tombstone(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is a tombstone (:data:`TOMBSTONE`) left by a compaction's swap."""
+    try:
+        with open(path, "rb") as handle:
+            if os.fstat(handle.fileno()).st_size != len(TOMBSTONE):
+                return False
+            return handle.read(len(TOMBSTONE) + 1) == TOMBSTONE
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return False
+
+
+def _tombstones(directory: Path) -> Iterator[tuple[Path, float]]:
+    """``(path, mtime)`` of the tombstones in ``directory``."""
+    for entry in os.scandir(directory):
+        if not entry.name.endswith(".parquet") or entry.name.startswith("."):
+            continue
+        try:
+            stat = entry.stat()
+        except FileNotFoundError:
+            continue
+        if stat.st_size == len(TOMBSTONE) and is_tombstone(entry.path):
+            yield Path(entry.path), stat.st_mtime
+
+
+def remove_stale_tombstones(
+    root: str | os.PathLike[str],
+    datasets: Iterable[str] = COMPACTED_DATASETS,
+    *,
+    min_age_seconds: float = MAX_TOMBSTONE_SECONDS,
+    wait: bool = False,
+) -> int:
+    """Delete the tombstones of every partition of ``datasets`` at least ``min_age_seconds``
+    old (by modification time, set at the swap); with ``wait``, younger ones are deleted
+    once they reach that age. Returns how many were deleted."""
+    removed = 0
+    for dataset in datasets:
+        for _day, part in iter_partitions(root, dataset):
+            for path, mtime in list(_tombstones(part)):
+                age = time.time() - mtime
+                if age < min_age_seconds:
+                    if not wait:
+                        continue
+                    time.sleep(min_age_seconds - age)
+                if is_tombstone(path):
+                    path.unlink(missing_ok=True)
+                    removed += 1
+    return removed
+
+
 def _published(directory: Path) -> dict[str, int]:
-    """Name → size of the published (non-hidden) Parquet files in ``directory``."""
+    """Name → size of the published (non-hidden) Parquet files in ``directory``, tombstones
+    left out."""
     files: dict[str, int] = {}
     for entry in os.scandir(directory):
         if entry.name.endswith(".parquet") and not entry.name.startswith(".") and entry.is_file():
-            files[entry.name] = entry.stat().st_size
+            size = entry.stat().st_size
+            if size != len(TOMBSTONE) or not is_tombstone(entry.path):
+                files[entry.name] = size
     return files
 
 
@@ -391,6 +507,7 @@ def compact_archive(
     today: date | None = None,
     compaction_id: str | None = None,
     hook: Callable[[str, Path], None] | None = None,
+    tombstone_seconds: float | None = None,
 ) -> CompactionReport:
     """Merge the small files of every partition older than ``older_than_days``.
 
@@ -407,7 +524,13 @@ def compact_archive(
         today: the current date (tests).
         compaction_id: id in the merged files' names (default: a new run id).
         hook: called as ``hook(stage, partition_dir)`` with ``"staged"`` before and
-            ``"swapped"`` after each swap (tests use it to interrupt a compaction).
+            ``"swapped"`` after each swap, and ``"cleared"`` once the partition's
+            tombstones are deleted (tests use it to interrupt a compaction).
+        tombstone_seconds: how long the tombstones left under the merged-away names stay
+            after a swap (see the module docstring); at most
+            :data:`MAX_TOMBSTONE_SECONDS` (default :data:`DEFAULT_TOMBSTONE_SECONDS`). Must
+            be longer than any reader's listing of one directory; readers of the partition
+            fail (and retry) meanwhile.
 
     Returns:
         What was done.
@@ -415,7 +538,14 @@ def compact_archive(
     Raises:
         CompactionBusy: if another compaction of ``root`` is running.
         CompactionError: if the file system cannot swap directories atomically.
+        ValueError: if ``tombstone_seconds`` is negative or above
+            :data:`MAX_TOMBSTONE_SECONDS`.
     """
+    if tombstone_seconds is None:
+        tombstone_seconds = DEFAULT_TOMBSTONE_SECONDS
+    if not 0 <= tombstone_seconds <= MAX_TOMBSTONE_SECONDS:
+        raise ValueError(f"tombstone_seconds must be between 0 and {MAX_TOMBSTONE_SECONDS}, "
+                         f"got {tombstone_seconds}")
     base = Path(root)
     cid = compaction_id or new_run_id()
     report = CompactionReport(cid, dry_run=dry_run)
@@ -432,35 +562,70 @@ def compact_archive(
     with lock:
         if not dry_run:
             report.removed_staging = _remove_leftovers(staging_root, grace_seconds)
-        for dataset in names:
-            for day, part in _partitions(base, dataset, before):
-                files = _published(part)
-                mergeable = dict(files)
-                for name, size in sorted(files.items()):
-                    problem = file_problem(part / name, dataset) if size < min_bytes else None
-                    if problem is not None:  # left as it is (carried over by the swap)
-                        del mergeable[name]
-                        report.unreadable.append((part / name, problem))
-                        logger.error("%s left as it is: %s; readers fail on it too: move "
-                                     "it out of the archive", part / name, problem)
-                groups = _plan(mergeable, target_bytes, min_bytes)
-                if not groups:
-                    continue
-                if dry_run:
-                    merged = tuple(n for g in groups for n in g)
-                    report.partitions.append(PartitionCompaction(
-                        dataset, day, merged, (), (),
-                        bytes_before=sum(files[n] for n in merged)))
-                    continue
-                result = _compact_partition(
-                    base, staging_root / cid / dataset / part.name, part, dataset, day,
-                    files, groups, cid, row_group_bytes, hook)
+            # Tombstones of a compaction killed after a swap (readers fail on them).
+            report.removed_tombstones = remove_stale_tombstones(
+                base, names, min_age_seconds=tombstone_seconds, wait=True)
+        pending: list[tuple[float, Path, tuple[str, ...]]] = []  # tombstones to delete
+        staged: list[_Staged] = []
+        try:
+            for dataset in names:
+                for day, part in _partitions(base, dataset, before):
+                    files = _published(part)
+                    mergeable = dict(files)
+                    for name, size in sorted(files.items()):
+                        problem = (file_problem(part / name, dataset) if size < min_bytes
+                                   else None)
+                        if problem is not None:  # left as it is (carried over by the swap)
+                            del mergeable[name]
+                            report.unreadable.append((part / name, problem))
+                            logger.error("%s left as it is: %s; readers fail on it too: move "
+                                         "it out of the archive", part / name, problem)
+                    groups = _plan(mergeable, target_bytes, min_bytes)
+                    if not groups:
+                        continue
+                    if dry_run:
+                        merged = tuple(n for g in groups for n in g)
+                        report.partitions.append(PartitionCompaction(
+                            dataset, day, merged, (), (),
+                            bytes_before=sum(files[n] for n in merged)))
+                        continue
+                    staged.append(_stage_partition(
+                        staging_root / cid / dataset / part.name, part, dataset, day, files,
+                        groups, cid, row_group_bytes))
+            # Every partition staged first and then swapped one after the other, so that
+            # the moments when readers fail on tombstones add up to seconds, not to the
+            # whole run.
+            for ready in staged:
+                result = _swap_partition(base, ready, hook, pending, tombstone_seconds)
                 report.partitions.append(result)
                 logger.info(
                     "compacted %s/%s: %d files (%d bytes) into %d (%d bytes)",
-                    dataset, part.name, len(result.merged), result.bytes_before,
+                    ready.dataset, ready.part.name, len(result.merged), result.bytes_before,
                     len(result.written), result.bytes_after)
+                _clear_tombstones(pending, hook, wait=False)
+        finally:  # also after an error: readers fail on tombstones left behind
+            _clear_tombstones(pending, hook, wait=True)
     return report
+
+
+def _clear_tombstones(pending: list[tuple[float, Path, tuple[str, ...]]],
+                      hook: Callable[[str, Path], None] | None, *, wait: bool) -> None:
+    """Delete the tombstones of the partitions in ``pending`` whose time is up (with
+    ``wait``: of all of them, sleeping until then), removing them from ``pending``."""
+    while pending:
+        deadline, part, names = pending[0]
+        delay = deadline - time.monotonic()
+        if delay > 0:
+            if not wait:
+                return
+            time.sleep(delay)
+        for name in names:
+            if is_tombstone(part / name):
+                (part / name).unlink(missing_ok=True)
+        fsync_dir(part)
+        pending.pop(0)
+        if hook is not None:
+            hook("cleared", part)
 
 
 @contextmanager
@@ -468,8 +633,21 @@ def _nothing() -> Iterator[None]:
     yield
 
 
-def _compact_partition(
-    root: Path,
+@dataclass
+class _Staged:
+    """A partition whose new content is ready in ``staging``, waiting for its swap."""
+
+    staging: Path
+    part: Path
+    dataset: str
+    day: date
+    files: dict[str, int]
+    merged: frozenset[str]
+    written: list[str]
+    rows: int
+
+
+def _stage_partition(
     staging: Path,
     part: Path,
     dataset: str,
@@ -478,11 +656,11 @@ def _compact_partition(
     groups: list[list[str]],
     cid: str,
     row_group_bytes: int,
-    hook: Callable[[str, Path], None] | None,
-) -> PartitionCompaction:
+) -> _Staged:
+    """Write the merged files of ``part`` and link its kept files into ``staging``."""
     staging.mkdir(parents=True)
     schema = DATASETS.get(dataset)
-    merged = {name for group in groups for name in group}
+    merged = frozenset(name for group in groups for name in group)
     written: list[str] = []
     rows = 0
     for seq, group in enumerate(groups, start=1):
@@ -493,6 +671,19 @@ def _compact_partition(
         if name not in merged:
             os.link(part / name, staging / name)
     fsync_dir(staging)
+    return _Staged(staging, part, dataset, day, files, merged, written, rows)
+
+
+def _swap_partition(
+    root: Path,
+    staged: _Staged,
+    hook: Callable[[str, Path], None] | None,
+    pending: list[tuple[float, Path, tuple[str, ...]]],
+    tombstone_seconds: float,
+) -> PartitionCompaction:
+    """Carry over late files, write the tombstones and swap ``staged`` in (see the module
+    docstring); the partition's tombstones join ``pending``."""
+    staging, part, files, merged = staged.staging, staged.part, staged.files, staged.merged
     if hook is not None:
         hook("staged", part)
     carried: list[str] = []
@@ -504,15 +695,21 @@ def _compact_partition(
         for name in sorted(set(now) - set(files)):
             os.link(part / name, staging / name)
             carried.append(name)
-        if carried:
-            fsync_dir(staging)
+        # A tombstone under each merged-away name, written now so that its age counts
+        # from the swap: a reader that listed the old names and looks one up after the
+        # swap fails on it instead of skipping it silently.
+        for name in sorted(merged):
+            with open(staging / name, "xb") as tombstone:
+                tombstone.write(TOMBSTONE)
+        fsync_dir(staging)
         os.utime(part)  # the replaced directory's age counts from the swap
         exchange_directories(staging, part)
+        pending.append((time.monotonic() + tombstone_seconds, part, tuple(sorted(merged))))
         fsync_dir(part.parent)
         fsync_dir(staging.parent)
     if hook is not None:
         hook("swapped", part)
-    after = sum((part / n).stat().st_size for n in written)
+    after = sum((part / n).stat().st_size for n in staged.written)
     return PartitionCompaction(
-        dataset, day, tuple(sorted(merged)), tuple(written), tuple(carried), rows,
-        sum(files[n] for n in merged), after)
+        staged.dataset, staged.day, tuple(sorted(merged)), tuple(staged.written),
+        tuple(carried), staged.rows, sum(files[n] for n in merged), after)
