@@ -209,3 +209,17 @@ def test_heading_adding_a_date_does_not_complete_the_metadata_headline() -> None
     assert title_of(head, body) == headline
     body = f"<h1>{headline} and apps</h1>"  # a completion without a date still counts
     assert title_of(head, body) == f"{headline} and apps"
+
+
+def test_site_name_joined_by_a_bar_without_spaces_is_cut() -> None:
+    assert clean_title("EXAMPLE NEWS|子どもの体罰を禁止する法律", "Example News",
+                       "example.jp") == "子どもの体罰を禁止する法律"
+    assert clean_title("新しい駅が開業した｜Example News", "Example News", "example.jp") == (
+        "新しい駅が開業した")
+    assert clean_title("시장이 새 다리를 발표했다ㅣ예시일보", "예시일보", "example.kr") == (
+        "시장이 새 다리를 발표했다")
+    # only the exact name: a bar inside a name or a headline stays
+    assert clean_title("Example|News extends its bridge coverage", "Example News",
+                       "examplenews.de") == "Example|News extends its bridge coverage"
+    assert clean_title("Mayor opens the bridge|Kiel", "Example News", "example.de") == (
+        "Mayor opens the bridge|Kiel")
