@@ -10,6 +10,7 @@ import pytest
 from newsarchive.extract import NotAnArticle, extract_page
 from newsarchive.extract.metadata import read_metadata
 from newsarchive.extract.pagetype import (
+    MAX_HEADLINE_HEADINGS,
     _teasers,
     _text_and_link_chars,
     ambiguous_listing_url,
@@ -258,6 +259,14 @@ def _signals(head: str, heading: str) -> tuple[bool, bool]:
 )
 def test_headline_shown(title: str, heading: str, expected: tuple[bool, bool]) -> None:
     assert _signals(f"<title>{title}</title>", heading) == expected
+
+
+def test_headline_is_looked_for_in_the_first_headings_only() -> None:
+    menu = "".join(f"<h3>Menu entry {i}</h3>" for i in range(MAX_HEADLINE_HEADINGS - 1))
+    near = f"{menu}<h1>Rebuilding the village hall</h1>"
+    assert _signals("<title>Rebuilding the village hall</title>", near) == (True, False)
+    far = f"{menu}<h3>One more entry</h3><h1>Rebuilding the village hall</h1>"
+    assert _signals("<title>Rebuilding the village hall</title>", far) == (False, False)
 
 
 def _dated_menu_page(heading: str) -> str:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from newsarchive.extract.metadata import (
+    MAX_H1,
+    _banner,
+    _h1_first,
     choose_title,
     clean_title,
     parse_html,
@@ -223,3 +226,14 @@ def test_site_name_joined_by_a_bar_without_spaces_is_cut() -> None:
                        "examplenews.de") == "Example|News extends its bridge coverage"
     assert clean_title("Mayor opens the bridge|Kiel", "Example News", "example.de") == (
         "Mayor opens the bridge|Kiel")
+
+
+def test_only_the_first_h1_headings_are_read() -> None:
+    root = parse_html("<html><head><title>Story</title></head><body>"
+                      + "".join(f"<h1>Heading {i}</h1>" for i in range(MAX_H1 + 10))
+                      + '<h1><a href="https://www.example.com/">Example</a></h1></body></html>')
+    assert root is not None
+    meta = read_metadata(root, URL)
+    texts, _kicked = _h1_first(meta)
+    assert texts == [f"Heading {i}" for i in range(MAX_H1)]
+    assert _banner(meta) == ""  # the home link comes after the first MAX_H1
