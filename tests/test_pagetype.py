@@ -10,9 +10,11 @@ import pytest
 from newsarchive.extract import NotAnArticle, extract_page
 from newsarchive.extract.metadata import read_metadata
 from newsarchive.extract.pagetype import (
+    MAX_HEADLINE_HEADINGS,
     _teasers,
     _text_and_link_chars,
     ambiguous_listing_url,
+    own_addresses,
     page_signals,
     url_has_slug,
 )
@@ -154,6 +156,66 @@ def test_teasers_count_linked_headings_and_cards() -> None:
     assert _teasers(page) == 4
 
 
+def test_teasers_leave_out_links_to_the_page_itself_and_the_navigation() -> None:
+    url = "https://blog.example/2013/06/14/a-quiet-day/"
+    page = lxml.html.document_fromstring(
+        "<html><head><link rel=\"canonical\" href=\"https://blog.example/2013/06/14/"
+        "a-quiet-day/\"></head><body>"
+        # the post's title linked to its permalink, relative or absolute; the comment form
+        "<h2><a href=\"/2013/06/14/a-quiet-day\" rel=\"bookmark\">A quiet day</a></h2>"
+        "<h2><a href=\"http://www.blog.example/2013/06/14/a-quiet-day/\">Again</a></h2>"
+        "<h3><a href=\"#respond\">Leave a reply</a></h3>"
+        # a mega menu and a page footer's site map
+        "<nav><h3><a href=\"/topics\">Topics</a></h3></nav>"
+        "<div role=\"menu\"><h4><a href=\"/about\">About</a></h4></div>"
+        "<footer><h4><a href=\"/contact\">Contact</a></h4></footer>"
+        # counted: another post, a side bar's teaser, a teaser headed inside its <article>
+        "<h2><a href=\"/2013/06/13/another-day/\">Another day</a></h2>"
+        "<aside><h3><a href=\"/2013/06/12/most-read/\">Most read</a></h3></aside>"
+        "<article><header><h2><a href=\"/2013/06/11/x/\">Teaser</a></h2></header></article>"
+        "</body></html>")
+    own = own_addresses(url, read_metadata(page, url))
+    assert _teasers(page, url, own) == 3
+    assert _teasers(page) == 6  # without the page's addresses only the navigation is left out
+
+
+def _blog_post(title_link: str) -> str:
+    post = "Nothing happened today and that was fine, the river ran on."
+    return (f"<!DOCTYPE html><html lang=\"de\"><head><meta charset=\"utf-8\">"
+            f"<title>A quiet day by the river in the middle of June | Notes</title>"
+            f"<meta property=\"og:type\" content=\"article\"></head><body>"
+            f"<h1><a href=\"https://notes.example/\">Notes</a></h1><div class=\"post\">"
+            f"<h2 class=\"entry-title\"><a href=\"{title_link}\" rel=\"bookmark\">"
+            f"A quiet day by the river in the middle of June</a></h2><p>{post}</p></div>"
+            f"<div class=\"widget\"><h2><a href=\"https://social.example/notes\">Social</a>"
+            f"</h2></div></body></html>")
+
+
+def test_post_title_linked_to_its_permalink_is_the_shown_headline() -> None:
+    url = "https://notes.example/2013/06/14/a-quiet-day-by-the-river/"
+    article = extract_page(_blog_post(url), url, crawled_at=CRAWLED)
+    assert article.title == "A quiet day by the river in the middle of June"
+    # The same title linked to another page is a teaser of that page.
+    with pytest.raises(NotAnArticle) as info:
+        extract_page(_blog_post("https://notes.example/2013/06/15/the-next-day/"), url,
+                     crawled_at=CRAWLED)
+    assert info.value.reason == "listing"
+
+
+def test_headings_in_a_mega_menu_do_not_make_a_listing() -> None:
+    url = "https://foundation.example/press/archive/young-researchers-present-new-ideas.html"
+    menu = "".join(f"<li><h2><a href=\"/area-{i}\">Area {i}</a></h2></li>" for i in range(30))
+    html = one_document(heading="Young researchers present new ideas")
+    article = extract_page(html.replace("<body>", f"<body><nav><ul>{menu}</ul></nav>"), url,
+                           crawled_at=CRAWLED)
+    assert article.title == "Young researchers present new ideas"
+    # The same headings in the content are a list of pages under an archive address.
+    with pytest.raises(NotAnArticle) as info:
+        extract_page(html.replace("<body>", f"<body><div><ul>{menu}</ul></div>"), url,
+                     crawled_at=CRAWLED)
+    assert info.value.reason == "archive"
+
+
 def _signals(head: str, heading: str) -> tuple[bool, bool]:
     html = (f"<html><head>{head}</head><body><div><p>intro</p>{heading}<p>{STORY}</p></div>"
             f"</body></html>")
@@ -190,10 +252,21 @@ def _signals(head: str, heading: str) -> tuple[bool, bool]:
          (False, False)),
         ("Rebuilding the village hall", "<h1><a href=\"/r\">Rebuilding the village hall</a></h1>",
          (False, False)),
+        # ... unless the link leads to the page itself (a post's permalink)
+        ("Rebuilding the village hall", "<h1><a href=\"/a-b-c\">Rebuilding the village hall</a>"
+         "</h1>", (True, False)),
     ],
 )
 def test_headline_shown(title: str, heading: str, expected: tuple[bool, bool]) -> None:
     assert _signals(f"<title>{title}</title>", heading) == expected
+
+
+def test_headline_is_looked_for_in_the_first_headings_only() -> None:
+    menu = "".join(f"<h3>Menu entry {i}</h3>" for i in range(MAX_HEADLINE_HEADINGS - 1))
+    near = f"{menu}<h1>Rebuilding the village hall</h1>"
+    assert _signals("<title>Rebuilding the village hall</title>", near) == (True, False)
+    far = f"{menu}<h3>One more entry</h3><h1>Rebuilding the village hall</h1>"
+    assert _signals("<title>Rebuilding the village hall</title>", far) == (False, False)
 
 
 def _dated_menu_page(heading: str) -> str:

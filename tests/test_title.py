@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from newsarchive.extract.metadata import (
+    MAX_H1,
+    _banner,
+    _h1_first,
     choose_title,
     clean_title,
     parse_html,
@@ -209,3 +212,28 @@ def test_heading_adding_a_date_does_not_complete_the_metadata_headline() -> None
     assert title_of(head, body) == headline
     body = f"<h1>{headline} and apps</h1>"  # a completion without a date still counts
     assert title_of(head, body) == f"{headline} and apps"
+
+
+def test_site_name_joined_by_a_bar_without_spaces_is_cut() -> None:
+    assert clean_title("EXAMPLE NEWS|子どもの体罰を禁止する法律", "Example News",
+                       "example.jp") == "子どもの体罰を禁止する法律"
+    assert clean_title("新しい駅が開業した｜Example News", "Example News", "example.jp") == (
+        "新しい駅が開業した")
+    assert clean_title("시장이 새 다리를 발표했다ㅣ예시일보", "예시일보", "example.kr") == (
+        "시장이 새 다리를 발표했다")
+    # only the exact name: a bar inside a name or a headline stays
+    assert clean_title("Example|News extends its bridge coverage", "Example News",
+                       "examplenews.de") == "Example|News extends its bridge coverage"
+    assert clean_title("Mayor opens the bridge|Kiel", "Example News", "example.de") == (
+        "Mayor opens the bridge|Kiel")
+
+
+def test_only_the_first_h1_headings_are_read() -> None:
+    root = parse_html("<html><head><title>Story</title></head><body>"
+                      + "".join(f"<h1>Heading {i}</h1>" for i in range(MAX_H1 + 10))
+                      + '<h1><a href="https://www.example.com/">Example</a></h1></body></html>')
+    assert root is not None
+    meta = read_metadata(root, URL)
+    texts, _kicked = _h1_first(meta)
+    assert texts == [f"Heading {i}" for i in range(MAX_H1)]
+    assert _banner(meta) == ""  # the home link comes after the first MAX_H1

@@ -350,7 +350,9 @@ def clean_title(title: str | None, site: str | None, domain: str) -> str | None:
     the site name's, are contained in it or contain it, or equal the domain's first label
     (``"nytimes"`` for nytimes.com). The longest remaining text is kept whole; a title that
     would become empty is returned unchanged; a separator left dangling at the end (``"Story
-    | | Site"``) is dropped. A part of more than :data:`_MAX_NAME_PART_WORDS` words that
+    | | Site"``) is dropped. A site name joined by a bar without spaces (``"Site|Story"``,
+    ``"Story｜Site"``) is cut when it is exactly the name (:func:`_without_joined_name`).
+    A part of more than :data:`_MAX_NAME_PART_WORDS` words that
     contains a name is a sentence about the publisher and stays.
     """
     title = _norm(title)
@@ -375,12 +377,32 @@ def clean_title(title: str | None, site: str | None, domain: str) -> str | None:
             title = title[title.find(seps[0]) + len(seps[0]):].strip()
         else:
             break
-    return _DANGLING.sub("", title) or None
+    return _DANGLING.sub("", _without_joined_name(title, names)) or None
 
 
 #: A separator left alone at the end once an empty part ("Story | | Site") is cut (not at
 #: the start: Scandinavian headlines open a quotation with a dash, "- Angsten vil øke").
 _DANGLING = re.compile(r"(?:\s+[|·/–—-])+$")
+#: Bars that join a site name to a headline without spaces: ``|``, the full-width ``｜`` of
+#: Chinese and Japanese typesetting (whose titles put no spaces around punctuation), and
+#: the Hangul letter ``ㅣ`` that Korean sites type for a bar.
+_UNSPACED_BARS = re.compile(r"(?<=\S)[|｜ㅣ](?=\S)")
+
+
+def _without_joined_name(title: str, names: set[str]) -> str:
+    """``title`` without a site name (its letters equal one of ``names``) joined to its
+    start or end by a bar without spaces (:data:`_UNSPACED_BARS`: ``"NEWS WEB
+    EASY|子ども…"``, ``"…の一枚｜BIGLOBEニュース"``). Only an exact name is cut: such bars
+    also sit inside names and headlines (``"Osthessen|News"``)."""
+    bars = list(_UNSPACED_BARS.finditer(title))
+    if not bars:
+        return title
+    first, last = bars[0], bars[-1]
+    if _key(title[last.end():]) in names and title[: last.start()].strip():
+        return title[: last.start()].strip()
+    if _key(title[: first.start()]) in names and title[first.end():].strip():
+        return title[first.end():].strip()
+    return title
 
 
 #: Most words of a title part that is taken for a site name because it contains one
@@ -861,12 +883,19 @@ def _links_home(element: lxml.html.HtmlElement) -> bool:
     return False
 
 
+#: ``<h1>`` elements read for the headline (page order): a page shows one headline, blog
+#: themes a few more (the blog's name, widget titles); the most on the corpora's 1,606
+#: pages was 42 (146 on a feed listing). Reading all of them made a hostile page of
+#: 20,000 ``<h1>`` cost 0.4 s in the headline choice alone.
+MAX_H1 = 50
+
+
 def _banner(meta: PageMetadata) -> str:
-    """Text of the first ``<h1>`` that links to the home page (the site's banner or logo
-    heading, the site's name as the page shows it), or ``""``."""
+    """Text of the first ``<h1>`` (of :data:`MAX_H1`) that links to the home page (the
+    site's banner or logo heading, the site's name as the page shows it), or ``""``."""
     if meta.root is None:
         return ""
-    for element in meta.root.iter("h1"):
+    for element in itertools.islice(meta.root.iter("h1"), MAX_H1):
         if _links_home(element):
             return _norm(element.text_content())
     return ""
@@ -910,7 +939,8 @@ def _typographic(text: str) -> str:
 
 def _h1_first(meta: PageMetadata) -> tuple[list[str], list[tuple[str, str]]]:
     """Heading texts to compare with the metadata headline: every ``<h1>`` (the page's main
-    heading by HTML convention), then the first ``<h1>``–``<h3>`` headings, in page order,
+    heading by HTML convention; the first :data:`MAX_H1`), then the first ``<h1>``–``<h3>``
+    headings, in page order,
     without repeats. Navigation ``<h2>``/``<h3>`` blocks often come before the story's
     ``<h1>`` and would otherwise fill :attr:`PageMetadata.headings`.
 
@@ -918,7 +948,7 @@ def _h1_first(meta: PageMetadata) -> tuple[list[str], list[tuple[str, str]]]:
     (:func:`_kicker_split`), in page order."""
     h1s: list[str] = []
     kicked: list[tuple[str, str]] = []
-    for element in meta.root.iter("h1") if meta.root is not None else ():
+    for element in itertools.islice(meta.root.iter("h1"), MAX_H1) if meta.root is not None else ():
         text = _norm(element.text_content())
         h1s.append(text)
         split = _kicker_split(element, text)

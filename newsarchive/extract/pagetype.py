@@ -14,12 +14,15 @@ Signals (all computed by :func:`page_signals`):
 * **URL shape** — ``/tag/``, ``/author/``, ``/search``, ``?s=``, ``/archive``,
   ``/category/``, ``/page/N``, a path ending in a bare date (``/2019/07/06``), forum topic
   lists. See :data:`LISTING_URL_PATTERNS`.
-* **Layout** — the number of headline links (``<h1>``–``<h4>`` that hold a link, and
-  ``<article>`` blocks with a heading), the share of visible text that sits inside links
-  (measured outside the site chrome — HTML5 ``nav``/``header``/``footer``/``aside`` and
-  the WAI-ARIA landmark roles navigation, banner, contentinfo, complementary — when at
-  least :data:`MIN_CONTENT_CHARS` characters lie outside it: a mega menu is navigation,
-  not a list of stories), and the length of the extracted main text.
+* **Layout** — the number of headline links (``<h1>``–``<h5>`` that hold a link, and
+  ``<article>`` blocks with a heading; not those in the navigation — ``<nav>``, menu
+  roles, a page-level ``<header>``/``<footer>`` — nor a heading linked only to the page
+  itself, as blogs link a post's title to its permalink), the share of visible text that
+  sits inside links (measured outside the site chrome — HTML5
+  ``nav``/``header``/``footer``/``aside`` and the WAI-ARIA landmark roles navigation,
+  banner, contentinfo, complementary — when at least :data:`MIN_CONTENT_CHARS`
+  characters lie outside it: a mega menu is navigation, not a list of stories), and the
+  length of the extracted main text.
 
 Decision (:func:`classify`):
 
@@ -31,8 +34,8 @@ Decision (:func:`classify`):
    JSON-LD article type                                            +2
    JSON-LD list type (and no article type)                         −2
    ``og:type=article`` (no JSON-LD list type) / ``og:type=website``  +0.5 / −0.5
-   own headline shown as an unlinked heading (the title, a part of
-   it, or a heading holding a headline-long part of it)            +1
+   own headline shown as a heading linked nowhere else (the title,
+   a part of it, or a heading holding a headline-long part of it)  +1
    article-like URL (slug, numeric id, ``.html``)                  +1
    clean layout: < :data:`MANY_TEASERS` headline links, link text
    share < :data:`MAX_LINK_SHARE`, linked lines < 0.3               +1
@@ -66,9 +69,10 @@ prints the confusion counts.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
@@ -207,17 +211,18 @@ class PageSignals:
         ld_listing: a JSON-LD node of a list type exists.
         og_type: ``og:type`` (lower-case) or None.
         url_reason: what :func:`listing_url_reason` says about the URL.
-        teasers: headline links (``h1``–``h4`` holding an ``<a href>``) plus ``<article>``
-            elements that contain a heading and a link.
+        teasers: headline links (``h1``–``h5`` holding an ``<a href>`` to another page,
+            outside the navigation) plus ``<article>`` elements that contain a heading and
+            a link (:func:`_teasers`).
         link_share: share of the visible body text inside ``<a>`` (0..1), outside the site
             chrome when at least :data:`MIN_CONTENT_CHARS` characters lie outside it.
         body_words: words in the extracted main text (:func:`count_words`).
         linked_lines: share of the main text's characters in lines that are, verbatim, the
-            text of a link on the page (headline teasers that the extractor kept).
-        headline: the page's own headline is shown as an unlinked heading (``h1``–``h3``
-            whose text is, or is contained in, ``og:title``/``<title>``/JSON-LD headline,
-            or holds a part of one of them of :data:`MIN_HEADLINE_CHARS`+ characters and
-            is at most twice as long).
+            text of a link to another page (headline teasers that the extractor kept).
+        headline: the page's own headline is shown as a heading (``h1``–``h3`` linked
+            nowhere or only to the page itself, whose text is, or is contained in,
+            ``og:title``/``<title>``/JSON-LD headline, or holds a part of one of them of
+            :data:`MIN_HEADLINE_CHARS`+ characters and is at most twice as long).
         dated_headline: that headline has a ``<time>`` element in it or beside it (the
             only one in the heading's parent).
         url_slug: the URL path has an article-like segment: a slug of 3+ words joined by
@@ -303,21 +308,88 @@ def _text_and_link_chars(body: lxml.html.HtmlElement) -> tuple[int, int, int, in
     return total, linked, content, content_linked
 
 
-def _teasers(root: lxml.html.HtmlElement) -> int:
+def _teasers(root: lxml.html.HtmlElement, url: str = "",
+             own: frozenset[str] = frozenset()) -> int:
     """Headline links: headings that hold a link or sit inside one, plus ``<article>``
-    blocks whose heading is not itself linked but that contain a link (card layouts)."""
+    blocks whose heading is not itself linked but that contain a link (card layouts).
+
+    Not counted: a heading whose links all lead to the page itself (``own``: the page's
+    addresses as :func:`_address` keys, ``url`` resolving relative links; blogs link a
+    post's title to its permalink, hAtom's ``rel=bookmark``), and headings or cards in the
+    site's navigation (:func:`_in_navigation`: mega menus and footer site maps head their
+    links with headings; they list sections, not stories)."""
     count = 0
     for heading in root.iter("h1", "h2", "h3", "h4", "h5"):
-        parent = heading.getparent()
-        if heading.find(".//a[@href]") is not None or (parent is not None and parent.tag == "a"):
+        links = _links_of(heading)
+        if links and not _all_own(links, url, own) and not _in_navigation(heading):
             count += 1
     for article in root.iter("article"):
         headings = list(article.iter("h1", "h2", "h3", "h4", "h5"))
         if headings and article.find(".//a[@href]") is not None and all(
             h.find(".//a[@href]") is None for h in headings
-        ):
+        ) and not _in_navigation(article):
             count += 1
     return count
+
+
+def _address(href: str | None, base: str) -> str:
+    """A compare key of the address ``href`` leads to from page ``base``: host without
+    ``www.`` and path without a trailing slash, with the query, without scheme and
+    fragment; ``""`` when it cannot be read."""
+    try:
+        parts = urlsplit(urljoin(base, (href or "").strip()))
+    except ValueError:
+        return ""
+    host = (parts.hostname or "").removeprefix("www.")
+    return f"{host}{parts.path.rstrip('/')}?{parts.query}" if host else ""
+
+
+def own_addresses(url: str, meta: PageMetadata | None) -> frozenset[str]:
+    """:func:`_address` keys of the page: the URL it was fetched from, its canonical URL
+    and ``og:url``."""
+    found = {url} | ({meta.canonical, meta.og_url} - {None} if meta is not None else set())
+    return frozenset(key for key in (_address(u, url) for u in found if u) if key)
+
+
+def _all_own(links: list[lxml.html.HtmlElement], url: str, own: frozenset[str]) -> bool:
+    """True when ``links`` lead only to the page itself (one of ``own``)."""
+    return bool(own) and all(_address(link.get("href"), url) in own for link in links)
+
+
+def _links_of(heading: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """The ``<a href>`` in ``heading``, or the link it sits in directly; ``[]`` if none."""
+    links = heading.findall(".//a[@href]")
+    parent = heading.getparent()
+    if not links and parent is not None and parent.tag == "a":
+        links = [parent]
+    return links
+
+
+#: Navigation for headline links: ``<nav>`` and the WAI-ARIA navigation, menu, banner and
+#: footer roles anywhere, and a ``<header>``/``<footer>`` that no ``<article>``/``<main>``
+#: encloses (an article's own header holds its headline; listings wrap each teaser in
+#: one). Side bars (``<aside>``, role ``complementary``) are not: their "most read" and
+#: related boxes are teasers of stories, and section fronts hold many of them.
+_MENU_TAGS = frozenset({"nav"})
+_MENU_ROLES = frozenset({"navigation", "menu", "menubar", "banner", "contentinfo"})
+_PAGE_LEVEL_TAGS = frozenset({"header", "footer"})
+_CONTENT_TAGS = frozenset({"article", "main"})
+
+
+def _in_navigation(element: lxml.html.HtmlElement) -> bool:
+    """True when ``element`` sits in the site's navigation (:data:`_MENU_TAGS`,
+    :data:`_MENU_ROLES`, or a page-level ``<header>``/``<footer>``)."""
+    page_level: bool | None = None  # a header/footer was passed; its enclosers decide
+    for ancestor in element.iterancestors():
+        tag = ancestor.tag
+        if tag in _MENU_TAGS or (ancestor.get("role") or "").lower() in _MENU_ROLES:
+            return True
+        if tag in _CONTENT_TAGS:
+            if page_level:
+                page_level = False
+        elif tag in _PAGE_LEVEL_TAGS and page_level is None:
+            page_level = True
+    return bool(page_level)
 
 
 #: A slug of three or more words, a numeric id, or an .html name. Word runs are matched
@@ -353,17 +425,20 @@ def url_has_slug(url: str) -> bool:
 _LONG_ANCHORS = etree.XPath("descendant-or-self::a[string-length(.) >= 10]")
 
 
-def _linked_lines(root: lxml.html.HtmlElement, body: str) -> float:
+def _linked_lines(root: lxml.html.HtmlElement, body: str, url: str = "",
+                  own: frozenset[str] = frozenset()) -> float:
     """Share (0..1) of the characters of ``body``'s non-blank lines in lines whose
-    normalized text (:func:`_norm`, 20+ characters) is that of a link on the page. Only
-    the links long enough to match are read, and only when a line could match."""
+    normalized text (:func:`_norm`, 20+ characters) is that of a link on the page to
+    another page (not to one of ``own``, the page's addresses, resolved from ``url``: a
+    post's title linked to its permalink is not a teaser). Only the links long enough to
+    match are read, and only when a line could match."""
     lines = [line for line in body.split("\n") if line.strip()]
     total = sum(len(line) for line in lines)
     wanted = {norm for norm in map(_norm, lines) if len(norm) >= 20}
     if not total or not wanted:
         return 0.0
-    anchors = {norm for norm in (_norm(a.text_content()) for a in _LONG_ANCHORS(root))
-               if norm in wanted}
+    anchors = {norm for norm, a in ((_norm(a.text_content()), a) for a in _LONG_ANCHORS(root))
+               if norm in wanted and not _all_own([a], url, own)}
     return sum(len(line) for line in lines if _norm(line) in anchors) / total
 
 
@@ -389,11 +464,21 @@ def _shows_title(text: str, titles: list[str], parts: set[str]) -> bool:
     return any(part in text and len(text) <= 2 * len(part) for part in parts)
 
 
+#: ``<h1>``–``<h3>`` read, in page order, for the shown headline: on the corpora's 1,606
+#: pages it was at most the 63rd (menus and teaser boxes first); reading every heading made
+#: a hostile page of thousands of headings slow.
+MAX_HEADLINE_HEADINGS = 200
+
+
 def _headline(
-    root: lxml.html.HtmlElement, meta: PageMetadata | None
+    root: lxml.html.HtmlElement, meta: PageMetadata | None, url: str = "",
+    own: frozenset[str] = frozenset(),
 ) -> lxml.html.HtmlElement | None:
-    """The first unlinked ``h1``–``h3`` of at least 10 characters that shows the page's
-    title (JSON-LD headline, ``og:title`` or ``<title>``), or None."""
+    """The first ``h1``–``h3`` (of :data:`MAX_HEADLINE_HEADINGS`) of at least 10
+    characters that shows the page's title
+    (JSON-LD headline, ``og:title`` or ``<title>``) and links nowhere but to the page
+    itself (``own``, resolved from ``url``: the permalink blogs put on a post's title),
+    or None."""
     titles = []
     if meta is not None:
         titles = [_norm(t) for t in (meta.ld_text("headline"), meta.first("og:title"),
@@ -401,13 +486,13 @@ def _headline(
     if not titles:
         return None
     parts = _title_parts(titles)
-    for heading in root.iter("h1", "h2", "h3"):
+    for heading in itertools.islice(root.iter("h1", "h2", "h3"), MAX_HEADLINE_HEADINGS):
         text = _norm(heading.text_content())
         if len(text) < 10 or not _shows_title(text, titles, parts):
             continue
-        if heading.find(".//a[@href]") is None and not any(
-            a.tag == "a" for a in heading.iterancestors()
-        ):
+        links = heading.findall(".//a[@href]") + [
+            a for a in heading.iterancestors("a")]
+        if not links or _all_own(links, url, own):
             return heading
     return None
 
@@ -428,7 +513,8 @@ def page_signals(
     """Measure the signals of a parsed page (``root``/``meta`` may be None)."""
     teasers, link_share, linked_lines, headline, dated = 0, 0.0, 0.0, False, False
     if root is not None:
-        teasers = _teasers(root)
+        own = own_addresses(url, meta)
+        teasers = _teasers(root, url, own)
         body_el = root.find("body")
         total, linked, content, content_linked = _text_and_link_chars(
             body_el if body_el is not None else root)
@@ -436,8 +522,8 @@ def page_signals(
             link_share = content_linked / content
         else:
             link_share = linked / total if total else 0.0
-        linked_lines = _linked_lines(root, body)
-        shown = _headline(root, meta)
+        linked_lines = _linked_lines(root, body, url, own)
+        shown = _headline(root, meta, url, own)
         headline = shown is not None
         dated = shown is not None and _dated(shown)
     types = meta.jsonld_types if meta is not None else set()
