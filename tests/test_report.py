@@ -3,6 +3,7 @@ charts' SVG marks (``data-series``/``data-label``/``data-value``)."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -13,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import newsarchive.storage.schema as schema
-from newsarchive.report import collect, render, write_report
+from newsarchive.report import ReportData, collect, render, write_report
 from newsarchive.storage.writer import ArchiveWriter
 
 NOW = datetime(2024, 6, 1, 8, 30, tzinfo=UTC)
@@ -237,3 +238,54 @@ def test_folders_that_are_not_partitions_are_left_out_and_named(tmp_path: Path) 
     page = parse(render(data))
     assert any(t.startswith("3 folder(s) left out: not partitions") for t in page.text)
     assert all(p.as_posix() in page.text for p in stray)
+
+
+def write_two_files_per_partition(root: Path) -> None:
+    """The archive of :func:`write_archive` with every file written twice (a compaction
+    merges them): 14 articles, 8 duplicates."""
+    write_archive(root)
+    for path in sorted(root.glob("*/*/*.parquet")):
+        shutil.copyfile(path, path.with_name("part-again.parquet"))
+
+
+def test_a_compaction_swapping_partitions_under_the_report_is_read_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsarchive.report as report
+    from newsarchive.storage.compact import compact_archive
+
+    root = tmp_path / "archive"
+    write_two_files_per_partition(root)
+    before = collect(root, now=NOW)
+    swaps: list[int] = []
+    real_problem = report.file_problem
+
+    def problem_after_a_swap(path: Path, dataset: str) -> str | None:
+        if not swaps:  # the files are listed; now a compaction swaps every partition
+            swaps.append(len(compact_archive(root, today=date(2024, 6, 1),
+                                             tombstone_seconds=0).partitions))
+        return real_problem(path, dataset)
+
+    monkeypatch.setattr(report, "file_problem", problem_after_a_swap)
+    after = collect(root, now=NOW, retry_seconds=0)
+    assert swaps == [4]  # articles and duplicates of 2024-05-04 and 2024-05-06
+    assert (after.articles, after.duplicates, after.sites) == (14, 8, 3)
+    assert (after.articles, after.duplicates, after.match_kinds, after.unreadable) == (
+        before.articles, before.duplicates, before.match_kinds, [])
+    assert [files for _name, _parts, files, _size, _small in after.storage] == [2, 2]
+
+
+def test_tombstones_are_not_rows_and_not_unreadable_files(tmp_path: Path) -> None:
+    from newsarchive.storage.compact import compact_archive
+
+    root = tmp_path / "archive"
+    write_two_files_per_partition(root)
+    seen: list[ReportData] = []
+
+    def read_between_swap_and_tombstone_removal(stage: str, part: Path) -> None:
+        if stage == "swapped" and not seen:
+            seen.append(collect(root, now=NOW, retry_seconds=0))
+
+    compact_archive(root, today=date(2024, 6, 1), tombstone_seconds=0.01,
+                    hook=read_between_swap_and_tombstone_removal)
+    [data] = seen
+    assert (data.articles, data.duplicates, data.unreadable) == (14, 8, [])

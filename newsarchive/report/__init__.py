@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from html import escape
@@ -23,6 +24,7 @@ from typing import Any
 import duckdb
 
 from newsarchive.report.svg import OTHER_COLOR, PALETTE, bar_chart, hbar_chart, line_chart
+from newsarchive.storage.compact import DEFAULT_TOMBSTONE_SECONDS, is_tombstone
 from newsarchive.storage.schema import PARTITION_KEYS, file_problem
 from newsarchive.storage.writer import iter_partitions
 
@@ -123,9 +125,12 @@ def _storage(root: Path,
         files, size, small = 0, 0, 0
         for part in parts:
             for path in part.glob("*.parquet"):
-                if path.name.startswith("."):
+                if path.name.startswith(".") or is_tombstone(path):
                     continue
-                length = path.stat().st_size
+                try:
+                    length = path.stat().st_size
+                except FileNotFoundError:
+                    raise _ArchiveChanged(f"{path} vanished after it was listed") from None
                 files, size = files + 1, size + length
                 small += length < SMALL_FILE_BYTES
         out.append((dataset, len(parts), files, size, small))
@@ -141,14 +146,22 @@ def _readable_files(partitions: list[Path], dataset: str,
     files = []
     for part in partitions:
         for path in sorted(part.glob("*.parquet")):
-            if path.name.startswith("."):
+            if path.name.startswith(".") or is_tombstone(path):
+                # a tombstone is only in a listing made after its compaction's swap, which
+                # also holds the merged file with its rows
                 continue
             problem = file_problem(path, dataset)
             if problem is None:
                 files.append(path)
+            elif not path.exists():
+                raise _ArchiveChanged(f"{path} vanished after it was listed")
             else:
                 unreadable.append((path.as_posix(), problem))
     return files
+
+
+class _ArchiveChanged(Exception):
+    """A file listed a moment ago is gone: a compaction swapped its partition."""
 
 
 def _source(files: list[Path]) -> str:
@@ -160,9 +173,21 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple[Any, ...]]:
     return con.execute(sql).fetchall()
 
 
+#: Times :func:`collect` reads the archive again after a compaction changed it under it.
+COLLECT_ATTEMPTS = 4
+
+
 def collect(archive: str | os.PathLike[str], *, days: int = 90, top: int = 10,
-            sites: int = 8, now: datetime | None = None) -> ReportData:
+            sites: int = 8, now: datetime | None = None,
+            retry_seconds: float = DEFAULT_TOMBSTONE_SECONDS) -> ReportData:
     """Read the numbers of the report from the archive with DuckDB.
+
+    The report lists the archive's files once and runs several queries on that list. A
+    compaction that swaps a partition meanwhile (:mod:`newsarchive.storage.compact`)
+    makes a listed file vanish; the whole report is then read again from a new listing,
+    after ``retry_seconds``, up to :data:`COLLECT_ATTEMPTS` times in all. Tombstones
+    (compaction's placeholders under merged-away names) are skipped: a listing that holds
+    them holds the merged files too.
 
     Args:
         archive: archive root.
@@ -171,13 +196,49 @@ def collect(archive: str | os.PathLike[str], *, days: int = 90, top: int = 10,
         sites: number of sites shown on their own in "articles per day" (the rest is
             ``other``).
         now: the report's time (default: now, UTC).
+        retry_seconds: pause before reading again after a compaction's swap, seconds
+            (default: how long compaction keeps its tombstones).
+
+    Raises:
+        duckdb.Error: a query failed for another reason than a compaction's swap, or the
+            archive kept changing for :data:`COLLECT_ATTEMPTS` readings.
     """
-    root = Path(archive)
-    data = ReportData(os.fspath(archive), now or datetime.now(UTC))
+    for attempt in range(1, COLLECT_ATTEMPTS + 1):
+        try:
+            return _collect_once(Path(archive), ReportData(
+                os.fspath(archive), now or datetime.now(UTC)), days, top, sites)
+        except _ArchiveChanged as exc:
+            if attempt == COLLECT_ATTEMPTS:
+                raise duckdb.IOException(
+                    f"the archive changed under the report {COLLECT_ATTEMPTS} times in a row "
+                    f"(a compaction is swapping partitions): {exc}") from exc
+            logger.warning("a compaction changed the archive while the report read it "
+                           "(%s); reading again in %g s", exc, retry_seconds)
+            time.sleep(retry_seconds)
+    raise AssertionError("unreachable")
+
+
+def _collect_once(root: Path, data: ReportData, days: int, top: int,
+                  sites: int) -> ReportData:
+    """One reading of the report; :class:`_ArchiveChanged` when a compaction swapped a
+    partition under it (a listed file vanished or became a tombstone)."""
     con = duckdb.connect()
     partitions = {name: _partitions(root, name, data.stray_folders) for name in PARTITION_KEYS}
     files = {name: _readable_files(parts, name, data.unreadable)
              for name, parts in partitions.items()}
+    try:
+        return _query(con, root, data, partitions, files, days, top, sites)
+    except duckdb.Error as exc:
+        gone = next((path for paths in files.values() for path in paths
+                     if not path.exists() or is_tombstone(path)), None)
+        if gone is None:
+            raise
+        raise _ArchiveChanged(f"{gone} is gone ({str(exc).splitlines()[0][:200]})") from exc
+
+
+def _query(con: duckdb.DuckDBPyConnection, root: Path, data: ReportData,
+           partitions: dict[str, list[Path]], files: dict[str, list[Path]], days: int,
+           top: int, sites: int) -> ReportData:
     arts = _source(files["articles"]) if files["articles"] else None
     dups = _source(files["duplicates"]) if files["duplicates"] else None
     if arts is not None:
