@@ -443,3 +443,22 @@ def test_coauthors_of_the_shown_byline(top: str, expected: list[str]) -> None:
 ])
 def test_author_label_before_the_names_element(markup: str, expected: list[str]) -> None:
     assert authors(top=markup) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("Ja\x00ne Roe", ["Jane Roe"]),
+    ("Jane\ud800 Roe", ["Jane Roe"]),
+    ("Jane Roe\x1b\x85", ["Jane Roe"]),
+    ("\x00\udfff", []),
+])
+def test_control_characters_and_lone_surrogates_leave_names(raw: str,
+                                                           expected: list[str]) -> None:
+    names = clean_authors([raw], None)
+    assert names == expected
+    assert all(name.encode("utf-8") for name in names)
+
+
+def test_lone_surrogate_in_jsonld_author_is_dropped() -> None:
+    head = ('<script type="application/ld+json">{"@type": "NewsArticle", "author": '
+            '{"@type": "Person", "name": "Jane\\ud800 R\\u0000oe"}}</script>')
+    assert authors(head, "<p class=\"byline\">By Jane Roe</p>") == ["Jane Roe"]

@@ -435,7 +435,8 @@ def clean_authors(raw: Iterable[str], site: str | None,
     Returns:
         Names in page order, without duplicates (case-insensitive, first spelling kept).
 
-    Resolves HTML character references and removes soft hyphens; drops e-mail addresses,
+    Resolves HTML character references and removes soft hyphens, control characters and
+    lone surrogates (:data:`_UNPRINTABLE`); drops e-mail addresses,
     URLs, parenthesised additions (``"Jane Roe (jr)"``), names equal to, inside or
     containing the site name, desk names (:data:`_NOT_A_NAME`: "Staff", "Redaktion", ...)
     and names with a desk word (:func:`_desk_name`: "Multimedia Redaktion", "Redacción
@@ -465,7 +466,9 @@ def clean_authors(raw: Iterable[str], site: str | None,
         if _names_own_host(value, others):
             continue
         value = _HANDLE.sub("", _PARENS.sub("", _unescaped(_EMAIL.sub(" ", value))))
-        value = value.replace("\u00ad", "")  # soft hyphens from hyphenated markup
+        # soft hyphens from hyphenated markup; control characters and lone surrogates
+        # (JSON-LD "\u0000", "\ud800") are no part of a name and cannot be encoded
+        value = _UNPRINTABLE.sub("", value.replace("\u00ad", ""))
         if not value or _URLISH.search(value) or _COPYRIGHT.search(value):
             continue
         value = _BY.sub("", value)
@@ -503,6 +506,10 @@ def clean_authors(raw: Iterable[str], site: str | None,
     return out
 
 
+#: C0/C1 control characters (tab, line feed and carriage return are spaces by then) and
+#: UTF-16 surrogates, which stand alone in a Python string only when the source was
+#: broken (a JSON ``"\ud800"``): no name contains them and UTF-8 cannot encode them.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 #: Legal forms of companies and associations (German, English, French, Spanish, Dutch,
 #: Nordic): a byline carrying one names an organisation, not a person.
 _LEGAL_FORMS = frozenset({
