@@ -462,3 +462,75 @@ def test_lone_surrogate_in_jsonld_author_is_dropped() -> None:
     head = ('<script type="application/ld+json">{"@type": "NewsArticle", "author": '
             '{"@type": "Person", "name": "Jane\\ud800 R\\u0000oe"}}</script>')
     assert authors(head, "<p class=\"byline\">By Jane Roe</p>") == ["Jane Roe"]
+
+
+def custom_page(article: str) -> str:
+    return (
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+        f"<link rel=\"canonical\" href=\"{URL}\"><title>Bridge vote</title></head><body>"
+        f"<main>{article}</main><footer><p>Example Media</p></footer></body></html>"
+    )
+
+
+@pytest.mark.parametrize(("article", "expected"), [
+    # a layout class naming the sidebar on the column that holds the headline
+    ("<div class=\"post-wrap sidebar-on sidebar-right\"><article><h1>Council approves "
+     f"harbour bridge</h1><p>Eine Kolumne von Jane Roe</p>{PARAGRAPHS}</article></div>",
+     ["Jane Roe"]),
+    ("<article><div id=\"sidebar\"><h1>Council approves harbour bridge</h1>"
+     f"<span class=\"author vcard\"><a class=\"fn\">Jane Roe</a></span>{PARAGRAPHS}</div>"
+     "</article>", ["Jane Roe"]),
+    # the article's own header block classed as a teaser, right after the headline
+    (f"<article><h1>Council approves harbour bridge</h1><div class=\"teaser-small__meta\">"
+     f"<p class=\"byline__author\">VON <a>JANE ROE</a> am 21. April 2020</p></div>"
+     f"{PARAGRAPHS}</article>", ["JANE ROE"]),
+    # a real sidebar or teaser box holds no headline
+    (f"<article><h1>Council approves harbour bridge</h1>{PARAGRAPHS}</article>"
+     "<div class=\"sidebar\"><p class=\"byline\">By John Doe</p></div>", []),
+    (f"<article><h1>Council approves harbour bridge</h1>{PARAGRAPHS}<div class=\"teaser\">"
+     "<h2>Other story</h2><p class=\"byline\">By John Doe</p></div></article>", []),
+])
+def test_sidebar_or_teaser_area_holding_the_headline(article: str,
+                                                    expected: list[str]) -> None:
+    assert extract_page(custom_page(article), URL, crawled_at=CRAWLED).authors == expected
+
+
+@pytest.mark.parametrize(("top", "expected"), [
+    ("<div class=\"meta\"><span class=\"label\">Datum:</span> 19.11.2021<br>"
+     "<span class=\"label\">Autor:</span> Jane Roe<br></div>", ["Jane Roe"]),
+    ("<div class=\"meta\"><span>By</span><span><a href=\"/team/jane-roe\">Jane Roe</a>"
+     "</span><span>Thursday, November 9, 2023</span></div>", ["Jane Roe"]),
+    ("<div class=\"meta\"><span class=\"sr-only\">| By </span> <span>Jane Roe</span> | "
+     "<time>April 13, 2020</time></div>", ["Jane Roe"]),
+    # a theme's "By <site>" ranks after a written-out byline
+    ("<div class=\"meta\"><time>May 5</time> <span>By</span> <a href=\"/\">Example Media</a>"
+     "</div>"
+     "<p><em>Written by: <a href=\"https://other.org/a\">Jane Roe</a></em></p>", ["Jane Roe"]),
+    ("<div class=\"meta\"><span>By</span><span>the way of the river</span></div>", []),
+])
+def test_label_element_followed_by_the_names(top: str, expected: list[str]) -> None:
+    assert authors(top=top) == expected
+
+
+@pytest.mark.parametrize(("top", "expected"), [
+    ("<ul class=\"metaInfoAuthorList\"><li class=\"metaInfoAuthorList-item\">"
+     "<a href=\"/author/jroe/\">Jane Roe</a></li></ul>", ["Jane Roe"]),
+    ("<div class=\"articleAuthorName\">Jane Roe</div>", ["Jane Roe"]),
+    ("<div class=\"postAuthor\"><span class=\"postAuthorName\">Jane Roe</span></div>",
+     ["Jane Roe"]),
+    # camelCase words that only contain the letters
+    ("<div class=\"coauthoring\">Jane Roe</div>", []),
+    ("<div class=\"AuthorDateBlock\">Jane Roe</div>", []),
+])
+def test_camel_case_author_classes(top: str, expected: list[str]) -> None:
+    assert authors(top=top) == expected
+
+
+@pytest.mark.parametrize(("given", "top", "expected"), [
+    ("Jane", "<p><strong>Eine Kolumne von Jane Roe</strong></p>", ["Jane Roe"]),
+    ("Jane", "<p class=\"byline\">By John Doe</p>", ["Jane"]),
+    ("Jane", "<p class=\"byline\">By Jane Roe Anne Marie Doe Smith</p>", ["Jane"]),
+])
+def test_first_name_gives_way_to_the_shown_full_name(given: str, top: str,
+                                                     expected: list[str]) -> None:
+    assert authors(f'<meta name="author" content="{given}">', top) == expected
