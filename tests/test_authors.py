@@ -34,6 +34,11 @@ def ld(obj: object) -> str:
     return f'<script type="application/ld+json">{json.dumps(obj)}</script>'
 
 
+#: A sentence that shows the test authors' names on the page without being a byline:
+#: names given only to machines are not read (``_on_page``).
+SHOWN = "<p>Jane Roe and Ann Lee contributed reporting.</p>"
+
+
 def authors(head: str = "", top: str = "") -> list[str]:
     return extract_page(page(head, top), URL, crawled_at=CRAWLED).authors
 
@@ -60,7 +65,7 @@ def test_author_equal_to_a_personal_sites_publisher_is_kept() -> None:
     head = ld({"@type": "BlogPosting", "author": {"@type": "Person", "name": "Jane Roe"},
                "publisher": {"@type": "Person", "name": "Jane Roe"}})
     head += '<meta property="og:site_name" content="Jane Roe">'
-    assert authors(head) == ["Jane Roe"]
+    assert authors(head, SHOWN) == ["Jane Roe"]
 
 
 def test_author_equal_to_host_label_falls_through_to_markup() -> None:
@@ -97,7 +102,7 @@ def test_organization_author_with_the_publishers_id_falls_through() -> None:
                           "name": "Example Broadcasting"},
                "publisher": {"@id": "https://www.example.com/"}})
     head += '<meta name="author" content="Jane Roe">'
-    assert authors(head) == ["Jane Roe"]
+    assert authors(head, SHOWN) == ["Jane Roe"]
 
 
 def test_person_author_on_the_sites_url_is_kept() -> None:
@@ -105,7 +110,7 @@ def test_person_author_on_the_sites_url_is_kept() -> None:
                "author": {"@type": "Person", "name": "Jane Roe", "url": "https://www.example.com"},
                "publisher": {"@type": "Organization", "url": "https://www.example.com",
                              "name": "Example News"}})
-    assert authors(head) == ["Jane Roe"]
+    assert authors(head, SHOWN) == ["Jane Roe"]
 
 
 def test_organization_author_home_page_is_the_site() -> None:
@@ -164,7 +169,7 @@ def test_times_and_dates_are_not_names() -> None:
 @pytest.mark.parametrize("name", ["cxenseparse:author", "shareaholic:article_author_name",
                                   "dc:creator", "citation_author", "og:article:author"])
 def test_more_author_meta_names(name: str) -> None:
-    assert authors(f'<meta name="{name}" content="Jane Roe">') == ["Jane Roe"]
+    assert authors(f'<meta name="{name}" content="Jane Roe">', SHOWN) == ["Jane Roe"]
 
 
 @pytest.mark.parametrize(("label", "expected"), [
@@ -174,13 +179,13 @@ def test_more_author_meta_names(name: str) -> None:
 def test_twitter_card_written_by(label: str, expected: list[str]) -> None:
     head = (f'<meta name="twitter:label1" content="{label}">'
             '<meta name="twitter:data1" content="Jane Roe">')
-    assert authors(head) == expected
+    assert authors(head, SHOWN) == expected
 
 
 def test_meta_tags_come_after_jsonld() -> None:
     head = ld({"@type": "NewsArticle", "author": {"@type": "Person", "name": "Ann Lee"}})
     head += '<meta name="citation_author" content="Jane Roe">'
-    assert authors(head) == ["Ann Lee"]
+    assert authors(head, SHOWN) == ["Ann Lee"]
 
 
 def test_bare_label_element_does_not_hide_the_name() -> None:
@@ -237,7 +242,7 @@ def test_itemprop_meta_of_a_cited_work_is_not_the_pages_author() -> None:
     head = '<meta name="citation_author" content="Jane Roe">'
     top = ('<ol class="references"><li itemscope itemtype="https://schema.org/ScholarlyArticle">'
            '<meta itemprop="author" content="Ann Cited">A cited paper</li></ol>')
-    assert authors(head, top) == ["Jane Roe"]
+    assert authors(head, SHOWN + top) == ["Jane Roe"]
 
 
 @pytest.mark.parametrize(("raw", "keys", "expected"), [
@@ -295,7 +300,7 @@ def test_person_named_like_the_site_is_kept_on_a_personal_site() -> None:
          "publisher": {"@id": "https://www.example.com/#/person/"}},
         {"@type": "Person", "@id": "https://www.example.com/#/person/1", "name": "Jane Roe"}]})
     head += '<meta property="og:site_name" content="Jane Roe">'
-    assert authors(head) == ["Jane Roe"]
+    assert authors(head, SHOWN) == ["Jane Roe"]
 
 
 def test_person_named_like_the_publisher_organization_is_not_kept() -> None:
@@ -407,8 +412,8 @@ def test_more_written_out_lead_ins(markup: str, expected: list[str]) -> None:
     ("gabor_munier", "Gàbor Muniér", ["Gàbor Muniér"]),
     ("janeroe", "Jane Roe", ["Jane Roe"]),
     ("christian.stadtfeld", "Christian P. Stadtfeld", ["Christian P. Stadtfeld"]),
-    # another person's name shown: the handle stays
-    ("janeroe", "Ann Lee", ["janeroe"]),
+    # another person's name shown: the handle, shown nowhere, gives way to that byline
+    ("janeroe", "Ann Lee", ["Ann Lee"]),
 ])
 def test_login_handle_gives_way_to_the_shown_name(handle: str, shown: str,
                                                    expected: list[str]) -> None:
@@ -528,9 +533,30 @@ def test_camel_case_author_classes(top: str, expected: list[str]) -> None:
 
 @pytest.mark.parametrize(("given", "top", "expected"), [
     ("Jane", "<p><strong>Eine Kolumne von Jane Roe</strong></p>", ["Jane Roe"]),
-    ("Jane", "<p class=\"byline\">By John Doe</p>", ["Jane"]),
+    ("Jane", "<p class=\"byline\">By John Doe</p><p>Jane Doe took the pictures.</p>",
+     ["Jane"]),
     ("Jane", "<p class=\"byline\">By Jane Roe Anne Marie Doe Smith</p>", ["Jane"]),
 ])
 def test_first_name_gives_way_to_the_shown_full_name(given: str, top: str,
                                                      expected: list[str]) -> None:
     assert authors(f'<meta name="author" content="{given}">', top) == expected
+
+
+@pytest.mark.parametrize(("head", "top", "expected"), [
+    # a site-wide meta author the page never shows; the byline shown wins
+    ('<meta name="author" content="Web Design Roe">', "", []),
+    ('<meta name="author" content="Web Design Roe">', '<p class="byline">By Ann Lee</p>',
+     ["Ann Lee"]),
+    (ld({"@type": "NewsArticle", "author": {"@type": "Person", "name": "Jane Roe"}}), "", []),
+    # shown in capitals, by surname, or in the data the page's scripts render from
+    ('<meta name="author" content="Jane Roe">', "<p>VON JANE ROE</p>", ["Jane Roe"]),
+    ('<meta name="author" content="Jane Q. Roe">', "<p>Text: J. Roe</p>", ["Jane Q. Roe"]),
+    ('<meta name="author" content="Jane Roe">',
+     '<script>window.__STATE__ = {"byline": "Jane Roe"}</script>', ["Jane Roe"]),
+    # JSON-LD in the body is still metadata
+    ('<meta name="author" content="Jane Roe">',
+     ld({"@type": "NewsArticle", "author": {"@type": "Person", "name": "Jane Roe"}}), []),
+])
+def test_metadata_names_the_page_never_shows_are_not_bylines(head: str, top: str,
+                                                             expected: list[str]) -> None:
+    assert authors(head, top) == expected

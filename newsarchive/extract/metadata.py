@@ -1370,7 +1370,10 @@ def choose_authors(meta: PageMetadata, site: str | None) -> list[str]:
                 names = _shown_names(names, meta.root, site, publishers)
             elif meta.root is not None:
                 names = _with_coauthors(names, meta.root, site, publishers)
-            return names
+            # names given only to machines (checked on the first three, which bounds
+            # the lookups on pages listing hundreds) give way to the next source
+            if meta.root is None or any(_on_page(name, meta.root) for name in names[:3]):
+                return names
     for source in _markup_byline_sources(meta.root) if meta.root is not None else []:
         names = clean_authors(source, site, publishers)
         if names:
@@ -1422,6 +1425,33 @@ def _shown_names(names: list[str], root: lxml.html.HtmlElement, site: str | None
 
 #: Text nodes of the body that contain ``$name``.
 _TEXT_WITH = etree.XPath("/html/body//text()[contains(., $name)]")
+#: The same outside JSON-LD blocks: the first such node, if any.
+_SHOWN_TEXT_WITH = etree.XPath(
+    "(/html/body//text()[contains(., $name)]"
+    "[not(parent::script[contains(@type, 'ld+json')])])[1]")
+
+
+def _on_page(name: str, root: lxml.html.HtmlElement) -> bool:
+    """Whether a byline name from JSON-LD or meta tags occurs in the page's body outside
+    JSON-LD: in its text, or in the data its scripts render the byline from. Checked as
+    written, in capitals (CSS ``text-transform`` bylines are often capitalised in the
+    HTML) and as its last word (a byline may add a middle initial).
+
+    A name that occurs nowhere else is given to machines only: the ``<meta
+    name="author">`` that a theme or site owner fills in for every page (the web designer,
+    the site's owner), or the CMS account that published a story the page credits to no
+    one. Readers see no byline, and labels made from the page give none. Pages without a
+    ``<body>`` keep the name."""
+    if root.find("body") is None:
+        return True
+    words = name.split()
+    for text in dict.fromkeys((name, name.upper(), words[-1] if words else name)):
+        try:
+            if _SHOWN_TEXT_WITH(root, name=text):
+                return True
+        except (UnicodeEncodeError, ValueError):
+            return True  # a name libxml2 cannot take: no evidence either way
+    return False
 #: Ancestors of a name's text node searched for its byline element.
 _BYLINE_LEVELS = 3
 
