@@ -560,3 +560,13 @@ def test_first_name_gives_way_to_the_shown_full_name(given: str, top: str,
 def test_metadata_names_the_page_never_shows_are_not_bylines(head: str, top: str,
                                                              expected: list[str]) -> None:
     assert authors(head, top) == expected
+
+
+@pytest.mark.parametrize(("top", "expected"), [
+    ("<p>Blog Beitrag von Jane Roe</p>", ["Jane Roe"]),
+    ("<p><strong>Ein Gastkommentar von Jane Roe</strong></p>", ["Jane Roe"]),
+    ("<p>Blog-Beitrag von Jane Roe und Ann Lee</p>", ["Jane Roe", "Ann Lee"]),
+    ("<p>Dieser Beitrag von Jane Roe zeigt, wie der Rat abgestimmt hat.</p>", []),
+])
+def test_compound_article_word_before_von(top: str, expected: list[str]) -> None:
+    assert authors(top=top) == expected

@@ -1052,18 +1052,20 @@ def _hidden(node: lxml.html.HtmlElement) -> bool:
 
 
 #: A byline written out: "Posted by Jane Roe", "Von Hans Meier", "Par Jean Dupont", also
-#: the German "Verfasst von", "Ein Artikel/Beitrag/Bericht von", English "Author:" and the
+#: the German "Verfasst von", "Ein Artikel/Beitrag/Bericht von" and its compounds ("Ein
+#: Gastbeitrag von", "Blog-Beitrag von", "Gastkommentar von"), English "Author:" and the
 #: heading of an about-the-author box ("About the Author - Jane Roe").
 _TEXT_BYLINE = re.compile(
     r"^(?i:posted\s+by|written\s+by|geschrieben\s+von|veröffentlicht\s+von|verfasst\s+von|"
-    r"ein(?:e)?\s+(?:artikel|beitrag|bericht|text|reportage|kolumne|kommentar|gastbeitrag)"
-    r"\s+von|about\s+the\s+author\s*[-–—:]?|by|von|par|por|"
+    r"(?:ein(?:e)?\s+)?(?:\w+[-\s]?)?(?:artikel|beitrag|bericht|reportage|kolumne|kommentar)"
+    r"\s+von|ein(?:e)?\s+text\s+von|about\s+the\s+author\s*[-–—:]?|by|von|par|por|"
     r"av|af|door|text|texte|autorin/autor|autor(?:in|/in|\*in|:in|_in|innen)?|author|auteur|"
     r"írta)\s*:?\s+(?=[A-ZÀ-ÞĀ-ž])"
 )
 _TEXT_BYLINE_LEAD = re.compile(
     r"(?i:posted|written|geschrieben|veröffentlicht|verfasst|eine?|about|by|von|par|por|av|"
-    r"af|door|text|texte|autor|autorin|author|auteur|írta)\b"
+    r"af|door|text|texte|autor|autorin|author|auteur|írta|"
+    r"(?:\w+[-\s]?)?(?:artikel|beitrag|bericht|reportage|kolumne|kommentar))\b"
 )
 #: An element holding only an author label ("Autor", "Author:", "By", "| Von"): meta
 #: boxes and script-built bylines put the names after it, as the element's tail text or
