@@ -570,3 +570,17 @@ def test_metadata_names_the_page_never_shows_are_not_bylines(head: str, top: str
 ])
 def test_compound_article_word_before_von(top: str, expected: list[str]) -> None:
     assert authors(top=top) == expected
+
+
+@pytest.mark.parametrize(("handle", "top", "expected"), [
+    ("christian.stadtfeld", "<p class=\"img-text\">Chefredakteur Christian P. Stadtfeld "
+     "bewertet den Wahlausgang.</p>", ["Christian P. Stadtfeld"]),
+    ("jane_roe", "<figcaption>Jane Roe at the council meeting.</figcaption>", ["Jane Roe"]),
+    # the parts in another order, or only one of them, are no written-out name
+    ("jane_roe", "<figcaption>Roe, Jane at the council meeting.</figcaption>", []),
+    ("jane_roe", "<figcaption>Ann Roe at the council meeting.</figcaption>", []),
+])
+def test_login_handle_gives_way_to_the_name_the_text_writes(handle: str, top: str,
+                                                             expected: list[str]) -> None:
+    assert authors(ld({"@type": "NewsArticle", "author": {"@type": "Person", "name": handle}}),
+                   top) == expected

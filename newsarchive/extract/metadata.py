@@ -1401,7 +1401,8 @@ def _shown_names(names: list[str], root: lxml.html.HtmlElement, site: str | None
     spells the same person: the same letters without accents and spaces ("gabor_munier"
     for "Gàbor Muniér", "janeroe" for "Jane Roe"), or every part of the handle between
     dots, underscores and hyphens is a word of the name ("christian.stadtfeld" for
-    "Christian P. Stadtfeld"). A one-word first name (:data:`_GIVEN_NAME`) gives way to
+    "Christian P. Stadtfeld"); when no byline shows it, the name the page's text writes
+    for it (:func:`_handle_in_text`). A one-word first name (:data:`_GIVEN_NAME`) gives way to
     a shown name of two to four words that begins with it ("Nils" for "Nils Pickert").
     Labels and readers follow the shown name."""
     shown = [name for source in _markup_byline_sources(root)
@@ -1420,14 +1421,45 @@ def _shown_names(names: list[str], root: lxml.html.HtmlElement, site: str | None
                         len(parts) > 1 and all(p in words for p in parts))):
                     name = display
                     break
+            else:
+                name = _handle_in_text(name, root) or name
         if name not in out:
             out.append(name)
     return out
 
 
+#: Most text nodes searched for a handle's written-out name.
+_MAX_HANDLE_NODES = 20
+
+
+def _handle_in_text(handle: str, root: lxml.html.HtmlElement) -> str | None:
+    """The name a login handle of two or three parts stands for, as the page's text writes
+    it: the parts capitalised, in the handle's order, with middle initials allowed between
+    them ("christian.stadtfeld" for "Christian P. Stadtfeld" in a caption), outside
+    JSON-LD; ``None`` when the text has no such name. A handle of one part could match
+    any word, so it is not looked up."""
+    parts = [p for p in _HANDLE_PARTS.split(handle) if p]
+    if not 2 <= len(parts) <= 3 or not all(p.isalpha() for p in parts):
+        return None
+    pattern = re.compile(r"\b" + r"(?:\s+[A-Z]\.)*\s+".join(
+        re.escape(p.capitalize()) for p in parts) + r"\b")
+    try:
+        nodes = _SHOWN_TEXTS_WITH(root, name=parts[-1].capitalize())[:_MAX_HANDLE_NODES]
+    except (UnicodeEncodeError, ValueError):
+        return None
+    for node in nodes:
+        match = pattern.search(str(node))
+        if match:
+            return _norm(match.group(0))
+    return None
+
+
 #: Text nodes of the body that contain ``$name``.
 _TEXT_WITH = etree.XPath("/html/body//text()[contains(., $name)]")
-#: The same outside JSON-LD blocks: the first such node, if any.
+#: The same outside JSON-LD blocks.
+_SHOWN_TEXTS_WITH = etree.XPath(
+    "/html/body//text()[contains(., $name)][not(parent::script[contains(@type, 'ld+json')])]")
+#: The first of :data:`_SHOWN_TEXTS_WITH`, if any.
 _SHOWN_TEXT_WITH = etree.XPath(
     "(/html/body//text()[contains(., $name)]"
     "[not(parent::script[contains(@type, 'ld+json')])])[1]")
