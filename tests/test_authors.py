@@ -34,6 +34,11 @@ def ld(obj: object) -> str:
     return f'<script type="application/ld+json">{json.dumps(obj)}</script>'
 
 
+#: A sentence that shows the test authors' names on the page without being a byline:
+#: names given only to machines are not read (``_on_page``).
+SHOWN = "<p>Jane Roe and Ann Lee contributed reporting.</p>"
+
+
 def authors(head: str = "", top: str = "") -> list[str]:
     return extract_page(page(head, top), URL, crawled_at=CRAWLED).authors
 
@@ -60,7 +65,7 @@ def test_author_equal_to_a_personal_sites_publisher_is_kept() -> None:
     head = ld({"@type": "BlogPosting", "author": {"@type": "Person", "name": "Jane Roe"},
                "publisher": {"@type": "Person", "name": "Jane Roe"}})
     head += '<meta property="og:site_name" content="Jane Roe">'
-    assert authors(head) == ["Jane Roe"]
+    assert authors(head, SHOWN) == ["Jane Roe"]
 
 
 def test_author_equal_to_host_label_falls_through_to_markup() -> None:
@@ -97,7 +102,7 @@ def test_organization_author_with_the_publishers_id_falls_through() -> None:
                           "name": "Example Broadcasting"},
                "publisher": {"@id": "https://www.example.com/"}})
     head += '<meta name="author" content="Jane Roe">'
-    assert authors(head) == ["Jane Roe"]
+    assert authors(head, SHOWN) == ["Jane Roe"]
 
 
 def test_person_author_on_the_sites_url_is_kept() -> None:
@@ -105,7 +110,7 @@ def test_person_author_on_the_sites_url_is_kept() -> None:
                "author": {"@type": "Person", "name": "Jane Roe", "url": "https://www.example.com"},
                "publisher": {"@type": "Organization", "url": "https://www.example.com",
                              "name": "Example News"}})
-    assert authors(head) == ["Jane Roe"]
+    assert authors(head, SHOWN) == ["Jane Roe"]
 
 
 def test_organization_author_home_page_is_the_site() -> None:
@@ -164,7 +169,7 @@ def test_times_and_dates_are_not_names() -> None:
 @pytest.mark.parametrize("name", ["cxenseparse:author", "shareaholic:article_author_name",
                                   "dc:creator", "citation_author", "og:article:author"])
 def test_more_author_meta_names(name: str) -> None:
-    assert authors(f'<meta name="{name}" content="Jane Roe">') == ["Jane Roe"]
+    assert authors(f'<meta name="{name}" content="Jane Roe">', SHOWN) == ["Jane Roe"]
 
 
 @pytest.mark.parametrize(("label", "expected"), [
@@ -174,13 +179,13 @@ def test_more_author_meta_names(name: str) -> None:
 def test_twitter_card_written_by(label: str, expected: list[str]) -> None:
     head = (f'<meta name="twitter:label1" content="{label}">'
             '<meta name="twitter:data1" content="Jane Roe">')
-    assert authors(head) == expected
+    assert authors(head, SHOWN) == expected
 
 
 def test_meta_tags_come_after_jsonld() -> None:
     head = ld({"@type": "NewsArticle", "author": {"@type": "Person", "name": "Ann Lee"}})
     head += '<meta name="citation_author" content="Jane Roe">'
-    assert authors(head) == ["Ann Lee"]
+    assert authors(head, SHOWN) == ["Ann Lee"]
 
 
 def test_bare_label_element_does_not_hide_the_name() -> None:
@@ -237,7 +242,7 @@ def test_itemprop_meta_of_a_cited_work_is_not_the_pages_author() -> None:
     head = '<meta name="citation_author" content="Jane Roe">'
     top = ('<ol class="references"><li itemscope itemtype="https://schema.org/ScholarlyArticle">'
            '<meta itemprop="author" content="Ann Cited">A cited paper</li></ol>')
-    assert authors(head, top) == ["Jane Roe"]
+    assert authors(head, SHOWN + top) == ["Jane Roe"]
 
 
 @pytest.mark.parametrize(("raw", "keys", "expected"), [
@@ -295,7 +300,7 @@ def test_person_named_like_the_site_is_kept_on_a_personal_site() -> None:
          "publisher": {"@id": "https://www.example.com/#/person/"}},
         {"@type": "Person", "@id": "https://www.example.com/#/person/1", "name": "Jane Roe"}]})
     head += '<meta property="og:site_name" content="Jane Roe">'
-    assert authors(head) == ["Jane Roe"]
+    assert authors(head, SHOWN) == ["Jane Roe"]
 
 
 def test_person_named_like_the_publisher_organization_is_not_kept() -> None:
@@ -407,8 +412,8 @@ def test_more_written_out_lead_ins(markup: str, expected: list[str]) -> None:
     ("gabor_munier", "Gàbor Muniér", ["Gàbor Muniér"]),
     ("janeroe", "Jane Roe", ["Jane Roe"]),
     ("christian.stadtfeld", "Christian P. Stadtfeld", ["Christian P. Stadtfeld"]),
-    # another person's name shown: the handle stays
-    ("janeroe", "Ann Lee", ["janeroe"]),
+    # another person's name shown: the handle, shown nowhere, gives way to that byline
+    ("janeroe", "Ann Lee", ["Ann Lee"]),
 ])
 def test_login_handle_gives_way_to_the_shown_name(handle: str, shown: str,
                                                    expected: list[str]) -> None:
@@ -443,3 +448,139 @@ def test_coauthors_of_the_shown_byline(top: str, expected: list[str]) -> None:
 ])
 def test_author_label_before_the_names_element(markup: str, expected: list[str]) -> None:
     assert authors(top=markup) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("Ja\x00ne Roe", ["Jane Roe"]),
+    ("Jane\ud800 Roe", ["Jane Roe"]),
+    ("Jane Roe\x1b\x85", ["Jane Roe"]),
+    ("\x00\udfff", []),
+])
+def test_control_characters_and_lone_surrogates_leave_names(raw: str,
+                                                           expected: list[str]) -> None:
+    names = clean_authors([raw], None)
+    assert names == expected
+    assert all(name.encode("utf-8") for name in names)
+
+
+def test_lone_surrogate_in_jsonld_author_is_dropped() -> None:
+    head = ('<script type="application/ld+json">{"@type": "NewsArticle", "author": '
+            '{"@type": "Person", "name": "Jane\\ud800 R\\u0000oe"}}</script>')
+    assert authors(head, "<p class=\"byline\">By Jane Roe</p>") == ["Jane Roe"]
+
+
+def custom_page(article: str) -> str:
+    return (
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+        f"<link rel=\"canonical\" href=\"{URL}\"><title>Bridge vote</title></head><body>"
+        f"<main>{article}</main><footer><p>Example Media</p></footer></body></html>"
+    )
+
+
+@pytest.mark.parametrize(("article", "expected"), [
+    # a layout class naming the sidebar on the column that holds the headline
+    ("<div class=\"post-wrap sidebar-on sidebar-right\"><article><h1>Council approves "
+     f"harbour bridge</h1><p>Eine Kolumne von Jane Roe</p>{PARAGRAPHS}</article></div>",
+     ["Jane Roe"]),
+    ("<article><div id=\"sidebar\"><h1>Council approves harbour bridge</h1>"
+     f"<span class=\"author vcard\"><a class=\"fn\">Jane Roe</a></span>{PARAGRAPHS}</div>"
+     "</article>", ["Jane Roe"]),
+    # the article's own header block classed as a teaser, right after the headline
+    (f"<article><h1>Council approves harbour bridge</h1><div class=\"teaser-small__meta\">"
+     f"<p class=\"byline__author\">VON <a>JANE ROE</a> am 21. April 2020</p></div>"
+     f"{PARAGRAPHS}</article>", ["JANE ROE"]),
+    # a real sidebar or teaser box holds no headline
+    (f"<article><h1>Council approves harbour bridge</h1>{PARAGRAPHS}</article>"
+     "<div class=\"sidebar\"><p class=\"byline\">By John Doe</p></div>", []),
+    (f"<article><h1>Council approves harbour bridge</h1>{PARAGRAPHS}<div class=\"teaser\">"
+     "<h2>Other story</h2><p class=\"byline\">By John Doe</p></div></article>", []),
+])
+def test_sidebar_or_teaser_area_holding_the_headline(article: str,
+                                                    expected: list[str]) -> None:
+    assert extract_page(custom_page(article), URL, crawled_at=CRAWLED).authors == expected
+
+
+@pytest.mark.parametrize(("top", "expected"), [
+    ("<div class=\"meta\"><span class=\"label\">Datum:</span> 19.11.2021<br>"
+     "<span class=\"label\">Autor:</span> Jane Roe<br></div>", ["Jane Roe"]),
+    ("<div class=\"meta\"><span>By</span><span><a href=\"/team/jane-roe\">Jane Roe</a>"
+     "</span><span>Thursday, November 9, 2023</span></div>", ["Jane Roe"]),
+    ("<div class=\"meta\"><span class=\"sr-only\">| By </span> <span>Jane Roe</span> | "
+     "<time>April 13, 2020</time></div>", ["Jane Roe"]),
+    # a theme's "By <site>" ranks after a written-out byline
+    ("<div class=\"meta\"><time>May 5</time> <span>By</span> <a href=\"/\">Example Media</a>"
+     "</div>"
+     "<p><em>Written by: <a href=\"https://other.org/a\">Jane Roe</a></em></p>", ["Jane Roe"]),
+    ("<div class=\"meta\"><span>By</span><span>the way of the river</span></div>", []),
+])
+def test_label_element_followed_by_the_names(top: str, expected: list[str]) -> None:
+    assert authors(top=top) == expected
+
+
+@pytest.mark.parametrize(("top", "expected"), [
+    ("<ul class=\"metaInfoAuthorList\"><li class=\"metaInfoAuthorList-item\">"
+     "<a href=\"/author/jroe/\">Jane Roe</a></li></ul>", ["Jane Roe"]),
+    ("<div class=\"articleAuthorName\">Jane Roe</div>", ["Jane Roe"]),
+    ("<div class=\"postAuthor\"><span class=\"postAuthorName\">Jane Roe</span></div>",
+     ["Jane Roe"]),
+    # camelCase words that only contain the letters
+    ("<div class=\"coauthoring\">Jane Roe</div>", []),
+    ("<div class=\"AuthorDateBlock\">Jane Roe</div>", []),
+])
+def test_camel_case_author_classes(top: str, expected: list[str]) -> None:
+    assert authors(top=top) == expected
+
+
+@pytest.mark.parametrize(("given", "top", "expected"), [
+    ("Jane", "<p><strong>Eine Kolumne von Jane Roe</strong></p>", ["Jane Roe"]),
+    ("Jane", "<p class=\"byline\">By John Doe</p><p>Jane Doe took the pictures.</p>",
+     ["Jane"]),
+    ("Jane", "<p class=\"byline\">By Jane Roe Anne Marie Doe Smith</p>", ["Jane"]),
+])
+def test_first_name_gives_way_to_the_shown_full_name(given: str, top: str,
+                                                     expected: list[str]) -> None:
+    assert authors(f'<meta name="author" content="{given}">', top) == expected
+
+
+@pytest.mark.parametrize(("head", "top", "expected"), [
+    # a site-wide meta author the page never shows; the byline shown wins
+    ('<meta name="author" content="Web Design Roe">', "", []),
+    ('<meta name="author" content="Web Design Roe">', '<p class="byline">By Ann Lee</p>',
+     ["Ann Lee"]),
+    (ld({"@type": "NewsArticle", "author": {"@type": "Person", "name": "Jane Roe"}}), "", []),
+    # shown in capitals, by surname, or in the data the page's scripts render from
+    ('<meta name="author" content="Jane Roe">', "<p>VON JANE ROE</p>", ["Jane Roe"]),
+    ('<meta name="author" content="Jane Q. Roe">', "<p>Text: J. Roe</p>", ["Jane Q. Roe"]),
+    ('<meta name="author" content="Jane Roe">',
+     '<script>window.__STATE__ = {"byline": "Jane Roe"}</script>', ["Jane Roe"]),
+    # JSON-LD in the body is still metadata
+    ('<meta name="author" content="Jane Roe">',
+     ld({"@type": "NewsArticle", "author": {"@type": "Person", "name": "Jane Roe"}}), []),
+])
+def test_metadata_names_the_page_never_shows_are_not_bylines(head: str, top: str,
+                                                             expected: list[str]) -> None:
+    assert authors(head, top) == expected
+
+
+@pytest.mark.parametrize(("top", "expected"), [
+    ("<p>Blog Beitrag von Jane Roe</p>", ["Jane Roe"]),
+    ("<p><strong>Ein Gastkommentar von Jane Roe</strong></p>", ["Jane Roe"]),
+    ("<p>Blog-Beitrag von Jane Roe und Ann Lee</p>", ["Jane Roe", "Ann Lee"]),
+    ("<p>Dieser Beitrag von Jane Roe zeigt, wie der Rat abgestimmt hat.</p>", []),
+])
+def test_compound_article_word_before_von(top: str, expected: list[str]) -> None:
+    assert authors(top=top) == expected
+
+
+@pytest.mark.parametrize(("handle", "top", "expected"), [
+    ("christian.stadtfeld", "<p class=\"img-text\">Chefredakteur Christian P. Stadtfeld "
+     "bewertet den Wahlausgang.</p>", ["Christian P. Stadtfeld"]),
+    ("jane_roe", "<figcaption>Jane Roe at the council meeting.</figcaption>", ["Jane Roe"]),
+    # the parts in another order, or only one of them, are no written-out name
+    ("jane_roe", "<figcaption>Roe, Jane at the council meeting.</figcaption>", []),
+    ("jane_roe", "<figcaption>Ann Roe at the council meeting.</figcaption>", []),
+])
+def test_login_handle_gives_way_to_the_name_the_text_writes(handle: str, top: str,
+                                                             expected: list[str]) -> None:
+    assert authors(ld({"@type": "NewsArticle", "author": {"@type": "Person", "name": handle}}),
+                   top) == expected

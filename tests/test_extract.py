@@ -43,6 +43,9 @@ def ld(obj: object) -> str:
 
 
 URL = "https://www.example.com/news/2021/12/30/council-approves-harbour-bridge"
+#: Shows the metadata's author names on the page (names given only to machines are not
+#: read) without being a byline.
+SHOWN = "<aside class=\"contributors\">Jane Roe, Ann Lee</aside>"
 
 
 # --- whole pages ---------------------------------------------------------------------------
@@ -55,7 +58,7 @@ def test_jsonld_article_fields() -> None:
                    {"@type": "Person", "name": "John Doe"}],
         "publisher": {"@type": "Organization", "name": "Example News"},
     }) + '<link rel="canonical" href="https://example.com/news/harbour-bridge?utm_source=x">'
-    article = extract_page(page(head), URL, crawled_at=CRAWLED)
+    article = extract_page(page(head, SHOWN), URL, crawled_at=CRAWLED)
     assert article.title == "Council approves harbour bridge"
     assert article.authors == ["Jane Roe", "John Doe"]
     assert article.published_at == datetime(2021, 12, 31, 3, 15, tzinfo=UTC)
@@ -83,7 +86,7 @@ def test_jsonld_graph_and_type_array() -> None:
         {"@type": ["ReportageNewsArticle", "Article"], "headline": "Graph headline",
          "datePublished": "2021-12-30", "author": "Ann Lee and Bo Chan"},
     ]})
-    article = extract_page(page(head), URL, crawled_at=CRAWLED)
+    article = extract_page(page(head, SHOWN), URL, crawled_at=CRAWLED)
     assert article.title == "Graph headline"
     assert article.authors == ["Ann Lee", "Bo Chan"]
     assert article.published_at == datetime(2021, 12, 30, tzinfo=UTC)
@@ -102,7 +105,7 @@ def test_meta_tags_and_title_suffix() -> None:
         '<meta property="og:url" content="https://other-site.org/copied">'
     )
     # Without a heading: the page's only <h1> would replace an unrelated og:title.
-    html = page(head).replace("<h1>Council approves harbour bridge</h1>", "")
+    html = page(head, SHOWN).replace("<h1>Council approves harbour bridge</h1>", "")
     article = extract_page(html, URL, crawled_at=CRAWLED)
     assert article.title == "Council approves bridge"
     assert article.site_name == "The Daily Example"
@@ -386,14 +389,14 @@ def test_jsonld_author_reference_in_graph() -> None:
          "author": {"@id": "https://www.example.com/#/person/1"}},
         {"@type": "Person", "@id": "https://www.example.com/#/person/1", "name": "Jane Roe"},
     ]})
-    assert extract_page(_simple(head), URL, crawled_at=CRAWLED).authors == ["Jane Roe"]
+    assert extract_page(_simple(head, SHOWN), URL, crawled_at=CRAWLED).authors == ["Jane Roe"]
 
 
 def test_site_organization_author_falls_through_to_meta() -> None:
     head = ld({"@type": "NewsArticle", "author": {"@type": "Organization", "name": "Example News"},
                "publisher": {"@type": "Organization", "name": "Example News"}})
     head += '<meta name="author" content="Jane Roe">'
-    assert extract_page(_simple(head), URL, crawled_at=CRAWLED).authors == ["Jane Roe"]
+    assert extract_page(_simple(head, SHOWN), URL, crawled_at=CRAWLED).authors == ["Jane Roe"]
 
 
 @pytest.mark.parametrize(("markup", "expected"), [

@@ -77,7 +77,8 @@ def test_byline_lists_titles_and_non_numbers_are_bounded() -> None:
     page = (f'<html><head><script type="application/ld+json">{{"@type":"NewsArticle",'
             f'"headline":NaN,"author":[{authors}]}}</script>'
             f'<title>{"Bridge vote " * 300}</title></head>'
-            f'<body><article>{story}</article></body></html>')
+            f'<body><article><p>Writer NumberAA Jones reports.</p>{story}</article></body>'
+            '</html>')
     article = extract_article(page, "https://news.example/2024/05/01/bridge")
     assert len(article.authors) == MAX_AUTHORS
     assert article.title is not None and article.title != "nan"

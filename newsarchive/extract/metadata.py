@@ -457,7 +457,8 @@ def clean_authors(raw: Iterable[str], site: str | None,
     Returns:
         Names in page order, without duplicates (case-insensitive, first spelling kept).
 
-    Resolves HTML character references and removes soft hyphens; drops e-mail addresses,
+    Resolves HTML character references and removes soft hyphens, control characters and
+    lone surrogates (:data:`_UNPRINTABLE`); drops e-mail addresses,
     URLs, parenthesised additions (``"Jane Roe (jr)"``), names equal to, inside or
     containing the site name, desk names (:data:`_NOT_A_NAME`: "Staff", "Redaktion", ...)
     and names with a desk word (:func:`_desk_name`: "Multimedia Redaktion", "Redacción
@@ -487,7 +488,9 @@ def clean_authors(raw: Iterable[str], site: str | None,
         if _names_own_host(value, others):
             continue
         value = _HANDLE.sub("", _PARENS.sub("", _unescaped(_EMAIL.sub(" ", value))))
-        value = value.replace("\u00ad", "")  # soft hyphens from hyphenated markup
+        # soft hyphens from hyphenated markup; control characters and lone surrogates
+        # (JSON-LD "\u0000", "\ud800") are no part of a name and cannot be encoded
+        value = _UNPRINTABLE.sub("", value.replace("\u00ad", ""))
         if not value or _URLISH.search(value) or _COPYRIGHT.search(value):
             continue
         value = _BY.sub("", value)
@@ -525,6 +528,10 @@ def clean_authors(raw: Iterable[str], site: str | None,
     return out
 
 
+#: C0/C1 control characters (tab, line feed and carriage return are spaces by then) and
+#: UTF-16 surrogates, which stand alone in a Python string only when the source was
+#: broken (a JSON ``"\ud800"``): no name contains them and UTF-8 cannot encode them.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 #: Legal forms of companies and associations (German, English, French, Spanish, Dutch,
 #: Nordic): a byline carrying one names an organisation, not a person.
 _LEGAL_FORMS = frozenset({
@@ -1002,6 +1009,19 @@ def _kicker_dropped(primary: str, kicked: list[tuple[str, str]]) -> str | None:
 _AUTHOR_CLASS = re.compile(r"(?:^|[-_])(?:author|authors|byline|autor|auteur|autore|writer)"
                            r"(?:[-_]{0,2}name)?(?:[-_]{1,2}(?:link|txt|text))?$|^(?:by|fn)$",
                            re.IGNORECASE)
+#: The same names written in camelCase after another word ("metaInfoAuthorList-item",
+#: "articleAuthorName", "postByline"): the capital marks the word's start.
+_CAMEL_AUTHOR_CLASS = re.compile(r"[a-z0-9](?:Authors?|Autor|Byline|Writer)(?:List|Names?|Link)?"
+                                 r"(?:[-_]{1,2}(?:item|name|link|txt|text))?$")
+
+
+def _author_class(token: str) -> bool:
+    """Whether one class token names a byline element (:data:`_AUTHOR_CLASS`,
+    :data:`_CAMEL_AUTHOR_CLASS`)."""
+    return _AUTHOR_CLASS.search(token) is not None or \
+        _CAMEL_AUTHOR_CLASS.search(token) is not None
+
+
 #: Class/id names of areas whose names are not the article's byline (comments, sidebars,
 #: related-story boxes, the page footer); matched at the start of a class token.
 _NOT_BYLINE_AREA = re.compile(r"(?:sidebar|related|teaser|reply|respond|(?:site-|page-)?footer$)")
@@ -1028,12 +1048,25 @@ def _outside_comments(element: lxml.html.HtmlElement) -> bool:
         if node.tag in ("footer", "aside") and not in_article:
             return False
         tokens = f"{node.get('class') or ''} {node.get('id') or ''}".lower().split()
+        if any("comment" in t for t in tokens):
+            return False
         # a BEM element named after the author ("teaser__author--item") is the byline
         # itself; whether its block is another story's is left to the ancestors
-        if any((_NOT_BYLINE_AREA.match(t) and "author" not in t) or "comment" in t
-               for t in tokens):
+        if any(_NOT_BYLINE_AREA.match(t) and "author" not in t for t in tokens) \
+                and not _holds_headline(node):
             return False
     return True
+
+
+def _holds_headline(node: lxml.html.HtmlElement) -> bool:
+    """Whether an area whose class or id names a sidebar or teaser holds the page's
+    headline: an ``<h1>`` inside it or right before it. Themes name the content column
+    "sidebar" when the layout has one ("sidebar-on", ``id=sidebar`` on the main column)
+    and the article's own header block "teaser"; a real sidebar or teaser box holds no
+    ``<h1>`` and does not follow it."""
+    previous = node.getprevious()
+    return (previous is not None and previous.tag == "h1") or next(
+        node.iter("h1"), None) is not None
 
 
 #: An inline style that hides an element (CSS ``display: none``, ``visibility: hidden``).
@@ -1049,23 +1082,31 @@ def _hidden(node: lxml.html.HtmlElement) -> bool:
 
 
 #: A byline written out: "Posted by Jane Roe", "Von Hans Meier", "Par Jean Dupont", also
-#: the German "Verfasst von", "Ein Artikel/Beitrag/Bericht von", English "Author:" and the
+#: the German "Verfasst von", "Ein Artikel/Beitrag/Bericht von" and its compounds ("Ein
+#: Gastbeitrag von", "Blog-Beitrag von", "Gastkommentar von"), English "Author:" and the
 #: heading of an about-the-author box ("About the Author - Jane Roe").
 _TEXT_BYLINE = re.compile(
     r"^(?i:posted\s+by|written\s+by|geschrieben\s+von|veröffentlicht\s+von|verfasst\s+von|"
-    r"ein(?:e)?\s+(?:artikel|beitrag|bericht|text|reportage|kolumne|kommentar|gastbeitrag)"
-    r"\s+von|about\s+the\s+author\s*[-–—:]?|by|von|par|por|"
+    r"(?:ein(?:e)?\s+)?(?:\w+[-\s]?)?(?:artikel|beitrag|bericht|reportage|kolumne|kommentar)"
+    r"\s+von|ein(?:e)?\s+text\s+von|about\s+the\s+author\s*[-–—:]?|by|von|par|por|"
     r"av|af|door|text|texte|autorin/autor|autor(?:in|/in|\*in|:in|_in|innen)?|author|auteur|"
     r"írta)\s*:?\s+(?=[A-ZÀ-ÞĀ-ž])"
 )
 _TEXT_BYLINE_LEAD = re.compile(
     r"(?i:posted|written|geschrieben|veröffentlicht|verfasst|eine?|about|by|von|par|por|av|"
-    r"af|door|text|texte|autor|autorin|author|auteur|írta)\b"
+    r"af|door|text|texte|autor|autorin|author|auteur|írta|"
+    r"(?:\w+[-\s]?)?(?:artikel|beitrag|bericht|reportage|kolumne|kommentar))\b"
 )
-#: An element holding only an author label ("Autor", "Author:"): meta boxes put the name
-#: into the next element. ("By"/"Von" alone are left to the class rules: themes put the
-#: site's name after them.)
-_LABEL_ONLY = re.compile(r"^\s*(?i:autor(?:in)?|author|auteur)\s*:?\s*$")
+#: An element holding only an author label ("Autor", "Author:", "By", "| Von"): meta
+#: boxes and script-built bylines put the names after it, as the element's tail text or
+#: in the next element.
+_LABEL_ONLY = re.compile(r"^[\s|·•/–—-]*(?i:autor(?:in)?|author|auteur|by|von|par|por|door)"
+                         r"\s*:?\s*$")
+#: The lead-ins of :data:`_LABEL_ONLY` that themes also put before the site's name
+#: ("By <a>Example News</a>"): such a byline ranks after the written-out ones.
+_BY_LABEL = re.compile(r"(?i:by|von|par|por|door)\s*:?\s*$")
+#: Separators a byline line opens with ("| By", "· Von").
+_LEAD_SEPARATORS = " \t\n\r|·•/–—-"
 #: Where a byline text runs on into a date ("on May 5", "Feb 21, 2020", "22. Februar
 #: 2020", "21.02.2020", "2020-02-21"), a separator or a link arrow.
 _BYLINE_TAIL = re.compile(
@@ -1186,15 +1227,17 @@ def _markup_byline_sources(root: lxml.html.HtmlElement) -> list[list[str]]:
     ``itemprop=author`` (shown names only: a microdata name given only in a ``<meta>`` is
     not a byline the page shows), ``rel=author`` links, elements whose class names an
     author/byline (``author``, ``post-author``, ``byline``, ``vcard fn``), short elements
-    whose text is a written-out byline ("Posted by ...", "Von ...", "Par ..."); outside
-    comments, sidebars, related-story boxes, page footers and hidden elements
+    whose text is a written-out byline ("Posted by ...", "Von ...", "Par ..."; also an
+    "Autor" label element followed by the names, as its tail or the next element), and
+    last a lone "By"/"Von" element followed by the names' element; outside comments,
+    sidebars, related-story boxes, page footers and hidden elements
     (:func:`_outside_comments`). Of several ``itemprop``/``rel`` matches only
     those in the first one's block (same parent or grandparent) count: later ones are
     bylines of teasers and related links; of class and text matches only the first. The
     caller takes the first list that still names someone after cleaning: a ``rel=author``
     link to the site's own name does not hide the ``vcard`` name next to it."""
-    buckets: list[list[str]] = [[], [], [], []]
-    firsts: list[Any] = [None, None, None, None]
+    buckets: list[list[str]] = [[], [], [], [], []]
+    firsts: list[Any] = [None, None, None, None, None]
     body = root.find("body")
     for element in (body if body is not None else root).iter():
         if not isinstance(element.tag, str) or element.tag in ("script", "style", "meta"):
@@ -1210,16 +1253,16 @@ def _markup_byline_sources(root: lxml.html.HtmlElement) -> list[list[str]]:
         elif element.tag == "a" and "author" in (element.get("rel") or "").lower().split():
             value, index = element.text_content(), 1
         elif cls and _CLASS_HINT.search(cls) and any(
-                _AUTHOR_CLASS.search(c) for c in cls.split()):
+                _author_class(c) for c in cls.split()):
             if any(isinstance(d.tag, str)
-                   and any(_AUTHOR_CLASS.search(c) for c in (d.get("class") or "").split())
+                   and any(_author_class(c) for c in (d.get("class") or "").split())
                    and not _bare_label(_norm(d.text_content()))
                    for d in element.iterdescendants()):
                 continue  # a wrapper ("byline") around the name's own element
             # (not around a mere label: "<span class=label--authors>Auteur:</span> Jane Roe")
             value, index = element.text_content(), 2
         elif element.tag in _TEXT_BYLINE_TAGS:
-            own = (element.text or "").lstrip()
+            own = (element.text or "").lstrip(_LEAD_SEPARATORS)
             if not own and len(element) and element[0].tag in ("strong", "b", "em", "span"):
                 own = (element[0].text or "").lstrip()  # "<b>Author:</b> Jane Roe"
             # The lead-in word is the element's own text; only then is its whole text built.
@@ -1227,19 +1270,25 @@ def _markup_byline_sources(root: lxml.html.HtmlElement) -> list[list[str]]:
                 continue
             value = element.text_content()
             if not len(element) and _LABEL_ONLY.match(value):
-                # a label element before the name's ("<h4>Autor</h4><p>Jane Roe</p>")
-                after = element.getnext()
-                if after is None or not isinstance(after.tag, str):
-                    continue
-                value = f"{value.strip().rstrip(':')}: {after.text_content()}"
+                # a label element before the names: "<h4>Autor</h4><p>Jane Roe</p>",
+                # "<span>Autor:</span> Jane Roe<br>", "<span>By</span><span>Jane Roe</span>"
+                following = _norm(element.tail)
+                if not following:
+                    after = element.getnext()
+                    if after is None or not isinstance(after.tag, str):
+                        continue
+                    following = after.text_content()
+                index = 4 if _BY_LABEL.search(value) else 3
+                value = f"{value.strip(_LEAD_SEPARATORS).rstrip(':')}: {following}"
+            else:
+                index = 3
             if len(value) > 120 or not _TEXT_BYLINE.match(_norm(value)):
                 continue
-            index = 3
         else:
             continue
         text = _unescaped(value)
         if text and len(text) <= 120 and _outside_comments(element):
-            if index == 3:  # the lead-in first: "About the Author - Jane Roe"
+            if index >= 3:  # the lead-in first: "About the Author - Jane Roe"
                 text = _names_prefix(_BYLINE_TAIL.sub("", _undoubled(
                     _TEXT_BYLINE.sub("", _norm(text), count=1))))
             else:
@@ -1348,11 +1397,15 @@ def choose_authors(meta: PageMetadata, site: str | None) -> list[str]:
     for raw in (from_ld, _meta_authors(meta)):
         names = clean_authors(raw, site, publishers)
         if names:
-            if meta.root is not None and any(_HANDLE_NAME.match(name) for name in names):
+            if meta.root is not None and any(
+                    _HANDLE_NAME.match(name) or _GIVEN_NAME.match(name) for name in names):
                 names = _shown_names(names, meta.root, site, publishers)
             elif meta.root is not None:
                 names = _with_coauthors(names, meta.root, site, publishers)
-            return names
+            # names given only to machines (checked on the first three, which bounds
+            # the lookups on pages listing hundreds) give way to the next source
+            if meta.root is None or any(_on_page(name, meta.root) for name in names[:3]):
+                return names
     for source in _markup_byline_sources(meta.root) if meta.root is not None else []:
         names = clean_authors(source, site, publishers)
         if names:
@@ -1366,6 +1419,9 @@ def choose_authors(meta: PageMetadata, site: str | None) -> list[str]:
 #: "christian.stadtfeld", "janeroe"), as CMSs write their user names into metadata.
 _HANDLE_NAME = re.compile(r"^(?=[^a-z]*[a-z])[\x21-\x40\x5b-\x7e]+$")
 _HANDLE_PARTS = re.compile(r"[._\-]+")
+#: A display name of one capitalised word ("Nils"): the first name a CMS account shows
+#: when its user filled in no surname.
+_GIVEN_NAME = re.compile(r"^[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+$")
 
 
 def _shown_names(names: list[str], root: lxml.html.HtmlElement, site: str | None,
@@ -1375,12 +1431,18 @@ def _shown_names(names: list[str], root: lxml.html.HtmlElement, site: str | None
     spells the same person: the same letters without accents and spaces ("gabor_munier"
     for "Gàbor Muniér", "janeroe" for "Jane Roe"), or every part of the handle between
     dots, underscores and hyphens is a word of the name ("christian.stadtfeld" for
-    "Christian P. Stadtfeld"). Labels and readers follow the shown name."""
+    "Christian P. Stadtfeld"); when no byline shows it, the name the page's text writes
+    for it (:func:`_handle_in_text`). A one-word first name (:data:`_GIVEN_NAME`) gives way to
+    a shown name of two to four words that begins with it ("Nils" for "Nils Pickert").
+    Labels and readers follow the shown name."""
     shown = [name for source in _markup_byline_sources(root)
              for name in clean_authors(source, site, publishers)]
     out: list[str] = []
     for name in names:
-        if _HANDLE_NAME.match(name):
+        if _GIVEN_NAME.match(name):
+            name = next((display for display in shown if 2 <= len(display.split()) <= 4
+                         and display.split()[0] == name), name)
+        elif _HANDLE_NAME.match(name):
             handle = _folded(name)
             parts = [_folded(p) for p in _HANDLE_PARTS.split(name) if p]
             for display in shown:
@@ -1389,13 +1451,71 @@ def _shown_names(names: list[str], root: lxml.html.HtmlElement, site: str | None
                         len(parts) > 1 and all(p in words for p in parts))):
                     name = display
                     break
+            else:
+                name = _handle_in_text(name, root) or name
         if name not in out:
             out.append(name)
     return out
 
 
+#: Most text nodes searched for a handle's written-out name.
+_MAX_HANDLE_NODES = 20
+
+
+def _handle_in_text(handle: str, root: lxml.html.HtmlElement) -> str | None:
+    """The name a login handle of two or three parts stands for, as the page's text writes
+    it: the parts capitalised, in the handle's order, with middle initials allowed between
+    them ("christian.stadtfeld" for "Christian P. Stadtfeld" in a caption), outside
+    JSON-LD; ``None`` when the text has no such name. A handle of one part could match
+    any word, so it is not looked up."""
+    parts = [p for p in _HANDLE_PARTS.split(handle) if p]
+    if not 2 <= len(parts) <= 3 or not all(p.isalpha() for p in parts):
+        return None
+    pattern = re.compile(r"\b" + r"(?:\s+[A-Z]\.)*\s+".join(
+        re.escape(p.capitalize()) for p in parts) + r"\b")
+    try:
+        nodes = _SHOWN_TEXTS_WITH(root, name=parts[-1].capitalize())[:_MAX_HANDLE_NODES]
+    except (UnicodeEncodeError, ValueError):
+        return None
+    for node in nodes:
+        match = pattern.search(str(node))
+        if match:
+            return _norm(match.group(0))
+    return None
+
+
 #: Text nodes of the body that contain ``$name``.
 _TEXT_WITH = etree.XPath("/html/body//text()[contains(., $name)]")
+#: The same outside JSON-LD blocks.
+_SHOWN_TEXTS_WITH = etree.XPath(
+    "/html/body//text()[contains(., $name)][not(parent::script[contains(@type, 'ld+json')])]")
+#: The first of :data:`_SHOWN_TEXTS_WITH`, if any.
+_SHOWN_TEXT_WITH = etree.XPath(
+    "(/html/body//text()[contains(., $name)]"
+    "[not(parent::script[contains(@type, 'ld+json')])])[1]")
+
+
+def _on_page(name: str, root: lxml.html.HtmlElement) -> bool:
+    """Whether a byline name from JSON-LD or meta tags occurs in the page's body outside
+    JSON-LD: in its text, or in the data its scripts render the byline from. Checked as
+    written, in capitals (CSS ``text-transform`` bylines are often capitalised in the
+    HTML) and as its last word (a byline may add a middle initial).
+
+    A name that occurs nowhere else is given to machines only: the ``<meta
+    name="author">`` that a theme or site owner fills in for every page (the web designer,
+    the site's owner), or the CMS account that published a story the page credits to no
+    one. Readers see no byline, and labels made from the page give none. Pages without a
+    ``<body>`` keep the name."""
+    if root.find("body") is None:
+        return True
+    words = name.split()
+    for text in dict.fromkeys((name, name.upper(), words[-1] if words else name)):
+        try:
+            if _SHOWN_TEXT_WITH(root, name=text):
+                return True
+        except (UnicodeEncodeError, ValueError):
+            return True  # a name libxml2 cannot take: no evidence either way
+    return False
 #: Ancestors of a name's text node searched for its byline element.
 _BYLINE_LEVELS = 3
 
@@ -1441,7 +1561,7 @@ def _marked_byline(element: lxml.html.HtmlElement) -> bool:
     author/byline class (:data:`_AUTHOR_CLASS`) or ``itemprop=author``."""
     for node in (element, *itertools.islice(element.iterancestors(), 2)):
         if "author" in (node.get("itemprop") or "").lower().split() or any(
-                _AUTHOR_CLASS.search(c) for c in (node.get("class") or "").split()):
+                _author_class(c) for c in (node.get("class") or "").split()):
             return True
     return False
 
