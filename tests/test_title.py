@@ -205,6 +205,28 @@ def test_kicker_element_joined_by_a_colon_stays_in_the_headline() -> None:
     assert title_of(head, body) == "Flood inquiry: Two resignations and many open questions"
 
 
+def test_kicker_element_with_a_separator_for_screen_readers_only_is_dropped() -> None:
+    body = ('<h1><span class="kicker">Climate</span><span class="visually-hidden">: </span>'
+            '<span class="title">Drilling until it gets hot</span></h1>')
+    assert title_of(_ld("Climate: Drilling until it gets hot"), body) == (
+        "Drilling until it gets hot")
+    body = ('<h1><span>Viruses and other zoonoses</span><span aria-hidden="true"> – </span>'
+            "<span>How habitat loss favours new epidemics</span></h1>")
+    assert title_of(_ld("Viruses and other zoonoses – How habitat loss favours new epidemics"),
+                    body) == "How habitat loss favours new epidemics"
+    # the same colon shown on the page joins kicker and headline into one line
+    body = ('<h1><span class="kicker">Climate</span><span>: </span>'
+            '<span class="title">Drilling until it gets hot</span></h1>')
+    assert title_of(_ld("Climate: Drilling until it gets hot"), body) == (
+        "Climate: Drilling until it gets hot")
+
+
+def test_heading_with_a_typeset_ellipsis_is_taken_as_written() -> None:
+    head = '<meta property="og:title" content="Everything has its time...">'
+    body = "<h1>Everything has its time…</h1>"
+    assert title_of(head, body) == "Everything has its time…"
+
+
 def test_heading_adding_a_date_does_not_complete_the_metadata_headline() -> None:
     headline = "Minister lays the groundwork for certifying the data privacy of school software"
     head = f'<meta property="og:title" content="{headline}">'

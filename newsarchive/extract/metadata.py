@@ -729,9 +729,9 @@ def choose_title(meta: PageMetadata, site: str | None, domain: str,
     logo ``<h1>`` does not block the story's ``<h2>`` and navigation ``<h2>`` blocks do
     not hide the story's ``<h1>``):
 
-    * a heading that differs from it only in letter case or in typographic quotes and
-      dashes (``’`` for ``'``, ``–`` for ``-``) is taken as written (the spelling readers
-      see);
+    * a heading that differs from it only in letter case or in typographic quotes, dashes
+      and ellipses (``’`` for ``'``, ``–`` for ``-``, ``…`` for ``...``) is taken as
+      written (the spelling readers see);
     * a heading whose letters begin the metadata headline replaces it when it makes up at
       least half of it or is followed there by a spaced separator: the rest is a site,
       section or date suffix :func:`clean_title` could not recognise (``"Story | Politics
@@ -745,8 +745,8 @@ def choose_title(meta: PageMetadata, site: str | None, domain: str,
       ``<h2>… calls Biden "unfit"</h2>``);
     * before these, an ``<h1>`` that opens with a kicker element (:func:`_kicker_split`)
       gives its headline alone when the metadata headline is that kicker, a spaced
-      dash, pipe, slash, middle dot or ``»``, and that headline
-      (:func:`_kicker_dropped`);
+      dash, pipe, slash, middle dot or ``»`` (or the separator the ``<h1>`` writes for
+      screen readers only, a colon too), and that headline (:func:`_kicker_dropped`);
     * on a page that declares no news article (no JSON-LD node of a ``NewsArticle``
       type: ``NewsArticle``, ``ReportageNewsArticle``, …), the page's only ``<h1>`` (not
       a link to the home page, nor a site name: :func:`_name_like`) replaces a metadata
@@ -930,31 +930,33 @@ _SEPARATOR_END = re.compile(r"\s+(?:[|/:·»«–—-]|::)\s*$")
 _HOME_LINK = re.compile(r"https?://[^/]+/?$")
 
 
-#: Typographic quotes, apostrophes and dashes and their plain ASCII forms.
+#: Typographic quotes, apostrophes, dashes and the ellipsis and their plain ASCII forms.
 _TYPOGRAPHIC = str.maketrans({**dict.fromkeys("‘’‚‛′`´", "'"),
                               **dict.fromkeys("“”„‟″«»", '"'),
-                              **dict.fromkeys("‐‑‒–—―−", "-")})
+                              **dict.fromkeys("‐‑‒–—―−", "-"), "…": "..."})
 
 
 def _typographic(text: str) -> str:
-    """``text`` lower-cased with typographic quotes and dashes as their ASCII forms: metadata
-    fields are often typed or stored in plain ASCII (``'`` for ``’``, ``-`` for ``–``)
+    """``text`` lower-cased with typographic quotes, dashes and ellipses as their ASCII forms:
+    metadata fields are often typed or stored in plain ASCII (``'`` for ``’``, ``-`` for
+    ``–``, ``...`` for ``…``)
     while the heading shows the typeset form, so two spellings equal here are the same
     headline and the heading's is the one readers see."""
     return text.translate(_TYPOGRAPHIC).lower()
 
 
-def _h1_first(meta: PageMetadata) -> tuple[list[str], list[tuple[str, str]]]:
+def _h1_first(meta: PageMetadata) -> tuple[list[str], list[tuple[str, str, str]]]:
     """Heading texts to compare with the metadata headline: every ``<h1>`` (the page's main
     heading by HTML convention; the first :data:`MAX_H1`), then the first ``<h1>``–``<h3>``
     headings, in page order,
     without repeats. Navigation ``<h2>``/``<h3>`` blocks often come before the story's
     ``<h1>`` and would otherwise fill :attr:`PageMetadata.headings`.
 
-    Also returns ``(kicker, headline)`` for each ``<h1>`` that opens with a kicker element
+    Also returns ``(kicker, headline, separator)`` for each ``<h1>`` that opens with a kicker
+    element
     (:func:`_kicker_split`), in page order."""
     h1s: list[str] = []
-    kicked: list[tuple[str, str]] = []
+    kicked: list[tuple[str, str, str]] = []
     for element in itertools.islice(meta.root.iter("h1"), MAX_H1) if meta.root is not None else ():
         text = _norm(element.text_content())
         h1s.append(text)
@@ -964,13 +966,20 @@ def _h1_first(meta: PageMetadata) -> tuple[list[str], list[tuple[str, str]]]:
     return list(dict.fromkeys(t for t in (*h1s, *meta.headings) if t)), kicked
 
 
-def _kicker_split(element: lxml.html.HtmlElement, text: str) -> tuple[str, str] | None:
-    """``(kicker, headline)`` of an ``<h1>`` (``element``, whole text ``text``) that opens
-    with a kicker: a first child element with no text before it, whose text begins the
-    heading (``<h1><span class="topline">Olympics</span> Drinks by boat</h1>``), followed by
-    a headline of at least :data:`_MIN_HEADING_KEY` letters that opens with a letter or
-    digit; None otherwise. Overlines, rooflines and toplines (German *Dachzeile*) are
-    written this way: a separate element the page styles apart from the headline."""
+def _kicker_split(element: lxml.html.HtmlElement,
+                  text: str) -> tuple[str, str, str] | None:
+    """``(kicker, headline, separator)`` of an ``<h1>`` (``element``, whole text ``text``)
+    that opens with a kicker: a first child element with no text before it, whose text
+    begins the heading (``<h1><span class="topline">Olympics</span> Drinks by boat</h1>``),
+    followed by a headline of at least :data:`_MIN_HEADING_KEY` letters that opens with a
+    letter or digit; None otherwise. Overlines, rooflines and toplines (German
+    *Dachzeile*) are written this way: a separate element the page styles apart from the
+    headline.
+
+    ``separator`` is ``""``, or the punctuation (``":"``, ``"–"``) of a second child
+    element between kicker and headline that is hidden from sight (:func:`_sr_only`):
+    pages that show the kicker as a line of its own write the joining punctuation only for
+    screen readers (``<span class="visually-hidden">: </span>``)."""
     if len(element) == 0 or (element.text or "").strip():
         return None
     first = element[0]
@@ -980,9 +989,30 @@ def _kicker_split(element: lxml.html.HtmlElement, text: str) -> tuple[str, str] 
     if not kicker or not text.startswith(kicker):
         return None
     rest = text[len(kicker):].strip()
+    separator = ""
+    if not rest[:1].isalnum() and len(element) > 1 and not (first.tail or "").strip():
+        second = element[1]
+        mark = _norm(second.text_content()) if isinstance(second.tag, str) else ""
+        if mark and _SEPARATOR_MARK.fullmatch(mark) and _sr_only(second) and (
+                rest.startswith(mark)):
+            separator, rest = mark, rest[len(mark):].strip()
     if not rest[:1].isalnum() or len(_key(rest)) < _MIN_HEADING_KEY:
         return None
-    return kicker, rest
+    return kicker, rest, separator
+
+
+#: Punctuation that joins a kicker to its headline when written out.
+_SEPARATOR_MARK = re.compile(r"[:|/·»–—-]")
+#: Class words of content kept for screen readers only ("visually-hidden", "sr-only",
+#: "screen-reader-text", "hiddendash"): the common CSS-framework names.
+_SR_ONLY_CLASS = re.compile(r"hidden|sr-only|screen-reader|visually", re.IGNORECASE)
+
+
+def _sr_only(element: lxml.html.HtmlElement) -> bool:
+    """Whether ``element`` is marked as not shown to sighted readers: ``aria-hidden="true"``,
+    the ``hidden`` attribute or a screen-reader-only class (:data:`_SR_ONLY_CLASS`)."""
+    return (element.get("aria-hidden") == "true" or element.get("hidden") is not None
+            or _SR_ONLY_CLASS.search(element.get("class") or "") is not None)
 
 
 #: A spaced separator that parts a kicker from the headline in a metadata title; not a
@@ -990,14 +1020,17 @@ def _kicker_split(element: lxml.html.HtmlElement, text: str) -> tuple[str, str] 
 _KICKER_SEPARATOR = r"\s+[-–—|/·»]\s+"
 
 
-def _kicker_dropped(primary: str, kicked: list[tuple[str, str]]) -> str | None:
+def _kicker_dropped(primary: str, kicked: list[tuple[str, str, str]]) -> str | None:
     """The headline of the first ``<h1>`` whose kicker element the metadata headline
     ``primary`` repeats in front of it with a spaced separator (``"Olympics - Drinks by
-    boat"`` for ``<h1><span>Olympics</span> Drinks by boat</h1>``), else None: the page
+    boat"`` for ``<h1><span>Olympics</span> Drinks by boat</h1>``), or with the separator
+    the ``<h1>`` keeps for screen readers only (any of :data:`_SEPARATOR_MARK`, a colon
+    too: ``"Climate: Drilling on"`` for ``<h1><span>Climate</span><span
+    class="visually-hidden">: </span><span>Drilling on</span></h1>``), else None: the page
     sets the kicker apart from its headline, the metadata title joins both into one line."""
-    for kicker, rest in kicked:
-        if re.fullmatch(re.escape(kicker) + _KICKER_SEPARATOR + re.escape(rest), primary,
-                        re.IGNORECASE):
+    for kicker, rest, separator in kicked:
+        joint = r"\s*" + re.escape(separator) + r"\s*" if separator else _KICKER_SEPARATOR
+        if re.fullmatch(re.escape(kicker) + joint + re.escape(rest), primary, re.IGNORECASE):
             return rest
     return None
 
