@@ -1549,6 +1549,8 @@ def _on_page(name: str, root: lxml.html.HtmlElement) -> bool:
         except (UnicodeEncodeError, ValueError):
             return True  # a name libxml2 cannot take: no evidence either way
     return False
+
+
 #: Ancestors of a name's text node searched for its byline element.
 _BYLINE_LEVELS = 3
 
