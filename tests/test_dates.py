@@ -117,6 +117,16 @@ def test_headline_window_ends_after_a_few_lines() -> None:
     assert headline_date(root) is None
 
 
+def test_headline_window_counts_visible_characters_not_indentation() -> None:
+    # Templates indent deeply; the window is text as shown, so indentation between the
+    # headline and its byline does not use it up.
+    indent = "\n" + " " * 120
+    blocks = "".join(f"<div>{indent}<span>{n}</span>{indent}</div>" for n in range(8))
+    page = f"<html><body><h1>Tomatoes</h1>{blocks}<p>von Marianne am 20.09.2020</p></body></html>"
+    assert len(page) > 4 * HEADLINE_WINDOW
+    assert headline_date(parse_html(page)) == date(2020, 9, 20)
+
+
 def _ld(published: str) -> str:
     return ('<script type="application/ld+json">{"@type": "NewsArticle", '
             '"headline": "Council approves harbour bridge", '

@@ -590,14 +590,15 @@ def _text_after(heading: Any, inside: bool = True) -> str:
     """The first :data:`HEADLINE_WINDOW` characters (whitespace squashed) of the text inside
     ``heading`` after its own text (with ``inside``; else only its tail), then of the text
     that follows it in document order; scripts, styles and comments skipped. Walks only as
-    far as the window needs."""
+    far as the window needs, counting characters as shown: the indentation of templates
+    (often more than the window itself between a headline and its byline) does not count."""
     pieces: list[str] = []
-    limit = HEADLINE_WINDOW * 4
+    limit = HEADLINE_WINDOW
     if inside:
         size = _collect(heading, pieces, 0, limit, skip_own_text=True)
     else:
         pieces.append(heading.tail or "")
-        size = len(pieces[0])
+        size = len(pieces[0].strip())
     node = heading
     while size <= limit:
         for sibling in node.itersiblings():
@@ -609,7 +610,7 @@ def _text_after(heading: Any, inside: bool = True) -> str:
             break
         if node.tail:
             pieces.append(node.tail)
-            size += len(node.tail)
+            size += len(node.tail.strip())
     return _SPACES.sub(" ", " ".join(pieces)).strip()[:HEADLINE_WINDOW]
 
 
@@ -617,7 +618,8 @@ def _collect(
     top: Any, pieces: list[str], size: int, limit: int, skip_own_text: bool = False,
 ) -> int:
     """Append the texts of ``top``'s subtree and its tail to ``pieces`` in document order
-    until more than ``limit`` characters are gathered; returns the new total."""
+    until more than ``limit`` characters are gathered (each piece counted without the
+    whitespace at its ends); returns the new total."""
     for event, element in etree.iterwalk(top, events=("start", "end")):
         if event == "start":
             tag = element.tag
@@ -631,7 +633,7 @@ def _collect(
             piece = element.tail
         if piece:
             pieces.append(piece)
-            size += len(piece)
+            size += len(piece.strip())
             if size > limit:
                 break
     return size
