@@ -388,6 +388,8 @@ def test_the_date_line_above_the_headline_when_none_is_below() -> None:
             f" · 05.02.2020</div><h1>Faire Lieferketten</h1>{story}</article></body></html>")
     assert headline_date(parse_html(page), above=True) == date(2020, 2, 5)
     assert headline_date(parse_html(page)) is None  # the shown date that arbitrates is below
+    marked = page.replace("<h1>", "<!-- HEADLINE --><h1>")
+    assert headline_date(parse_html(marked), above=True) == date(2020, 2, 5)
     # A date below the headline comes first.
     below = page.replace(story, "<p>Stand: 12.02.2020</p>" + story)
     assert headline_date(parse_html(below), above=True) == date(2020, 2, 12)

@@ -640,13 +640,17 @@ def _text_before(heading: Any) -> str:
     ``<main>``: what stands before those is page chrome (navigation, the banner of the
     viewing day). Empty when nothing precedes the heading there."""
     node = heading
-    while node.getprevious() is None:
+    while True:
+        # The nearest preceding element (markup comments such as "<!-- HEADLINE -->" are
+        # passed over).
+        previous = next(
+            (s for s in node.itersiblings(preceding=True) if isinstance(s.tag, str)), None,
+        )
+        if previous is not None:
+            break
         node = node.getparent()
         if node is None or node.tag in _STORY_BOUNDS:
             return ""
-    if node.tag in _STORY_BOUNDS:
-        return ""
-    previous = node.getprevious()
     pieces = [str(piece) for piece in _LAST_TEXTS(previous)]
     pieces.append(previous.tail or "")
     return _SPACES.sub(" ", " ".join(pieces)).strip()[-BYLINE_WINDOW:]
