@@ -117,6 +117,16 @@ def test_headline_window_ends_after_a_few_lines() -> None:
     assert headline_date(root) is None
 
 
+def test_headline_window_counts_visible_characters_not_indentation() -> None:
+    # Templates indent deeply; the window is text as shown, so indentation between the
+    # headline and its byline does not use it up.
+    indent = "\n" + " " * 120
+    blocks = "".join(f"<div>{indent}<span>{n}</span>{indent}</div>" for n in range(8))
+    page = f"<html><body><h1>Tomatoes</h1>{blocks}<p>von Marianne am 20.09.2020</p></body></html>"
+    assert len(page) > 4 * HEADLINE_WINDOW
+    assert headline_date(parse_html(page)) == date(2020, 9, 20)
+
+
 def _ld(published: str) -> str:
     return ('<script type="application/ld+json">{"@type": "NewsArticle", '
             '"headline": "Council approves harbour bridge", '
@@ -370,3 +380,37 @@ def test_an_untimed_date_under_the_titled_headline_on_the_capture_day_is_kept() 
     # After a logo heading, the same untimed day is the header's banner of the viewing day.
     logo = titled.replace("<body>", "<body><header><h1>Harbour Daily Post</h1></header>", 1)
     assert extract_page(logo, url, crawled_at=CRAWLED).published_at is None
+
+
+def test_the_date_line_above_the_headline_when_none_is_below() -> None:
+    story = "<p>Jugendverbände unterstützen die Initiative.</p>"
+    page = ('<html><body><p>Donnerstag, 7. Juli 2022</p><article><div class="kicker">Politik'
+            f" · 05.02.2020</div><h1>Faire Lieferketten</h1>{story}</article></body></html>")
+    assert headline_date(parse_html(page), above=True) == date(2020, 2, 5)
+    assert headline_date(parse_html(page)) is None  # the shown date that arbitrates is below
+    marked = page.replace("<h1>", "<!-- HEADLINE --><h1>")
+    assert headline_date(parse_html(marked), above=True) == date(2020, 2, 5)
+    # A date below the headline comes first.
+    below = page.replace(story, "<p>Stand: 12.02.2020</p>" + story)
+    assert headline_date(parse_html(below), above=True) == date(2020, 2, 12)
+    # Before the <article> the headline opens stands page chrome (the viewing day's banner).
+    chrome = page.replace("Politik · 05.02.2020", "Politik")
+    assert headline_date(parse_html(chrome), above=True) is None
+
+
+def test_an_untimed_date_line_above_the_headline_on_the_capture_day_is_not_kept() -> None:
+    # Live crawl: above the headline, only a timed line stamps the publication; an untimed
+    # day there may be the header's banner of the viewing day.
+    url = "https://www.example.com/news/bridge-vote"
+
+    def page(line: str) -> str:
+        return _live_page("By Ann Roe", lang="en").replace(
+            "<h1>", f'<p class="kicker">{line}</p><h1>', 1)
+
+    timed = extract_page(page("Politics · Jul 7, 2022, 9:12 AM"), url, crawled_at=CRAWLED)
+    assert timed.published_at == datetime(2022, 7, 7, tzinfo=UTC)
+    assert timed.date_source == "text"
+    assert extract_page(page("Politics · Jul 7, 2022"), url, crawled_at=CRAWLED).published_at \
+        is None
+    older = extract_page(page("Politics · Jul 5, 2022"), url, crawled_at=CRAWLED)
+    assert older.published_at == datetime(2022, 7, 5, tzinfo=UTC)

@@ -15,7 +15,8 @@ Precedence (first valid candidate wins):
    as a meta tag when the page has none;
 2. discovery hints — the feed's or sitemap's date (``feed`` / ``sitemap``);
 3. the URL — ``/2021/12/30/``, ``/2021-12-30``, ``/20211230/``, ``/20211230-slug`` (``url``);
-4. the text — the date written under the headline (:func:`headline_date`, ``text``), then
+4. the text — the date written under the headline (:func:`headline_date`, ``text``), or
+   else in the kicker or date line right above it (also ``text``), then
    the publication keys of script-rendered pages' state (:func:`script_date`, ``script``),
    then htmldate 1.11 with ``original_date=True`` (``text``);
 5. any other ``<time datetime>`` (``time``): outside the article and unmarked, such a
@@ -31,7 +32,8 @@ seed page, "Thursday, July 7, 2022"), and htmldate picks it up when nothing bett
 date under the headline followed by a clock time ("25.04.24, 14:07 Uhr") is kept: a banner
 shows the day, a byline stamps the moment of publication; so is one under a heading that
 states the page's own title (``og:title``/``<title>``/JSON-LD headline): the banner sits in
-the page header, after a logo or section heading, the byline under the story's headline.
+the page header, after a logo or section heading, the byline under the story's headline;
+a line above the headline is kept on the capture day only with a clock time.
 All results are timezone-aware: in the offset the page states (the same instant as its UTC
 value, which is what the archive stores), or UTC; naive values are taken as UTC.
 """
@@ -308,7 +310,7 @@ def choose_published(
     if in_url is not None:
         return in_url, "url"
     if root is not None:
-        stamp = _headline_stamp(root, _titles(meta))
+        stamp = _headline_stamp(root, _titles(meta), above=True)
         if stamp is not None:
             day, timed, titled = stamp
             moment = datetime(day.year, day.month, day.day, tzinfo=UTC)
@@ -500,7 +502,9 @@ def _two_digit_years(root: Any) -> bool:
     return lang.split("-")[0].split("_")[0].strip().lower() in _DAY_FIRST_LANGS
 
 
-def headline_date(root: Any, titles: Iterable[str | None] = ()) -> date | None:
+def headline_date(
+    root: Any, titles: Iterable[str | None] = (), above: bool = False,
+) -> date | None:
     """The date printed just below the page's headline: the first date that
     :func:`written_date` reads in the :data:`HEADLINE_WINDOW` characters of text that
     follow an ``<h1>`` (its own children included, scripts and styles skipped), trying the
@@ -513,14 +517,21 @@ def headline_date(root: Any, titles: Iterable[str | None] = ()) -> date | None:
     ``<h2>``/``<h3>`` whose text holds one of ``titles`` (the page's ``og:title`` /
     ``<title>``; or is held by one, for a title with a site suffix) is the headline, compared
     on letters and digits only, casefolded, at least :data:`_MIN_TITLE_KEY` of them; only
-    the first :data:`BYLINE_WINDOW` characters after it are searched. None when no headline
-    has a date after it."""
-    found = _headline_stamp(root, titles)
+    the first :data:`BYLINE_WINDOW` characters after it are searched.
+
+    With ``above``, when no tried ``<h1>`` has a date below it, the date line right above
+    one is read (:func:`_text_before`: kicker and date line set before the headline, a
+    common layout). It is weaker evidence than the byline below (kickers also carry print
+    issue dates, "Ausgabe vom 26.04.2024", and event dates), so :func:`choose_published`
+    reads it only when the page declares no date, never to settle a disagreement.
+
+    None when no headline has a date after it (or, with ``above``, before it)."""
+    found = _headline_stamp(root, titles, above)
     return found[0] if found else None
 
 
 def _headline_stamp(
-    root: Any, titles: Iterable[str | None] = (),
+    root: Any, titles: Iterable[str | None] = (), above: bool = False,
 ) -> tuple[date, bool, bool] | None:
     """:func:`headline_date` as ``(day, timed, titled)``: whether a clock time follows the
     date (:data:`_CLOCK`) and whether the heading states one of ``titles`` (the page's
@@ -530,15 +541,21 @@ def _headline_stamp(
         return None
     short = _two_digit_years(root)
     keys = [key for key in (_title_key(title) for title in titles) if len(key) >= _MIN_TITLE_KEY]
-    headings = 0
+    tried: list[Any] = []
     for heading in root.iter("h1"):
-        if headings >= HEADLINE_TRIES:
-            return None
-        headings += 1
+        if len(tried) >= HEADLINE_TRIES:
+            break
+        tried.append(heading)
         found = _stamp(_text_after(heading), short)
         if found is not None:
             return found + (_states_title(heading, keys),)
-    if headings or not keys:
+    for heading in tried if above else ():
+        found = _stamp(_text_before(heading), short)
+        if found is not None:
+            # Never "titled": a banner of the viewing day may stand right above the
+            # headline, so on the capture day only a timed line above it is kept.
+            return found + (False,)
+    if tried or not keys:
         return None
     for heading in root.iter("h2", "h3"):
         if _states_title(heading, keys):
@@ -590,14 +607,15 @@ def _text_after(heading: Any, inside: bool = True) -> str:
     """The first :data:`HEADLINE_WINDOW` characters (whitespace squashed) of the text inside
     ``heading`` after its own text (with ``inside``; else only its tail), then of the text
     that follows it in document order; scripts, styles and comments skipped. Walks only as
-    far as the window needs."""
+    far as the window needs, counting characters as shown: the indentation of templates
+    (often more than the window itself between a headline and its byline) does not count."""
     pieces: list[str] = []
-    limit = HEADLINE_WINDOW * 4
+    limit = HEADLINE_WINDOW
     if inside:
         size = _collect(heading, pieces, 0, limit, skip_own_text=True)
     else:
         pieces.append(heading.tail or "")
-        size = len(pieces[0])
+        size = len(pieces[0].strip())
     node = heading
     while size <= limit:
         for sibling in node.itersiblings():
@@ -609,15 +627,50 @@ def _text_after(heading: Any, inside: bool = True) -> str:
             break
         if node.tail:
             pieces.append(node.tail)
-            size += len(node.tail)
+            size += len(node.tail.strip())
     return _SPACES.sub(" ", " ".join(pieces)).strip()[:HEADLINE_WINDOW]
+
+
+def _text_before(heading: Any) -> str:
+    """The last :data:`BYLINE_WINDOW` characters (whitespace squashed) of the text that
+    precedes ``heading`` in its nearest preceding sibling element (or that of its closest
+    ancestor having one), with that element's tail: the kicker or date line set above a
+    headline ("Politik · 05.02.2020", "Wohnen 04. Februar 2022, 15:29 Uhr"); scripts,
+    styles and comments skipped. The search stays inside the headline's ``<article>`` or
+    ``<main>``: what stands before those is page chrome (navigation, the banner of the
+    viewing day). Empty when nothing precedes the heading there."""
+    node = heading
+    while True:
+        # The nearest preceding element (markup comments such as "<!-- HEADLINE -->" are
+        # passed over).
+        previous = next(
+            (s for s in node.itersiblings(preceding=True) if isinstance(s.tag, str)), None,
+        )
+        if previous is not None:
+            break
+        node = node.getparent()
+        if node is None or node.tag in _STORY_BOUNDS:
+            return ""
+    pieces = [str(piece) for piece in _LAST_TEXTS(previous)]
+    pieces.append(previous.tail or "")
+    return _SPACES.sub(" ", " ".join(pieces)).strip()[-BYLINE_WINDOW:]
+
+
+_STORY_BOUNDS = frozenset(("article", "main", "body", "html"))
+#: The last text nodes of an element (libxml2 picks them; no walk of a large header in
+#: Python), scripts and styles left out.
+_LAST_TEXTS = etree.XPath(
+    "(descendant::text()[not(parent::script or parent::style or parent::noscript"
+    " or parent::template)])[position() > last() - 12]"
+)
 
 
 def _collect(
     top: Any, pieces: list[str], size: int, limit: int, skip_own_text: bool = False,
 ) -> int:
     """Append the texts of ``top``'s subtree and its tail to ``pieces`` in document order
-    until more than ``limit`` characters are gathered; returns the new total."""
+    until more than ``limit`` characters are gathered (each piece counted without the
+    whitespace at its ends); returns the new total."""
     for event, element in etree.iterwalk(top, events=("start", "end")):
         if event == "start":
             tag = element.tag
@@ -631,7 +684,7 @@ def _collect(
             piece = element.tail
         if piece:
             pieces.append(piece)
-            size += len(piece)
+            size += len(piece.strip())
             if size > limit:
                 break
     return size
