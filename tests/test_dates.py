@@ -13,6 +13,7 @@ from newsarchive.extract.dates import (
     headline_date,
     parse_datetime,
     script_date,
+    title_date,
     written_date,
 )
 from newsarchive.extract.metadata import parse_html, read_metadata
@@ -414,3 +415,34 @@ def test_an_untimed_date_line_above_the_headline_on_the_capture_day_is_not_kept(
         is None
     older = extract_page(page("Politics · Jul 5, 2022"), url, crawled_at=CRAWLED)
     assert older.published_at == datetime(2022, 7, 5, tzinfo=UTC)
+
+
+def _titled_page(title: str) -> str:
+    return (
+        f'<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>{title}</title>'
+        "</head><body><main><article><h1>Ziele der Gegenoffensive</h1>"
+        '<img src="/a.jpg" title="Archivbild vom 24. April 2022" alt="">'
+        f"{STORY}</article></main></body></html>"
+    )
+
+
+def test_a_date_given_as_a_part_of_the_title_precedes_the_text_search() -> None:
+    url = "https://www.example.com/de/ziele-der-gegenoffensive/a-123"
+    page = extract_page(_titled_page("Ziele der Gegenoffensive | Europa | Sender | 28.04.2022"),
+                        url, crawled_at=CRAWLED)
+    assert (page.published_at, page.date_source) == (datetime(2022, 4, 28, tzinfo=UTC), "text")
+    # Without that part, the text search finds the picture's date.
+    plain = extract_page(_titled_page("Ziele der Gegenoffensive | Europa | Sender"), url,
+                         crawled_at=CRAWLED)
+    assert plain.published_at == datetime(2022, 4, 24, tzinfo=UTC)
+    # Only a whole part after the headline counts: a date among the headline's words is
+    # its subject, and one inside a longer part may be anything.
+    for title, expected in [
+        ("Sender – Bericht – 3. März 2024", date(2024, 3, 3)),
+        ("Wahl am 12.05.2021 | Sender", None),
+        ("Ziele | Ausgabe 12.05.2021", None),
+        ("28.04.2023", None),
+    ]:
+        meta = read_metadata(parse_html(f"<html><head><title>{title}</title></head></html>"),
+                             "https://www.example.com/")
+        assert title_date(meta) == expected, title

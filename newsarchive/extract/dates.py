@@ -16,9 +16,11 @@ Precedence (first valid candidate wins):
 2. discovery hints — the feed's or sitemap's date (``feed`` / ``sitemap``);
 3. the URL — ``/2021/12/30/``, ``/2021-12-30``, ``/20211230/``, ``/20211230-slug`` (``url``);
 4. the text — the date written under the headline (:func:`headline_date`, ``text``), or
-   else in the kicker or date line right above it (also ``text``), then
-   the publication keys of script-rendered pages' state (:func:`script_date`, ``script``),
-   then htmldate 1.11 with ``original_date=True`` (``text``);
+   else in the kicker or date line right above it (also ``text``), then a date given as
+   a whole part of the ``<title>`` after the headline ("Headline | Site | 28.04.2023",
+   :func:`title_date`, ``text``), then the publication keys of script-rendered pages'
+   state (:func:`script_date`, ``script``), then htmldate 1.11 with
+   ``original_date=True`` (``text``);
 5. any other ``<time datetime>`` (``time``): outside the article and unmarked, such a
    value mostly dates a sidebar teaser, a related story or an embedded post, so it only
    serves when nothing above gives a date.
@@ -67,6 +69,7 @@ __all__ = [
     "headline_date",
     "parse_datetime",
     "script_date",
+    "title_date",
     "written_date",
 ]
 
@@ -322,6 +325,11 @@ def choose_published(
                 timed or titled or not _near_capture(moment, crawled_at)
             ):
                 return moment, "text"
+    titled_day = title_date(meta)
+    if titled_day is not None:
+        moment = datetime(titled_day.year, titled_day.month, titled_day.day, tzinfo=UTC)
+        if _valid(moment, crawled_at):
+            return moment, "text"
     if root is not None:
         scripted = script_date(root, crawled_at)
         if scripted is not None:
@@ -333,6 +341,35 @@ def choose_published(
         ):
             return moment, "text"
     return stray if stray is not None else (None, None)
+
+
+#: Separators between the parts of a ``<title>`` ("Headline | Site | 28.04.2023").
+_TITLE_PARTS = re.compile(r"\s+[|–—·•-]\s+|\s*[|｜]\s*")
+
+
+def title_date(meta: PageMetadata | None) -> date | None:
+    """A date that is a whole part of the page's ``<title>`` or ``og:title``, after the
+    headline ("Headline | DW | 28.04.2023"), or None.
+
+    Sites that print the publication day into the title give it as its own part, as they
+    give the site name; a date inside the headline's words is the story's subject, not its
+    publication, and is not read."""
+    if meta is None:
+        return None
+    for title in (meta.html_title, meta.first("og:title")):
+        if not title:
+            continue
+        for part in _TITLE_PARTS.split(title.strip())[1:]:
+            part = part.strip()
+            found = _written_match(part)
+            if found is not None and found[1] == len(part) and _written_start(part):
+                return found[0]
+    return None
+
+
+def _written_start(part: str) -> bool:
+    """Whether ``part`` begins with its date (a digit, or a month name)."""
+    return part[:1].isdigit() or part.split()[0].lower().strip(".") in _MONTHS
 
 
 def _titles(meta: PageMetadata | None) -> tuple[str | None, ...]:
