@@ -316,6 +316,8 @@ def compacted_from(path: str | os.PathLike[str]) -> list[str] | None:
 def is_tombstone(path: str | os.PathLike[str]) -> bool:
     """Whether ``path`` is a tombstone (:data:`TOMBSTONE`) left by a compaction's swap."""
     try:
+        if os.stat(path).st_size != len(TOMBSTONE):  # a stat, not an open, for most files
+            return False
         with open(path, "rb") as handle:
             if os.fstat(handle.fileno()).st_size != len(TOMBSTONE):
                 return False
