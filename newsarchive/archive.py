@@ -324,10 +324,12 @@ class ArchiveSession:
         for dataset in ("articles", "duplicates"):
             for _day, path in iter_archive_files(self.archive_dir, dataset):
                 rel = self._relative(path)
-                if self.state.is_file_indexed(rel):
-                    continue
-                if is_tombstone(path):  # a compaction's placeholder: no rows
+                # A compaction's placeholder (no rows) stands under the name of a merged-away
+                # file, which is usually one the state has indexed: check before skipping those.
+                if is_tombstone(path):
                     self._remove_if_stale(path)
+                    continue
+                if self.state.is_file_indexed(rel):
                     continue
                 problem = file_problem(path, dataset)
                 if problem is not None:

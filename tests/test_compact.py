@@ -527,6 +527,24 @@ def test_reconciliation_skips_tombstones_and_removes_stale_ones(tmp_path: Path) 
     state.close()
 
 
+def test_reconciliation_removes_a_stale_tombstone_under_an_indexed_name(tmp_path: Path) -> None:
+    """The usual case: a killed compaction leaves its tombstones under the names of merged-away
+    crawl files, which the state has indexed. A later crawl removes them all the same (they were
+    skipped as indexed, and stayed until the next compaction)."""
+    root, state_dir = tmp_path / "archive", tmp_path / "state"
+    session = ArchiveSession(root, SQLiteState(state_dir), run_id="run0")
+    assert store(session, make_article(1, OLD)) == "new"
+    session.close()
+    [crawled] = (root / "articles" / f"published_date={OLD}").glob("*.parquet")
+    crawled.write_bytes(TOMBSTONE)  # what a compaction killed after its swap leaves
+    old = time.time() - compact_module.MAX_TOMBSTONE_SECONDS - 60
+    os.utime(crawled, (old, old))
+    session = ArchiveSession(root, SQLiteState(state_dir), run_id="run1")
+    assert session.reconcile() == 0
+    session.close()
+    assert not crawled.exists()
+
+
 def test_staging_killed_while_writing_its_first_file_is_removed(tmp_path: Path) -> None:
     root = tmp_path / "archive"
     write_runs(root, {OLD: 1}, runs=2)

@@ -63,7 +63,8 @@ Readers' contract: a query that fails with an error naming a file of the dataset
 (DuckDB: ``IOException`` "No such file or directory", ``InvalidInputException`` "No magic
 bytes found" or "too small to be a Parquet file", ``duckdb.Error`` "Prefetch registered
 for bytes outside file"; pyarrow: ``FileNotFoundError``, ``ArrowInvalid``; polars:
-``FileNotFoundError``, ``ComputeError``) met a compaction and is run again, after a pause
+``FileNotFoundError``, ``ComputeError``, rarely ``pyo3_runtime.PanicException`` "range.end
+as u64 <= self.size", a ``BaseException``) met a compaction and is run again, after a pause
 (for ``tombstone_seconds``, the partition fails every query). An error that persists
 longer is a real bad file. Platforms without an atomic directory exchange are refused
 (:class:`CompactionError`) rather than served with a two-rename swap that would leave a
@@ -316,6 +317,8 @@ def compacted_from(path: str | os.PathLike[str]) -> list[str] | None:
 def is_tombstone(path: str | os.PathLike[str]) -> bool:
     """Whether ``path`` is a tombstone (:data:`TOMBSTONE`) left by a compaction's swap."""
     try:
+        if os.stat(path).st_size != len(TOMBSTONE):  # a stat, not an open, for most files
+            return False
         with open(path, "rb") as handle:
             if os.fstat(handle.fileno()).st_size != len(TOMBSTONE):
                 return False
