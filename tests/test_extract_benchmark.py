@@ -32,12 +32,15 @@ def _harness() -> ModuleType:
 
 
 def _page(title: str, author: str, date: str) -> bytes:
+    # The author is shown on the page too: a name given only in JSON-LD is taken for a
+    # CMS account and left out (newsarchive.extract.metadata._on_page).
     ld = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle",
                      "headline": title, "datePublished": date,
                      "author": {"@type": "Person", "name": author}})
     return (f"<html lang='en'><head><title>{title} | Example</title>"
             f"<script type='application/ld+json'>{ld}</script></head><body><article>"
-            f"<h1>{title}</h1><p>{STORY}</p><p>{MORE}</p></article></body></html>").encode()
+            f"<h1>{title}</h1><p>{STORY}</p><p>{MORE}</p></article>"
+            f"<footer><span class='author-name'>{author}</span></footer></body></html>").encode()
 
 
 @pytest.fixture(scope="module")
