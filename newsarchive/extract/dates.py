@@ -54,7 +54,7 @@ from lxml import etree
 
 from newsarchive.items import DiscoveryHints
 
-from .metadata import PageMetadata
+from .metadata import PageMetadata, time_trusted
 
 __all__ = [
     "BANNER_WINDOW",
@@ -213,19 +213,13 @@ def _time_texts(root: Any) -> Iterable[tuple[date, str, bool]]:
     text content (HTML Living Standard, "The time element"); templates use the element so
     for the date they print, often in a national form the standard's syntax does not
     cover, so the text is read with the written forms. *Trusted* as for ``<time datetime>``
-    (:class:`~.metadata.PageMetadata`): marked as the publication time (``pubdate``, an
-    ``itemprop``/class/id naming publication) or inside ``<article>``.
+    (:func:`~.metadata.time_trusted`).
     """
     for element in _TIME_WITHOUT_DATETIME(root):
         day = written_date(_SPACES.sub(" ", element.text_content()))
         if day is None:
             continue
-        marker = " ".join(element.get(a) or "" for a in ("itemprop", "class", "id")).lower()
-        trusted = (
-            element.get("pubdate") is not None or "publish" in marker
-            or any(a.tag == "article" for a in element.iterancestors())
-        )
-        yield day, "time", trusted
+        yield day, "time", time_trusted(element)
 
 
 def _text_date(html: str | Any, url: str, crawled_at: datetime) -> datetime | None:

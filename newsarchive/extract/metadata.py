@@ -38,6 +38,7 @@ __all__ = [
     "clean_title",
     "parse_html",
     "read_metadata",
+    "time_trusted",
 ]
 
 #: schema.org types that mark one article (schema.org/Article and its news subtypes, plus
@@ -314,17 +315,21 @@ def read_metadata(root: lxml.html.HtmlElement, base_url: str) -> PageMetadata:
         value = element.get("datetime")
         if not value:
             continue
-        marker = " ".join(
-            element.get(a) or "" for a in ("itemprop", "class", "id")
-        ).lower()
-        trusted = (
-            element.get("pubdate") is not None
-            or "datepublished" in marker
-            or "publish" in marker
-            or any(a.tag == "article" for a in element.iterancestors())
-        )
-        meta.time_values.append((value.strip(), trusted))
+        meta.time_values.append((value.strip(), time_trusted(element)))
     return meta
+
+
+def time_trusted(element: lxml.html.HtmlElement) -> bool:
+    """Whether a ``<time>`` element dates the page's story: marked as the publication time
+    (the ``pubdate`` attribute, an ``itemprop``/class/id naming publication such as
+    ``datePublished``) or inside an ``<article>``. Others date teasers, comments and
+    embedded posts."""
+    marker = " ".join(element.get(a) or "" for a in ("itemprop", "class", "id")).lower()
+    return (
+        element.get("pubdate") is not None
+        or "publish" in marker
+        or any(a.tag == "article" for a in element.iterancestors())
+    )
 
 
 def _absolute(base: str, href: str) -> str | None:
@@ -1542,7 +1547,8 @@ def _on_page(name: str, root: lxml.html.HtmlElement) -> bool:
     if root.find("body") is None:
         return True
     words = name.split()
-    for text in dict.fromkeys((name, name.upper(), words[-1] if words else name)):
+    # the name as written holds its last word, so the last word alone is looked up
+    for text in dict.fromkeys((words[-1] if words else name, name.upper())):
         try:
             if _SHOWN_TEXT_WITH(root, name=text):
                 return True
