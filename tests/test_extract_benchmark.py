@@ -87,6 +87,16 @@ def test_scores_another_folder(tmp_path: Path, bench: ModuleType,
     assert lines["author match"][2] == "1.000"
 
 
+def test_refused_label_names(bench: ModuleType) -> None:
+    page = (b"<html><head><meta property='og:site_name' content='Harbour Times'></head>"
+            b"<body><article><h1>Bridge vote</h1><p>By Jane Doe</p></article></body></html>")
+    url = "https://www.harbourtimes.example/2021/05/04/bridge"
+    names = ["Jane Doe", "Harbour Times", "Redaktion", "Harbour Times and AFP", "Rodolfo Costa."]
+    assert bench.refused_names(page, url, names) == [
+        "Harbour Times", "Harbour Times and AFP", "Redaktion"]
+    assert bench.label_names("Jane Doe; John  Roe, PhD") == ["Jane Doe", "John Roe", "PhD"]
+
+
 def test_no_set_found(tmp_path: Path, bench: ModuleType) -> None:
     assert bench.main(["--corpora", str(tmp_path), "--no-reference"]) == 1
 
