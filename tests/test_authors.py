@@ -512,6 +512,10 @@ def test_sidebar_or_teaser_area_holding_the_headline(article: str,
      "</div>"
      "<p><em>Written by: <a href=\"https://other.org/a\">Jane Roe</a></em></p>", ["Jane Roe"]),
     ("<div class=\"meta\"><span>By</span><span>the way of the river</span></div>", []),
+    # line breaks between the label and the names
+    ("<p><a href=\"/kontakt\"><b>Von:</b><br> <br> Jane Roe</a></p>", ["Jane Roe"]),
+    ("<div class=\"info\"><b>Autor</b><br><span>Jane Roe</span></div>", ["Jane Roe"]),
+    ("<div class=\"info\"><b>Von:</b><br><br></div>", []),
 ])
 def test_label_element_followed_by_the_names(top: str, expected: list[str]) -> None:
     assert authors(top=top) == expected
@@ -569,6 +573,19 @@ def test_metadata_names_the_page_never_shows_are_not_bylines(head: str, top: str
     ("<p>Dieser Beitrag von Jane Roe zeigt, wie der Rat abgestimmt hat.</p>", []),
 ])
 def test_compound_article_word_before_von(top: str, expected: list[str]) -> None:
+    assert authors(top=top) == expected
+
+
+@pytest.mark.parametrize(("top", "expected"), [
+    # the interviewer is the writer; the one interviewed follows "mit"
+    ("<p><em>Ein Interview von <strong>Jane Roe</strong> mit <strong>Ann Lee</strong>.</em>"
+     "</p>", ["Jane Roe"]),
+    ("<p>Ein Gespräch von Jane Roe und John Doe mit Ann Lee</p>", ["Jane Roe", "John Doe"]),
+    ("<p>Interview von Jane Roe</p>", ["Jane Roe"]),
+    # "mit" is cut only after an interviewer's credit
+    ("<p>Ein Bericht von Jane Roe mit Ann Lee</p>", []),
+])
+def test_interviewer_credit(top: str, expected: list[str]) -> None:
     assert authors(top=top) == expected
 
 
