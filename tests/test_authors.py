@@ -601,3 +601,15 @@ def test_login_handle_gives_way_to_the_name_the_text_writes(handle: str, top: st
                                                              expected: list[str]) -> None:
     assert authors(ld({"@type": "NewsArticle", "author": {"@type": "Person", "name": handle}}),
                    top) == expected
+
+
+@pytest.mark.parametrize(("top", "expected"), [
+    ("<div class=\"edit\">(责编：王小明、李华)</div>", ["王小明", "李华"]),
+    ("<span>【纠错】</span> 责任编辑： 张伟 </span>", ["张伟"]),
+    ("<p>責任編輯：陳大文</p>", ["陳大文"]),
+    # a byline comes first; the word without a colon credits no one
+    ("<p class=\"byline\">By Jane Roe</p><div>(责编：王小明)</div>", ["Jane Roe"]),
+    ("<p>本报责编工作会议召开</p>", []),
+])
+def test_chinese_editor_credit(top: str, expected: list[str]) -> None:
+    assert authors(top=top) == expected
