@@ -512,6 +512,10 @@ def test_sidebar_or_teaser_area_holding_the_headline(article: str,
      "</div>"
      "<p><em>Written by: <a href=\"https://other.org/a\">Jane Roe</a></em></p>", ["Jane Roe"]),
     ("<div class=\"meta\"><span>By</span><span>the way of the river</span></div>", []),
+    # line breaks between the label and the names
+    ("<p><a href=\"/kontakt\"><b>Von:</b><br> <br> Jane Roe</a></p>", ["Jane Roe"]),
+    ("<div class=\"info\"><b>Autor</b><br><span>Jane Roe</span></div>", ["Jane Roe"]),
+    ("<div class=\"info\"><b>Von:</b><br><br></div>", []),
 ])
 def test_label_element_followed_by_the_names(top: str, expected: list[str]) -> None:
     assert authors(top=top) == expected
@@ -572,6 +576,19 @@ def test_compound_article_word_before_von(top: str, expected: list[str]) -> None
     assert authors(top=top) == expected
 
 
+@pytest.mark.parametrize(("top", "expected"), [
+    # the interviewer is the writer; the one interviewed follows "mit"
+    ("<p><em>Ein Interview von <strong>Jane Roe</strong> mit <strong>Ann Lee</strong>.</em>"
+     "</p>", ["Jane Roe"]),
+    ("<p>Ein Gespräch von Jane Roe und John Doe mit Ann Lee</p>", ["Jane Roe", "John Doe"]),
+    ("<p>Interview von Jane Roe</p>", ["Jane Roe"]),
+    # "mit" is cut only after an interviewer's credit
+    ("<p>Ein Bericht von Jane Roe mit Ann Lee</p>", []),
+])
+def test_interviewer_credit(top: str, expected: list[str]) -> None:
+    assert authors(top=top) == expected
+
+
 @pytest.mark.parametrize(("handle", "top", "expected"), [
     ("christian.stadtfeld", "<p class=\"img-text\">Chefredakteur Christian P. Stadtfeld "
      "bewertet den Wahlausgang.</p>", ["Christian P. Stadtfeld"]),
@@ -584,3 +601,15 @@ def test_login_handle_gives_way_to_the_name_the_text_writes(handle: str, top: st
                                                              expected: list[str]) -> None:
     assert authors(ld({"@type": "NewsArticle", "author": {"@type": "Person", "name": handle}}),
                    top) == expected
+
+
+@pytest.mark.parametrize(("top", "expected"), [
+    ("<div class=\"edit\">(责编：王小明、李华)</div>", ["王小明", "李华"]),
+    ("<span>【纠错】</span> 责任编辑： 张伟 </span>", ["张伟"]),
+    ("<p>責任編輯：陳大文</p>", ["陳大文"]),
+    # a byline comes first; the word without a colon credits no one
+    ("<p class=\"byline\">By Jane Roe</p><div>(责编：王小明)</div>", ["Jane Roe"]),
+    ("<p>本报责编工作会议召开</p>", []),
+])
+def test_chinese_editor_credit(top: str, expected: list[str]) -> None:
+    assert authors(top=top) == expected

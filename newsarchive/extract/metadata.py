@@ -1121,19 +1121,21 @@ def _hidden(node: lxml.html.HtmlElement) -> bool:
 
 #: A byline written out: "Posted by Jane Roe", "Von Hans Meier", "Par Jean Dupont", also
 #: the German "Verfasst von", "Ein Artikel/Beitrag/Bericht von" and its compounds ("Ein
-#: Gastbeitrag von", "Blog-Beitrag von", "Gastkommentar von"), English "Author:" and the
-#: heading of an about-the-author box ("About the Author - Jane Roe").
+#: Gastbeitrag von", "Blog-Beitrag von", "Gastkommentar von"), the interviewer's credit
+#: "Ein Interview/Gespräch von Jane Roe mit ..." (the one asked follows "mit": see
+#: :data:`_BYLINE_TAIL`), English "Author:" and the heading of an about-the-author box
+#: ("About the Author - Jane Roe").
 _TEXT_BYLINE = re.compile(
     r"^(?i:posted\s+by|written\s+by|geschrieben\s+von|veröffentlicht\s+von|verfasst\s+von|"
-    r"(?:ein(?:e)?\s+)?(?:\w+[-\s]?)?(?:artikel|beitrag|bericht|reportage|kolumne|kommentar)"
-    r"\s+von|ein(?:e)?\s+text\s+von|about\s+the\s+author\s*[-–—:]?|by|von|par|por|"
-    r"av|af|door|text|texte|autorin/autor|autor(?:in|/in|\*in|:in|_in|innen)?|author|auteur|"
-    r"írta)\s*:?\s+(?=[A-ZÀ-ÞĀ-ž])"
+    r"(?:ein(?:e)?\s+)?(?:\w+[-\s]?)?(?:artikel|beitrag|bericht|reportage|kolumne|kommentar|"
+    r"interview|gespräch)\s+von|ein(?:e)?\s+text\s+von|about\s+the\s+author\s*[-–—:]?|"
+    r"by|von|par|por|av|af|door|text|texte|autorin/autor|"
+    r"autor(?:in|/in|\*in|:in|_in|innen)?|author|auteur|írta)\s*:?\s+(?=[A-ZÀ-ÞĀ-ž])"
 )
 _TEXT_BYLINE_LEAD = re.compile(
     r"(?i:posted|written|geschrieben|veröffentlicht|verfasst|eine?|about|by|von|par|por|av|"
     r"af|door|text|texte|autor|autorin|author|auteur|írta|"
-    r"(?:\w+[-\s]?)?(?:artikel|beitrag|bericht|reportage|kolumne|kommentar))\b"
+    r"(?:\w+[-\s]?)?(?:artikel|beitrag|bericht|reportage|kolumne|kommentar|interview|gespräch))\b"
 )
 #: An element holding only an author label ("Autor", "Author:", "By", "| Von"): meta
 #: boxes and script-built bylines put the names after it, as the element's tail text or
@@ -1236,6 +1238,26 @@ def _byline_text(text: str) -> str:
     return _BYLINE_TAIL.sub("", text)
 
 
+#: The lead-in of an interviewer's credit ("Ein Interview von", "Gespräch von").
+_INTERVIEW_LEAD = re.compile(r"(?i:interview|gespräch)\s+von\s*:?\s+$")
+#: Whom the interviewer spoke to: " mit Ann Lee." after the interviewer's name.
+_INTERVIEWED = re.compile(r"\s+mit\s+(?=[A-ZÀ-Þ]).*$")
+
+
+def _after_lead_in(text: str) -> str:
+    """A written-out byline without its lead-in (:data:`_TEXT_BYLINE`). After an
+    interviewer's credit, "Ein Interview von Jane Roe mit Ann Lee" (German magazines credit
+    the interviewer so, and name the one interviewed after "mit"), only the interviewer
+    is the writer: the text from "mit" on is cut. ``"Jane Roe"`` for that example."""
+    lead = _TEXT_BYLINE.match(text)
+    if lead is None:
+        return text
+    rest = text[lead.end():]
+    if _INTERVIEW_LEAD.search(lead.group(0)):
+        rest = _INTERVIEWED.sub("", rest)
+    return rest
+
+
 def _undoubled(text: str) -> str:
     """A text written twice in a row once: the visible name and its copy for screen
     readers (``<a>Jane Roe<span class="screen-reader-text">Jane Roe</span></a>``)."""
@@ -1312,10 +1334,14 @@ def _markup_byline_sources(root: lxml.html.HtmlElement) -> list[list[str]]:
                 # "<span>Autor:</span> Jane Roe<br>", "<span>By</span><span>Jane Roe</span>"
                 following = _norm(element.tail)
                 if not following:
+                    # line breaks between label and names ("<b>Von:</b><br><br>Jane Roe")
                     after = element.getnext()
+                    while after is not None and after.tag == "br" and not _norm(after.tail):
+                        after = after.getnext()
                     if after is None or not isinstance(after.tag, str):
                         continue
-                    following = after.text_content()
+                    following = _norm(after.tail) if after.tag == "br" \
+                        else after.text_content()
                 index = 4 if _BY_LABEL.search(value) else 3
                 value = f"{value.strip(_LEAD_SEPARATORS).rstrip(':')}: {following}"
             else:
@@ -1328,7 +1354,7 @@ def _markup_byline_sources(root: lxml.html.HtmlElement) -> list[list[str]]:
         if text and len(text) <= 120 and _outside_comments(element):
             if index >= 3:  # the lead-in first: "About the Author - Jane Roe"
                 text = _names_prefix(_BYLINE_TAIL.sub("", _undoubled(
-                    _TEXT_BYLINE.sub("", _norm(text), count=1))))
+                    _after_lead_in(_norm(text)))))
             else:
                 text = _byline_text(text)
             # a bare label ("By", "Author") does not hide the name in the next element
@@ -1444,12 +1470,43 @@ def choose_authors(meta: PageMetadata, site: str | None) -> list[str]:
             # the lookups on pages listing hundreds) give way to the next source
             if meta.root is None or any(_on_page(name, meta.root) for name in names[:3]):
                 return names
-    for source in _markup_byline_sources(meta.root) if meta.root is not None else []:
+    for source in _page_byline_sources(meta.root) if meta.root is not None else ():
         names = clean_authors(source, site, publishers)
         if names:
             meta.bylines = source
             return names
     meta.bylines = []
+    return []
+
+
+def _page_byline_sources(root: lxml.html.HtmlElement) -> Iterator[list[str]]:
+    """The markup's byline texts (:func:`_markup_byline_sources`), then a Chinese editor
+    credit (:func:`_editor_credit`), looked up only when the caller asks for it: when no
+    byline named anyone."""
+    yield from _markup_byline_sources(root)
+    yield _editor_credit(root)
+
+
+#: Text nodes of the body holding a Chinese editor credit (:data:`_EDITOR_CREDIT`).
+_EDITOR_CREDIT_TEXTS = etree.XPath(
+    "/html/body//text()[contains(., '责任编辑') or contains(., '责编') or "
+    "contains(., '責任編輯') or contains(., '責編')][not(ancestor::script)]")
+#: The editor credit that Chinese news pages close the story with, "责任编辑：焦鹏" or
+#: "（责编：牛镛、岳弘彬）" (simplified; "責任編輯", "責編" traditional): the names after the
+#: colon, up to a bracket or space.
+_EDITOR_CREDIT = re.compile(r"(?:责任编辑|责编|責任編輯|責編)\s*[：:]\s*([^\s()（）\[\]【】]+)")
+
+
+def _editor_credit(root: lxml.html.HtmlElement) -> list[str]:
+    """The names of a Chinese editor credit (:data:`_EDITOR_CREDIT`), ``[]`` when the page
+    has none; only the first credit counts. Chinese news sites credit the editor in charge
+    of every story so (xinhuanet.com, people.com.cn, sohu.com), often as the only name
+    the page gives, and labels take it for the byline. Looked up by libxml2 in one XPath
+    (the first three text nodes that hold the word)."""
+    for node in _EDITOR_CREDIT_TEXTS(root)[:3]:
+        match = _EDITOR_CREDIT.search(str(node))
+        if match:
+            return [match.group(1)]
     return []
 
 
