@@ -255,6 +255,10 @@ def _signals(head: str, heading: str) -> tuple[bool, bool]:
         # ... unless the link leads to the page itself (a post's permalink)
         ("Rebuilding the village hall", "<h1><a href=\"/a-b-c\">Rebuilding the village hall</a>"
          "</h1>", (True, False)),
+        # CSS written inside the heading (CSS-in-JS) is not its text
+        ("Rebuilding the village hall", "<h1><style>.css-1a{font-size:16px;line-height:1.06;"
+         "color:#707070;margin-bottom:12px;display:block}</style>Rebuilding the village hall"
+         "</h1>", (True, False)),
     ],
 )
 def test_headline_shown(title: str, heading: str, expected: tuple[bool, bool]) -> None:

@@ -77,7 +77,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 import lxml.html
 from lxml import etree
 
-from .metadata import ARTICLE_TYPES, LISTING_TYPES, PageMetadata
+from .metadata import ARTICLE_TYPES, LISTING_TYPES, PageMetadata, heading_text
 
 __all__ = [
     "LISTING_URL_PATTERNS",
@@ -487,7 +487,7 @@ def _headline(
         return None
     parts = _title_parts(titles)
     for heading in itertools.islice(root.iter("h1", "h2", "h3"), MAX_HEADLINE_HEADINGS):
-        text = _norm(heading.text_content())
+        text = _norm(heading_text(heading))
         if len(text) < 10 or not _shows_title(text, titles, parts):
             continue
         links = heading.findall(".//a[@href]") + [
