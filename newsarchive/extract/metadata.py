@@ -355,10 +355,11 @@ def clean_title(title: str | None, site: str | None, domain: str) -> str | None:
     cut at a spaced separator (``| - – — :: · » « / :``), is removed when its letters equal
     the site name's, are contained in it or contain it, or equal the domain's first label
     (``"nytimes"`` for nytimes.com). Soft hyphens and other invisible characters
-    (:data:`_INVISIBLE`) are dropped first. The longest remaining text is kept whole; a title that
-    would become empty is returned unchanged; a separator left dangling at the end (``"Story
-    | | Site"``) is dropped. A site name joined by a bar without spaces (``"Site|Story"``,
-    ``"Story｜Site"``) is cut when it is exactly the name (:func:`_without_joined_name`).
+    (:data:`_INVISIBLE`) are dropped first. The longest remaining text is kept whole; a
+    title that would become empty is returned unchanged; a separator left dangling at the
+    end (``"Story | | Site"``) is dropped. A site name joined by a bar without spaces
+    (``"Site|Story"``, ``"Story｜Site"``) is cut when it is exactly the name
+    (:func:`_without_joined_name`).
     A part of more than :data:`_MAX_NAME_PART_WORDS` words that
     contains a name is a sentence about the publisher and stays.
     """

@@ -17,8 +17,8 @@ Signals (all computed by :func:`page_signals`):
 * **Layout** — the number of headline links (``<h1>``–``<h5>`` that hold a link, and
   ``<article>`` blocks with a heading; not those in the navigation — ``<nav>``, menu
   roles, a page-level ``<header>``/``<footer>``, and the same parts marked by pre-HTML5
-  ids (``id="header"``, ``"footer"``, ``"nav"``, ``"menu"``) — nor a heading linked only to the page
-  itself, as blogs link a post's title to its permalink), the share of visible text that
+  ids (``id="header"``, ``"footer"``, ``"nav"``, ``"menu"``) — nor a heading linked only
+  to the page itself, as blogs link a post's title to its permalink), the share of visible text that
   sits inside links (measured outside the site chrome — HTML5
   ``nav``/``header``/``footer``/``aside``, the WAI-ARIA landmark roles navigation,
   banner, contentinfo, complementary, and the pre-HTML5 ids of header, footer and
@@ -273,10 +273,11 @@ _INVISIBLE = {"script", "style", "noscript", "template", "svg", "head"}
 #: navigation, banner, footer and side bars rather than its content.
 _CHROME_TAGS = {"nav", "header", "footer", "aside"}
 _CHROME_ROLES = {"navigation", "banner", "contentinfo", "complementary", "menu", "menubar"}
-#: The same parts in pre-HTML5 layouts (:func:`_chrome_id`): ``<div id="header">``, ``id="footer"``,
-#: ``id="nav"``/``"navigation"``/``"menu"``. HTML5 named its ``header``, ``footer`` and
-#: ``nav`` elements after these most common ids and class names of the time (Google's
-#: "Web Authoring Statistics", 2005), and government and CMS templates still write them.
+#: The same parts in pre-HTML5 layouts (:func:`_chrome_id`): ``<div id="header">``,
+#: ``id="footer"``, ``id="nav"``/``"navigation"``/``"menu"``. HTML5 named its ``header``,
+#: ``footer`` and ``nav`` elements after these most common ids and class names of the time
+#: (Google's "Web Authoring Statistics", 2005), and government and CMS templates still
+#: write them.
 #: Only whole ids: a class or an id that merely contains the word (``article-header``,
 #: ``footer-teasers``) says nothing about the page level.
 _PAGE_LEVEL_IDS = re.compile(r"(?:site-?|page-?)?(?:header|footer)", re.IGNORECASE)
@@ -286,8 +287,10 @@ _NAV_IDS = re.compile(r"(?:main-?)?(?:nav|navigation|menu)", re.IGNORECASE)
 def _chrome_id(ident: str | None) -> bool:
     """Whether element id ``ident`` names the page's header, footer or navigation
     (:data:`_PAGE_LEVEL_IDS`, :data:`_NAV_IDS`)."""
-    return bool(ident) and bool(_PAGE_LEVEL_IDS.fullmatch(ident or "")
-                                or _NAV_IDS.fullmatch(ident or ""))
+    return bool(ident) and bool(_PAGE_LEVEL_IDS.fullmatch(ident or "") or _NAV_IDS.fullmatch(
+        ident or ""))
+
+
 #: Visible characters outside the chrome from which the link share is measured there only.
 MIN_CONTENT_CHARS = 500
 
