@@ -116,6 +116,33 @@ def test_the_same_links_in_the_content_make_a_listing() -> None:
     assert info.value.reason == "listing"
 
 
+def _mega_menu_page(ident: str) -> str:
+    """A page whose menu heads its link lists with linked headings (a mega menu) inside a
+    ``<div>`` with id ``ident``."""
+    groups = "".join(f"<div><h4><a href=\"/topic-{g}\">Topic number {g} of the site</a></h4>"
+                     f"<ul>{_menu(10)}</ul></div>" for g in range(30))
+    return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<title>Rebuilding the village hall</title>"
+            f"<meta property=\"og:type\" content=\"website\"></head><body>"
+            f"<div id=\"{ident}\">{groups}</div><div id=\"content\">"
+            f"<h1>Rebuilding the village hall</h1><p>{STORY}</p></div></body></html>")
+
+
+@pytest.mark.parametrize("ident", ["header", "footer", "navigation", "mainMenu", "nav"])
+def test_mega_menu_in_a_pre_html5_header_or_navigation_is_not_a_listing(ident: str) -> None:
+    url = "https://news.example/club/news/rebuilding-the-village-hall"
+    article = extract_page(_mega_menu_page(ident), url, crawled_at=CRAWLED)
+    assert article.title == "Rebuilding the village hall"
+
+
+@pytest.mark.parametrize("ident", ["menu-teasers", "page", "header-stories"])
+def test_mega_menu_under_another_id_makes_a_listing(ident: str) -> None:
+    url = "https://news.example/club/news/rebuilding-the-village-hall"
+    with pytest.raises(NotAnArticle) as info:
+        extract_page(_mega_menu_page(ident), url, crawled_at=CRAWLED)
+    assert info.value.reason == "listing"
+
+
 def _link_share(body: str) -> float:
     root = lxml.html.document_fromstring(f"<html><body>{body}</body></html>")
     return page_signals(root, None, "https://x.example/a-b-c", "").link_share
@@ -254,6 +281,10 @@ def _signals(head: str, heading: str) -> tuple[bool, bool]:
          (False, False)),
         # ... unless the link leads to the page itself (a post's permalink)
         ("Rebuilding the village hall", "<h1><a href=\"/a-b-c\">Rebuilding the village hall</a>"
+         "</h1>", (True, False)),
+        # CSS written inside the heading (CSS-in-JS) is not its text
+        ("Rebuilding the village hall", "<h1><style>.css-1a{font-size:16px;line-height:1.06;"
+         "color:#707070;margin-bottom:12px;display:block}</style>Rebuilding the village hall"
          "</h1>", (True, False)),
     ],
 )

@@ -259,3 +259,31 @@ def test_only_the_first_h1_headings_are_read() -> None:
     texts, _kicked = _h1_first(meta)
     assert texts == [f"Heading {i}" for i in range(MAX_H1)]
     assert _banner(meta) == ""  # the home link comes after the first MAX_H1
+
+
+def test_css_inside_a_heading_is_not_heading_text() -> None:
+    # CSS-in-JS libraries write a <style> element next to the element they style, also
+    # inside the <h1>; its rules are not part of the headline
+    head = "<title>Council approves the harbour bridge | Politics | 28.04.2023</title>"
+    body = ("<h1><style>.css-1a{font-size:16px;color:#707070}</style>Council approves the "
+            "harbour bridge<script>window.x = 1;</script></h1>")
+    assert title_of(head, body) == "Council approves the harbour bridge"
+    root = parse_html(f"<html><body>{body}</body></html>")
+    assert root is not None
+    assert read_metadata(root, URL).h1 == "Council approves the harbour bridge"
+
+
+def test_kicker_element_after_a_style_element_is_dropped() -> None:
+    body = ('<h1><style>.k{display:block}</style><span class="kicker">Climate</span>'
+            '<span class="visually-hidden">: </span><span>Drilling until it gets hot</span></h1>')
+    assert title_of(_ld("Climate: Drilling until it gets hot"), body) == (
+        "Drilling until it gets hot")
+
+
+def test_soft_hyphens_and_zero_width_characters_are_removed() -> None:
+    assert clean_title("Ver\u00adfassungs\u00adbeschwerde ein\u00adgelegt | Example", "Example",
+                       "example.com") == "Verfassungsbeschwerde eingelegt"
+    assert clean_title("Word\u2060joiner and zero\u200bwidth\ufeff", None, "example.com") == (
+        "Wordjoiner and zerowidth")
+    body = "<h1>Ver&shy;fassungs&shy;beschwerde gegen Waffen&shy;lieferungen eingelegt</h1>"
+    assert title_of("", body) == "Verfassungsbeschwerde gegen Waffenlieferungen eingelegt"

@@ -36,6 +36,7 @@ __all__ = [
     "choose_title",
     "clean_authors",
     "clean_title",
+    "heading_text",
     "parse_html",
     "read_metadata",
     "time_trusted",
@@ -301,9 +302,9 @@ def read_metadata(root: lxml.html.HtmlElement, base_url: str) -> PageMetadata:
     meta.og_type = og_type.lower() if og_type else None
     lang = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
     meta.html_lang = _norm(lang) or None
-    meta.h1 = next((t for t in (_norm(h.text_content()) for h in root.iter("h1")) if t), None)
+    meta.h1 = next((t for t in (_norm(heading_text(h)) for h in root.iter("h1")) if t), None)
     for heading in root.iter("h1", "h2", "h3"):
-        text = _norm(heading.text_content())
+        text = _norm(heading_text(heading))
         if text:
             meta.headings.append(text)
         if len(meta.headings) >= 8:
@@ -353,14 +354,16 @@ def clean_title(title: str | None, site: str | None, domain: str) -> str | None:
     ``"Title | Site"``, ``"Site - Title"``, ``"Title – Site Name"``: a part at either end,
     cut at a spaced separator (``| - – — :: · » « / :``), is removed when its letters equal
     the site name's, are contained in it or contain it, or equal the domain's first label
-    (``"nytimes"`` for nytimes.com). The longest remaining text is kept whole; a title that
-    would become empty is returned unchanged; a separator left dangling at the end (``"Story
-    | | Site"``) is dropped. A site name joined by a bar without spaces (``"Site|Story"``,
-    ``"Story｜Site"``) is cut when it is exactly the name (:func:`_without_joined_name`).
+    (``"nytimes"`` for nytimes.com). Soft hyphens and other invisible characters
+    (:data:`_INVISIBLE`) are dropped first. The longest remaining text is kept whole; a
+    title that would become empty is returned unchanged; a separator left dangling at the
+    end (``"Story | | Site"``) is dropped. A site name joined by a bar without spaces
+    (``"Site|Story"``, ``"Story｜Site"``) is cut when it is exactly the name
+    (:func:`_without_joined_name`).
     A part of more than :data:`_MAX_NAME_PART_WORDS` words that
     contains a name is a sentence about the publisher and stays.
     """
-    title = _norm(title)
+    title = _visible(title)
     if not title:
         return None
     names = {_key(site)} if site else set()
@@ -383,6 +386,18 @@ def clean_title(title: str | None, site: str | None, domain: str) -> str | None:
         else:
             break
     return _DANGLING.sub("", _without_joined_name(title, names)) or None
+
+
+#: Characters that only hint at line breaks or word joins and show nothing: the soft
+#: hyphen (U+00AD, German CMSs write it into long words of headings), the zero-width space,
+#: the word joiner and a stray byte-order mark. Zero-width (non-)joiners are kept: they
+#: change how Persian, Indic and emoji text is drawn.
+_INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
+
+
+def _visible(text: str | None) -> str:
+    """``text`` whitespace-normalised without :data:`_INVISIBLE` characters."""
+    return _norm(_INVISIBLE.sub("", text or ""))
 
 
 #: A separator left alone at the end once an empty part ("Story | | Site") is cut (not at
@@ -875,13 +890,13 @@ def _sole_h1(meta: PageMetadata, site: str | None, domain: str) -> str | None:
         return None
     found: list[lxml.html.HtmlElement] = []
     for element in meta.root.iter("h1"):
-        if _norm(element.text_content()):
+        if _norm(heading_text(element)):
             found.append(element)
             if len(found) > 1:
                 return None
     if not found or _links_home(found[0]):
         return None
-    return clean_title(_unescaped(found[0].text_content()), site, domain)
+    return clean_title(_unescaped(heading_text(found[0])), site, domain)
 
 
 def _links_home(element: lxml.html.HtmlElement) -> bool:
@@ -893,6 +908,32 @@ def _links_home(element: lxml.html.HtmlElement) -> bool:
                 urlsplit(href).path.strip("/") == "" or _HOME_LINK.search(href)):
             return True
     return False
+
+
+#: Elements whose content is code or a fallback, never shown as the text around them: CSS
+#: (``<style>``, which CSS-in-JS libraries such as Emotion write next to the element they
+#: style, also inside a heading), ``<script>``, ``<noscript>`` (shown only without
+#: scripts) and ``<template>`` (inert per the HTML standard).
+_NOT_SHOWN_TAGS = ("style", "script", "noscript", "template")
+
+
+def heading_text(element: lxml.html.HtmlElement) -> str:
+    """The text ``element`` shows: like ``text_content()`` (every descendant text node, in
+    order, not normalised) but without the content of :data:`_NOT_SHOWN_TAGS` elements
+    and comments (their tails are kept). ``<h1><style>.c{color:red}</style>News</h1>``
+    → ``"News"``."""
+    if next(element.iter(*_NOT_SHOWN_TAGS), None) is None:
+        return str(element.text_content())
+    return _shown(element)
+
+
+def _shown(element: lxml.html.HtmlElement) -> str:
+    parts = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str) and child.tag not in _NOT_SHOWN_TAGS:
+            parts.append(_shown(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
 
 
 #: ``<h1>`` elements read for the headline (page order): a page shows one headline, blog
@@ -909,7 +950,7 @@ def _banner(meta: PageMetadata) -> str:
         return ""
     for element in itertools.islice(meta.root.iter("h1"), MAX_H1):
         if _links_home(element):
-            return _norm(element.text_content())
+            return _norm(heading_text(element))
     return ""
 
 
@@ -963,7 +1004,7 @@ def _h1_first(meta: PageMetadata) -> tuple[list[str], list[tuple[str, str, str]]
     h1s: list[str] = []
     kicked: list[tuple[str, str, str]] = []
     for element in itertools.islice(meta.root.iter("h1"), MAX_H1) if meta.root is not None else ():
-        text = _norm(element.text_content())
+        text = _visible(heading_text(element))
         h1s.append(text)
         split = _kicker_split(element, text)
         if split:
@@ -974,7 +1015,8 @@ def _h1_first(meta: PageMetadata) -> tuple[list[str], list[tuple[str, str, str]]
 def _kicker_split(element: lxml.html.HtmlElement,
                   text: str) -> tuple[str, str, str] | None:
     """``(kicker, headline, separator)`` of an ``<h1>`` (``element``, whole text ``text``)
-    that opens with a kicker: a first child element with no text before it, whose text
+    that opens with a kicker: a first child element with no text before it (a ``<style>``
+    or ``<script>`` before it does not count, :data:`_NOT_SHOWN_TAGS`), whose text
     begins the heading (``<h1><span class="topline">Olympics</span> Drinks by boat</h1>``),
     followed by a headline of at least :data:`_MIN_HEADING_KEY` letters that opens with a
     letter or digit; None otherwise. Overlines, rooflines and toplines (German
@@ -987,17 +1029,19 @@ def _kicker_split(element: lxml.html.HtmlElement,
     screen readers (``<span class="visually-hidden">: </span>``)."""
     if len(element) == 0 or (element.text or "").strip():
         return None
-    first = element[0]
-    if not isinstance(first.tag, str):
+    children = [child for child in element if not (
+        child.tag in _NOT_SHOWN_TAGS and not (child.tail or "").strip())]
+    if not children or not isinstance(children[0].tag, str):
         return None
-    kicker = _norm(first.text_content())
+    first = children[0]
+    kicker = _norm(heading_text(first))
     if not kicker or not text.startswith(kicker):
         return None
     rest = text[len(kicker):].strip()
     separator = ""
-    if not rest[:1].isalnum() and len(element) > 1 and not (first.tail or "").strip():
-        second = element[1]
-        mark = _norm(second.text_content()) if isinstance(second.tag, str) else ""
+    if not rest[:1].isalnum() and len(children) > 1 and not (first.tail or "").strip():
+        second = children[1]
+        mark = _norm(heading_text(second)) if isinstance(second.tag, str) else ""
         if mark and _SEPARATOR_MARK.fullmatch(mark) and _sr_only(second) and (
                 rest.startswith(mark)):
             separator, rest = mark, rest[len(mark):].strip()

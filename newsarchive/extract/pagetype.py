@@ -16,11 +16,13 @@ Signals (all computed by :func:`page_signals`):
   lists. See :data:`LISTING_URL_PATTERNS`.
 * **Layout** — the number of headline links (``<h1>``–``<h5>`` that hold a link, and
   ``<article>`` blocks with a heading; not those in the navigation — ``<nav>``, menu
-  roles, a page-level ``<header>``/``<footer>`` — nor a heading linked only to the page
-  itself, as blogs link a post's title to its permalink), the share of visible text that
+  roles, a page-level ``<header>``/``<footer>``, and the same parts marked by pre-HTML5
+  ids (``id="header"``, ``"footer"``, ``"nav"``, ``"menu"``) — nor a heading linked only
+  to the page itself, as blogs link a post's title to its permalink), the share of visible text that
   sits inside links (measured outside the site chrome — HTML5
-  ``nav``/``header``/``footer``/``aside`` and the WAI-ARIA landmark roles navigation,
-  banner, contentinfo, complementary — when at least :data:`MIN_CONTENT_CHARS`
+  ``nav``/``header``/``footer``/``aside``, the WAI-ARIA landmark roles navigation,
+  banner, contentinfo, complementary, and the pre-HTML5 ids of header, footer and
+  navigation — when at least :data:`MIN_CONTENT_CHARS`
   characters lie outside it: a mega menu is navigation, not a list of stories), and the
   length of the extracted main text.
 
@@ -77,7 +79,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 import lxml.html
 from lxml import etree
 
-from .metadata import ARTICLE_TYPES, LISTING_TYPES, PageMetadata
+from .metadata import ARTICLE_TYPES, LISTING_TYPES, PageMetadata, heading_text
 
 __all__ = [
     "LISTING_URL_PATTERNS",
@@ -271,14 +273,32 @@ _INVISIBLE = {"script", "style", "noscript", "template", "svg", "head"}
 #: navigation, banner, footer and side bars rather than its content.
 _CHROME_TAGS = {"nav", "header", "footer", "aside"}
 _CHROME_ROLES = {"navigation", "banner", "contentinfo", "complementary", "menu", "menubar"}
+#: The same parts in pre-HTML5 layouts (:func:`_chrome_id`): ``<div id="header">``,
+#: ``id="footer"``, ``id="nav"``/``"navigation"``/``"menu"``. HTML5 named its ``header``,
+#: ``footer`` and ``nav`` elements after these most common ids and class names of the time
+#: (Google's "Web Authoring Statistics", 2005), and government and CMS templates still
+#: write them.
+#: Only whole ids: a class or an id that merely contains the word (``article-header``,
+#: ``footer-teasers``) says nothing about the page level.
+_PAGE_LEVEL_IDS = re.compile(r"(?:site-?|page-?)?(?:header|footer)", re.IGNORECASE)
+_NAV_IDS = re.compile(r"(?:main-?)?(?:nav|navigation|menu)", re.IGNORECASE)
+
+
+def _chrome_id(ident: str | None) -> bool:
+    """Whether element id ``ident`` names the page's header, footer or navigation
+    (:data:`_PAGE_LEVEL_IDS`, :data:`_NAV_IDS`)."""
+    return bool(ident) and bool(_PAGE_LEVEL_IDS.fullmatch(ident or "") or _NAV_IDS.fullmatch(
+        ident or ""))
+
+
 #: Visible characters outside the chrome from which the link share is measured there only.
 MIN_CONTENT_CHARS = 500
 
 
 def _text_and_link_chars(body: lxml.html.HtmlElement) -> tuple[int, int, int, int]:
     """Visible characters and those inside ``<a>``: ``(total, linked, total outside the
-    chrome, linked outside the chrome)``; chrome is :data:`_CHROME_TAGS` and elements whose
-    ``role`` is one of :data:`_CHROME_ROLES`."""
+    chrome, linked outside the chrome)``; chrome is :data:`_CHROME_TAGS`, elements whose
+    ``role`` is one of :data:`_CHROME_ROLES` and those with a chrome id (:func:`_chrome_id`)."""
     total = linked = content = content_linked = 0
     stack: list[tuple[lxml.html.HtmlElement, bool, bool]] = [(body, False, False)]
     while stack:
@@ -288,7 +308,8 @@ def _text_and_link_chars(body: lxml.html.HtmlElement) -> tuple[int, int, int, in
             continue
         here = in_link or tag == "a"
         chrome = in_chrome or (bool(tag) and (
-            tag in _CHROME_TAGS or (element.get("role") or "").lower() in _CHROME_ROLES))
+            tag in _CHROME_TAGS or (element.get("role") or "").lower() in _CHROME_ROLES
+            or _chrome_id(element.get("id"))))
         if element.text and tag:
             n = len(element.text.strip())
             total += n
@@ -378,16 +399,22 @@ _CONTENT_TAGS = frozenset({"article", "main"})
 
 def _in_navigation(element: lxml.html.HtmlElement) -> bool:
     """True when ``element`` sits in the site's navigation (:data:`_MENU_TAGS`,
-    :data:`_MENU_ROLES`, or a page-level ``<header>``/``<footer>``)."""
+    :data:`_MENU_ROLES`, an element with a navigation id, :data:`_NAV_IDS`, or a page-level
+    ``<header>``/``<footer>`` or element with a header or footer id,
+    :data:`_PAGE_LEVEL_IDS`)."""
     page_level: bool | None = None  # a header/footer was passed; its enclosers decide
     for ancestor in element.iterancestors():
         tag = ancestor.tag
         if tag in _MENU_TAGS or (ancestor.get("role") or "").lower() in _MENU_ROLES:
             return True
+        ident = ancestor.get("id")
+        if ident and _NAV_IDS.fullmatch(ident):
+            return True
         if tag in _CONTENT_TAGS:
             if page_level:
                 page_level = False
-        elif tag in _PAGE_LEVEL_TAGS and page_level is None:
+        elif page_level is None and (tag in _PAGE_LEVEL_TAGS or (
+                ident and _PAGE_LEVEL_IDS.fullmatch(ident))):
             page_level = True
     return bool(page_level)
 
@@ -487,7 +514,7 @@ def _headline(
         return None
     parts = _title_parts(titles)
     for heading in itertools.islice(root.iter("h1", "h2", "h3"), MAX_HEADLINE_HEADINGS):
-        text = _norm(heading.text_content())
+        text = _norm(heading_text(heading))
         if len(text) < 10 or not _shows_title(text, titles, parts):
             continue
         links = heading.findall(".//a[@href]") + [
