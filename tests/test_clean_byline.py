@@ -40,6 +40,7 @@ MORE = ("Work on the bridge could begin next spring if the board agrees, and the
     ("Door Jan de Vries", "Jan de Vries"),
     ("Av Ola Nordmann", "Ola Nordmann"),
     ("By Reuters", "Reuters"),
+    ("By The Associated Press", "The Associated Press"),
 ])
 def test_byline_lines(line: str, names: str) -> None:
     assert is_byline_line(line)
@@ -58,6 +59,10 @@ def test_byline_lines(line: str, names: str) -> None:
     "Di Maio",
     # capitalised words, then a sentence after the separator
     "By Sunday Morning, it was over",
+    # a heading in title case: a name does not open with an article or determiner
+    "By The Numbers",
+    "By Any Means Necessary",
+    "Von Der Leine gelassen",
     # a sentence end after a word
     "By Jane Doe.",
     # the name runs on into the sentence without a separator

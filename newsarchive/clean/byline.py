@@ -86,14 +86,25 @@ def _name_word(word: str) -> bool:
     return bool(word) and (word[0].isupper() or word in _PARTICLES)
 
 
+#: Articles and determiners: a name does not begin with one, a heading in title case
+#: does ("By The Numbers", "By Any Means", "Von Der Leine").
+_NOT_NAME_START = frozenset({
+    "the", "a", "an", "any", "all", "this", "that", "these", "those", "our", "my", "your",
+    "every", "no", "der", "die", "das", "den", "dem", "ein", "eine", "einem", "einer",
+    "les", "un", "une", "los", "las", "una", "uno", "het", "een"})
+
+
 def _name(text: str) -> bool:
-    """One name: two to four name words ("Jane Doe", "Ursula von der Leyen", "J. R. Roe"),
-    or a wire service or an acronym signing alone ("Reuters", "AFP", "dpa")."""
+    """One name: two to four name words ("Jane Doe", "Ursula von der Leyen", "J. R. Roe")
+    not opening with an article or determiner (:data:`_NOT_NAME_START`), or a wire
+    service or an acronym signing alone ("Reuters", "AFP", "dpa")."""
     words = text.split()
-    if not words:
+    if " ".join(words).lower() in _WIRES:
+        return True  # "The Associated Press", "Agence France-Presse"
+    if not words or (len(words) > 1 and words[0].lower() in _NOT_NAME_START):
         return False
     if len(words) == 1:
-        return words[0].lower() in _WIRES or (len(words[0]) >= 2 and words[0].isupper())
+        return len(words[0]) >= 2 and words[0].isupper()
     return len(words) <= 4 and all(_name_word(w) for w in words) and words[-1][0].isupper()
 
 
