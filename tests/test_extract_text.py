@@ -552,3 +552,134 @@ def test_fill_gaps_follows_the_story_into_a_further_chunk_of_its_template() -> N
         "<div><div><div>" + "".join(f"<p>{p}</p>" for p in paragraphs) + "</div></div></div>"
         for paragraphs in (_FILLER[:2], more)))
     assert text_module.fill_gaps(bare, text) == text
+
+
+# --- hostile pages: bounds of the extra passes ---------------------------------------------
+# Generators of the hostile pages that were slow (full size in the comments); the tests
+# run small versions and assert the output, with the bounds lowered where they must bite.
+_URL = "https://example.com/news/harbour-bridge-vote"
+_STORY = "The council voted on the harbour bridge on Tuesday night after a long debate."
+
+
+def self_linking_headings_page(count: int) -> str:
+    """``count`` headings linking to the page itself after one paragraph (14,000: 6.4 s,
+    4.3 s of it in the wider pass)."""
+    headings = "".join(f"<h2><a href='{_URL}'>Harbour bridge vote part {i}</a></h2>"
+                       for i in range(count))
+    return (f"<html><head><title>Harbour bridge vote</title></head><body><article>"
+            f"<h1>Harbour bridge vote</h1><p>{_STORY}</p>{headings}</article></body></html>")
+
+
+def linked_sentences_page(count: int) -> str:
+    """``count`` paragraphs whose link stands inside the sentence (9,000: 5.2 s)."""
+    sentences = "".join(f"<p>It <a href='/plans/{i}'>co-ordinates all the war plans of them, "
+                        f"number {i}</a>.</p>" for i in range(count))
+    return (f"<html><head><title>Harbour bridge vote</title></head><body><article>"
+            f"<h1>Harbour bridge vote</h1><p>{_STORY}</p>{sentences}"
+            f"<p>{_STORY.replace('Tuesday', 'Monday')}</p></article></body></html>")
+
+
+def time_text_page(chars: int) -> str:
+    """A ``<time>`` holding ``chars`` characters of dates before a story of ten sentences
+    (1 MB: 2.5 s, 1.5 s of it in the wider pass)."""
+    story = " ".join(f"{_STORY[:-1]}, said speaker {i}." for i in range(10))
+    return (f"<html><head><title>Harbour bridge vote</title></head><body><article>"
+            f"<h1>Harbour bridge vote</h1><time>{'12 March 2021 ' * (chars // 14)}</time>"
+            f"<p>{story}</p></article></body></html>")
+
+
+def test_second_and_third_pass_skipped_beyond_the_element_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    root = parse_html(self_linking_headings_page(300))
+    assert root is not None
+    # within the bound: the comparison pass takes the headings for text
+    assert extract_text(root, _URL).startswith(
+        f"Harbour bridge vote {_STORY} Harbour bridge vote part 0 Harbour bridge vote part 1 ")
+    monkeypatch.setattr(text_module, "MAX_PASS_ELEMENTS", 500)  # the page has 607
+    assert extract_text(root, _URL).split("\n") == ["Harbour bridge vote", _STORY]
+
+
+def test_pass_count_on_a_page_beyond_the_element_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _page("", "<article>" + _paragraphs() + "</article>")
+    calls: list[dict[str, Any]] = []
+
+    def fake_run(document: Any, url: str | None, **options: Any) -> str:
+        calls.append(options)
+        return "short"
+
+    monkeypatch.setattr(text_module, "_run", fake_run)
+    extract_text(root, None)
+    assert calls == [{"favor_precision": True, "fast": True}, {"favor_precision": True},
+                     {"favor_recall": True}, {}]  # the last: the wider pass
+    calls.clear()
+    monkeypatch.setattr(text_module, "MAX_PASS_ELEMENTS", 5)  # the page has 11 elements
+    extract_text(root, None)
+    assert calls == [{"favor_precision": True, "fast": True}]
+
+
+def test_linked_sentences_kept_with_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    root = parse_html(linked_sentences_page(300))
+    assert root is not None
+    expected = ["Harbour bridge vote", _STORY,
+                *(f"It co-ordinates all the war plans of them, number {i}." for i in range(300)),
+                _STORY.replace("Tuesday", "Monday")]
+    assert extract_text(root, _URL).split("\n") == expected
+    monkeypatch.setattr(text_module, "MAX_PASS_ELEMENTS", 100)  # the page has 608
+    assert extract_text(root, _URL).split("\n") == expected
+
+
+@pytest.mark.parametrize("bound", ["MAX_PASS_ELEMENTS", "MAX_WIDEN_CHARS"])
+def test_wider_pass_skipped_beyond_its_bounds(
+    monkeypatch: pytest.MonkeyPatch, bound: str,
+) -> None:
+    inside = [f"Paragraph {i} of the story, written out at some length to count."
+              for i in range(30)]
+    root = _page("", "<article>" + "".join(f"<p>{p}</p>" for p in inside) + "</article>")
+
+    def fake_run(document: Any, url: str | None, **options: Any) -> str:
+        if options.get("favor_precision"):
+            return "\n".join(inside[:4])  # over MIN_CHARS, under 0.2 of the <article> text
+        return "\n".join(inside)
+
+    monkeypatch.setattr(text_module, "_run", fake_run)
+    assert extract_text(root, None).split("\n") == inside
+    # one element or one character of text less than the <article> has
+    size = root.xpath("count(//article/descendant-or-self::*)" if bound == "MAX_PASS_ELEMENTS"
+                      else "string-length(normalize-space(//article))")
+    assert size == (31 if bound == "MAX_PASS_ELEMENTS" else len("".join(inside)))
+    monkeypatch.setattr(text_module, bound, int(size))
+    assert extract_text(root, None).split("\n") == inside
+    monkeypatch.setattr(text_module, bound, int(size) - 1)
+    assert extract_text(root, None).split("\n") == inside[:4]
+
+
+def test_wider_pass_within_jsonld_article_body_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    inside = [f"Sentence {i} of the publisher's own article text, long enough to count."
+              for i in range(10)]
+    data = {"@type": "NewsArticle", "articleBody": " ".join(inside)}
+    root = _page(f'<script type="application/ld+json">{json.dumps(data)}</script>',
+                 "<div>" + "".join(f"<p>{p}</p>" for p in inside) + "</div>")
+
+    def fake_run(document: Any, url: str | None, **options: Any) -> str:
+        return "\n".join(inside[:4] if options.get("favor_precision") else inside)
+
+    monkeypatch.setattr(text_module, "_run", fake_run)
+    assert extract_text(root, None).split("\n") == inside
+    monkeypatch.setattr(text_module, "MAX_PASS_ELEMENTS", 10)  # the page has 16 elements
+    assert extract_text(root, None).split("\n") == inside[:4]
+    monkeypatch.setattr(text_module, "MAX_PASS_ELEMENTS", 100)
+    monkeypatch.setattr(text_module, "MAX_WIDEN_CHARS", len(data["articleBody"]) - 1)
+    assert extract_text(root, None).split("\n") == inside[:4]
+
+
+def test_time_text_page_widened_within_the_bound_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    root = parse_html(time_text_page(20_000))
+    assert root is not None
+    story = " ".join(f"{_STORY[:-1]}, said speaker {i}." for i in range(10))
+    dates = ("12 March 2021 " * (20_000 // 14)).strip()
+    # the precise pass keeps the headline and the story; the wider pass (the story is
+    # under 0.2 of the <article> text) takes the <time> text into the body
+    assert extract_text(root, _URL).split("\n") == [dates, story]
+    monkeypatch.setattr(text_module, "MAX_WIDEN_CHARS", 19_000)
+    assert extract_text(root, _URL).split("\n") == ["Harbour bridge vote", story]

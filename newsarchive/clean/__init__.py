@@ -4,15 +4,18 @@
 
 1. :func:`remove_boilerplate` — promo, ad, call-to-action, copyright, widget-heading and
    site-signature lines out (``newsarchive.clean.boilerplate``);
-2. a headline repeated above a dateline is dropped (page chrome);
-3. :func:`split_dateline` — "WILMINGTON, Delaware (AP) –" off the start, or off the
+2. :func:`split_byline` — "By Jane Doe" off the first or second line
+   (``newsarchive.clean.byline``);
+3. a headline repeated above a dateline is dropped (page chrome);
+4. :func:`split_dateline` — "WILMINGTON, Delaware (AP) –" off the start, or off the
    second line when the first is a lead (standfirst) paragraph above the story;
-4. :func:`split_credits` — contributor and agency credit lines off the end;
-5. :func:`remove_boilerplate` once more, for separators ("___") that the credits hid.
+5. :func:`split_credits` — contributor and agency credit lines off the end;
+6. :func:`remove_boilerplate` once more, for separators ("___") that the credits hid.
 
 ``wire_source`` comes from the dateline, else the credits, else a removed copyright
 footer that names an agency ("Copyright 2019 The Associated Press. All rights
-reserved."). A wire quoted mid-text never counts.
+reserved."). A wire quoted mid-text never counts. An article without authors takes
+the names of the byline line (normalized as the extractor's authors are).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from newsarchive.clean.boilerplate import (
     is_signature_line,
     remove_boilerplate,
 )
+from newsarchive.clean.byline import byline_names, is_byline_line, split_byline
 from newsarchive.clean.wire import (
     WIRE_ALIASES,
     detect_wire_source,
@@ -39,15 +43,18 @@ from newsarchive.items import Article
 __all__ = [
     "WIRE_ALIASES",
     "CleanedBody",
+    "byline_names",
     "clean_article",
     "clean_body",
     "detect_wire_source",
     "find_wires",
     "is_boilerplate_line",
+    "is_byline_line",
     "is_credit_line",
     "is_signature_line",
     "normalize_wire",
     "remove_boilerplate",
+    "split_byline",
     "split_credits",
     "split_dateline",
     "word_count",
@@ -74,6 +81,7 @@ class CleanedBody:
 
     Attributes:
         body: cleaned text, one paragraph per line.
+        byline: byline line split off the start ("By Jane Doe"), as written, or None.
         dateline: dateline split off the start, as written, or None.
         wire_source: canonical wire name, or None.
         credits: credit lines split off the end, newline-joined, or None.
@@ -88,6 +96,7 @@ class CleanedBody:
     credits: str | None
     removed_lines: list[str]
     word_count: int
+    byline: str | None = None
 
 
 def clean_body(
@@ -109,6 +118,7 @@ def clean_body(
     if not isinstance(text, str):
         text = ""
     body, removed = remove_boilerplate(text, site_name=site_name, title=title, domain=domain)
+    byline, body = split_byline(body)
 
     lines = body.split("\n") if body else []
     # A headline (or other short chrome line) directly above the dateline: the page's
@@ -137,7 +147,7 @@ def clean_body(
                 if named:
                     wire = named[0]
                     break
-    return CleanedBody(body, dateline, wire, credits, removed, word_count(body))
+    return CleanedBody(body, dateline, wire, credits, removed, word_count(body), byline)
 
 
 def clean_article(article: Article) -> Article:
@@ -145,7 +155,9 @@ def clean_article(article: Article) -> Article:
 
     Sets ``body`` (boilerplate out, one paragraph per line), ``dateline``,
     ``wire_source``, ``credits``, ``word_count`` (``\\w+`` tokens of the new body) and
-    ``removed_lines`` (previous ``removed_lines`` plus the lines removed now). Fields the
+    ``removed_lines`` (previous ``removed_lines`` plus the lines removed now, the byline
+    line among them: :class:`Article` has no field of its own for it, and ``authors``
+    already holds its names, see :func:`newsarchive.extract.extract_page`). Fields the
     body does not supply (``dateline``, ``wire_source``, ``credits``) keep the values the
     article already had.
     """
@@ -162,5 +174,6 @@ def clean_article(article: Article) -> Article:
         wire_source=out.wire_source or article.wire_source,
         credits=out.credits or article.credits,
         word_count=out.word_count,
-        removed_lines=[*article.removed_lines, *out.removed_lines],
+        removed_lines=[*article.removed_lines, *out.removed_lines,
+                       *([out.byline] if out.byline else [])],
     )

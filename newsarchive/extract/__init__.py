@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 
 from lxml import etree
 
+from newsarchive.clean.byline import byline_names, split_byline
 from newsarchive.dedup.urls import article_id, domain_of, is_later_page, normalize_url, same_site
 from newsarchive.items import Article, DiscoveryHints
 
@@ -29,7 +30,9 @@ from .metadata import (
     PageMetadata,
     choose_authors,
     choose_title,
+    clean_authors,
     parse_html,
+    publisher_keys,
     read_metadata,
     site_name,
 )
@@ -161,6 +164,21 @@ def _language(meta: PageMetadata | None, headers: Mapping[str, str], body: str) 
     return detect_language(body)
 
 
+def _byline_authors(body: str, meta: PageMetadata, site: str | None) -> list[str]:
+    """The names of a byline line at the body's start (:func:`split_byline`: "By Jane
+    Doe", "Von Hans Meier, 12.03.2021"), normalized by :func:`clean_authors` against the
+    publisher's names (:func:`publisher_keys`); ``[]`` when the body opens with none.
+
+    For pages whose markup gives no author: the extracted text shows the byline the
+    author sources missed (the cleaning step then moves the line out of the body).
+    """
+    byline = split_byline(body)[0]
+    names = byline_names(byline) if byline else None
+    if not names:
+        return []
+    return clean_authors([names], site, publisher_keys(meta, site))[:MAX_AUTHORS]
+
+
 def _canonical(meta: PageMetadata | None, url: str) -> str:
     """``rel=canonical``, else ``og:url``, when on the same site as ``url`` and a valid URL
     and ``url`` is not a later page of it (:func:`is_later_page`: page 2 of an article is
@@ -264,7 +282,7 @@ def _extract(
     domain = domain_of(canonical)
     site = site_name(meta)
     title = _capped_title(choose_title(meta, site, domain, hints.title if hints else None))
-    authors = choose_authors(meta, site)[:MAX_AUTHORS]
+    authors = choose_authors(meta, site)[:MAX_AUTHORS] or _byline_authors(body, meta, site)
     published, source = choose_published(meta, url, crawled, hints, html=text, root=root)
     description = meta.first("description", "og:description", "twitter:description") or (
         meta.ld_text("description")

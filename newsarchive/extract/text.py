@@ -52,7 +52,8 @@ from typing import Any
 import lxml.etree
 import lxml.html
 
-__all__ = ["MIN_CHARS", "extract_text", "flatten_ruby", "unwrap_empty_inline"]
+__all__ = ["MAX_PASS_ELEMENTS", "MAX_WIDEN_CHARS", "MIN_CHARS", "extract_text", "flatten_ruby",
+           "unwrap_empty_inline"]
 
 #: Below this many characters the precise pass is distrusted and a recall pass is tried.
 MIN_CHARS = 250
@@ -64,6 +65,19 @@ MIN_CHARS = 250
 #: 112 texts under 1,000 characters, 3 of 106 between 1,000 and 2,000, and 7 of the 615
 #: longer ones (one by more than a fifth). It is 40 % of trafilatura's time.
 COMPARE_BELOW_CHARS = 2000
+#: Most elements of a page (or of the marked article element, for the wider pass) on
+#: which trafilatura runs a second or third time: the comparison pass, the recall pass
+#: and the wider pass are skipped beyond it and the first pass's text is kept. The
+#: largest of the 1,606 pages of ``../shared/corpora`` has 10,106 elements, and the
+#: largest the wider pass ran on 1,361; each pass over a page of 15,000 to 30,000
+#: elements (:data:`newsarchive.extract.MAX_ELEMENTS` refuses more) costs 0.5 to 4 s
+#: (measured: 14,000 headings, 4.3 s in the wider pass; 9,000 linked sentences, three
+#: passes), so hostile pages get one pass.
+MAX_PASS_ELEMENTS = 15_000
+#: Longest marked text (characters) the wider pass runs on: the longest that it changed
+#: on the corpora is 424,000 (a JSON-LD ``articleBody``); a long read is under 100,000.
+#: Beyond it the pass costs seconds on one text node (a 1 MB ``<time>``: 1.5 s).
+MAX_WIDEN_CHARS = 500_000
 
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 _SPACES = re.compile(r"[ \t\u00a0\u200b]+")
@@ -426,20 +440,40 @@ def marked_body(root: Any) -> tuple[str, float]:
 
 
 def _widen(document: Any, url: str | None, text: str) -> str:
-    """``text``, or a wider pass inside the marked body when ``text`` is short of it."""
+    """``text``, or a wider pass inside the marked body when ``text`` is short of it.
+
+    The pass is skipped (``text`` kept) when what it would run on is beyond its bounds:
+    more than :data:`MAX_PASS_ELEMENTS` elements (the marked element, or the page for a
+    JSON-LD ``articleBody``) or more than :data:`MAX_WIDEN_CHARS` characters of marked
+    text.
+    """
     container, element, share = _marked(document)
     if element is None:
         if len(text) >= share * len(container):
             return text
+        if len(container) > MAX_WIDEN_CHARS or _element_count(document) > MAX_PASS_ELEMENTS:
+            return text
     else:
         # the length test runs in libxml2; the text is only built for the few short pages
-        if len(text) >= share * _text_length(element):
+        length = _text_length(element)
+        if len(text) >= share * length:
+            return text
+        if length > MAX_WIDEN_CHARS or _element_count(element) > MAX_PASS_ELEMENTS:
             return text
         container = _squash(element.text_content())
         # Only the marked element is given to the wider pass: its lines lie inside by
         # construction, and trafilatura works on a fraction of the page.
         document = _alone(element)
     return _recall_within(document, url, text, container)
+
+
+#: Elements of a tree (the element itself and its descendants), counted in libxml2.
+_ELEMENT_COUNT = lxml.etree.XPath("count(descendant-or-self::*)")
+
+
+def _element_count(element: Any) -> int:
+    """Number of elements in ``element``'s tree (itself included), counted in libxml2."""
+    return int(_ELEMENT_COUNT(element))
 
 
 def _alone(element: Any) -> Any:
@@ -735,10 +769,11 @@ def fill_gaps(root: Any, text: str) -> str:
             if (
                 _wrapper(element) not in wrappers
                 or seen[para] > 1
+                or not (_subheading(para, element) if heading else _prose(para, element))
                 # one end in the text: kept in another form, restoring it would repeat it
+                # (searched last: a scan of the whole text for each skipped block)
                 or para[:_HELD_PROBE] in flat
                 or para[-_HELD_PROBE:] in flat
-                or not (_subheading(para, element) if heading else _prose(para, element))
             ):
                 continue
             if anchor < 0:
@@ -929,14 +964,21 @@ def extract_text(document: str | Any, url: str | None = None) -> str:
     Returns:
         Paragraphs joined by a single ``"\\n"``, blank lines and repeated spaces removed;
         ``""`` when nothing was found. Never raises.
+
+    On a tree of more than :data:`MAX_PASS_ELEMENTS` elements the first pass (fast,
+    precise) is not followed by the comparison and recall passes; the wider pass has
+    its own bounds (:func:`_widen`).
     """
     text = _run(document, url, favor_precision=True, fast=True)
-    if len(text) < COMPARE_BELOW_CHARS:
+    # (MIN_CHARS < COMPARE_BELOW_CHARS: the recall pass follows a short first pass only)
+    if len(text) < COMPARE_BELOW_CHARS and (
+        isinstance(document, str) or _element_count(document) <= MAX_PASS_ELEMENTS
+    ):
         text = _run(document, url, favor_precision=True)
-    if len(text) < MIN_CHARS:
-        fallback = _run(document, url, favor_recall=True)
-        if len(fallback) > len(text):
-            text = fallback
+        if len(text) < MIN_CHARS:
+            fallback = _run(document, url, favor_recall=True)
+            if len(fallback) > len(text):
+                text = fallback
     text = _tidy(text)
     if len(text) < MIN_CHARS and not isinstance(document, str):
         scripted = script_text(document, url)
