@@ -35,7 +35,10 @@ date under the headline followed by a clock time ("25.04.24, 14:07 Uhr") is kept
 shows the day, a byline stamps the moment of publication; so is one under a heading that
 states the page's own title (``og:title``/``<title>``/JSON-LD headline): the banner sits in
 the page header, after a logo or section heading, the byline under the story's headline;
-a line above the headline is kept on the capture day only with a clock time.
+a line above the headline is kept on the capture day with a clock time. Any of these
+dates, and the text search's, is also kept when the page writes it on a short date line
+inside the story's container (:func:`written_in_story`: ``<article>``, ``<main>``, an
+hAtom entry), where HTML puts no page chrome.
 All results are timezone-aware: in the offset the page states (the same instant as its UTC
 value, which is what the archive stores), or UTC; naive values are taken as UTC.
 """
@@ -59,6 +62,7 @@ from .metadata import PageMetadata, time_trusted
 __all__ = [
     "BANNER_WINDOW",
     "BYLINE_WINDOW",
+    "DATE_LINE",
     "HEADLINE_TRIES",
     "HEADLINE_WINDOW",
     "FUTURE_SLACK",
@@ -71,6 +75,7 @@ __all__ = [
     "script_date",
     "title_date",
     "written_date",
+    "written_in_story",
 ]
 
 #: Earliest plausible publication time (the web news era; also htmldate's default floor).
@@ -317,6 +322,7 @@ def choose_published(
             # heading); only other untimed dates near the capture are suspect.
             if _valid(moment, crawled_at) and (
                 timed or titled or not _near_capture(moment, crawled_at)
+                or written_in_story(root, day)
             ):
                 return moment, "text"
     titled_day = title_date(meta)
@@ -330,11 +336,70 @@ def choose_published(
             return scripted, "script"
     if html is not None:
         moment = _text_date(html, url, crawled_at)
-        if moment is not None and _valid(moment, crawled_at) and not _near_capture(
-            moment, crawled_at
+        if moment is not None and _valid(moment, crawled_at) and (
+            not _near_capture(moment, crawled_at)
+            or (root is not None and written_in_story(root, moment.date()))
         ):
             return moment, "text"
     return stray if stray is not None else (None, None)
+
+
+#: Text nodes holding a given year, scripts and styles left out (libxml2 filters them).
+_YEAR_TEXTS = etree.XPath(
+    "//text()[contains(., $year)][not(parent::script or parent::style or parent::noscript)]"
+)
+#: Story containers: HTML's sectioning elements for a self-contained composition and for
+#: the page's main content, and the hAtom / microformats2 entry classes of blog posts.
+_STORY_TAGS = frozenset(("article", "main"))
+_STORY_CLASSES = frozenset(("hentry", "h-entry"))
+#: Page chrome and side content: navigation and tangential content (related stories,
+#: teasers), where a date is the viewing day or another story's.
+_SIDE_TAGS = frozenset(("nav", "aside"))
+
+
+def written_in_story(root: Any, day: date, limit: int = 40) -> bool:
+    """Whether ``day`` is written on a date line of the page's story: a text node of at most
+    :data:`DATE_LINE` characters whose first date (:func:`written_date`) is ``day``, inside
+    an ``<article>`` or ``<main>`` element or an element of the hAtom ``hentry`` /
+    microformats2 ``h-entry`` class, with no ``<nav>`` or ``<aside>`` above it and not in
+    an ``<article>`` nested in another one. Only the first ``limit`` text nodes holding the
+    year are read.
+
+    Tells an article's date line from a "today" banner: HTML places navigation and the
+    page header outside ``<article>``/``<main>`` (HTML Living Standard: ``main`` excludes
+    content repeated across pages such as site logos and navigation), and the banner of the
+    viewing day is such repeated chrome, while the byline of a story published on the
+    capture day stands inside the story's container. Teaser cards in ``<aside>``/``<nav>``
+    and nested ``<article>`` elements (HTML: comments and related items of the outer one)
+    date other content; a date inside running prose (a longer text node) is an event's.
+    """
+    for node in _YEAR_TEXTS(root, year=str(day.year))[:limit]:
+        line = _SPACES.sub(" ", node).strip()
+        if len(line) > DATE_LINE or written_date(line) != day:
+            continue
+        element = node.getparent()
+        if element is not None and getattr(node, "is_tail", False):
+            element = element.getparent()
+        story = articles = 0
+        while element is not None:
+            tag = element.tag
+            if tag in _SIDE_TAGS:
+                story = 0
+                break
+            if tag == "article":
+                articles += 1
+            if tag in _STORY_TAGS or _STORY_CLASSES & set((element.get("class") or "").split()):
+                story += 1
+            element = element.getparent()
+        if story and articles <= 1:
+            return True
+    return False
+
+
+#: Longest text node read as a date line (characters, whitespace squashed): bylines and
+#: date lines ("Von Christian am 03.05.2013, 11:51 | 0 Meinungen |") are short, while a
+#: date in a sentence of the story is an event's.
+DATE_LINE = 80
 
 
 #: Separators between the parts of a ``<title>`` ("Headline | Site | 28.04.2023").
