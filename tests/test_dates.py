@@ -483,4 +483,10 @@ def test_a_date_line_of_the_story_is_told_from_page_chrome() -> None:
     assert len(prose) > DATE_LINE
     assert in_story(f"<article><p>{prose}</p></article>") is False
     assert in_story("<article><p>July 8, 2022</p></article>") is False  # another day
+    # A date line with a clock time stamps a moment, not the viewing day: kept outside the
+    # story's containers too, but not in side content.
+    assert in_story('<div class="meta">Von Eva am 07.07.2022, 11:51 | 2 Kommentare</div>')\
+        is True
+    assert in_story('<div class="meta">Von Eva am 07.07.2022 | 2 Kommentare</div>') is False
+    assert in_story("<aside><p>07.07.2022, 11:51</p></aside>") is False
 

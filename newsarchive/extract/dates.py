@@ -38,7 +38,7 @@ the page header, after a logo or section heading, the byline under the story's h
 a line above the headline is kept on the capture day with a clock time. Any of these
 dates, and the text search's, is also kept when the page writes it on a short date line
 inside the story's container (:func:`written_in_story`: ``<article>``, ``<main>``, an
-hAtom entry), where HTML puts no page chrome.
+hAtom entry), where HTML puts no page chrome, or on a timed date line outside side content.
 All results are timezone-aware: in the offset the page states (the same instant as its UTC
 value, which is what the archive stores), or UTC; naive values are taken as UTC.
 """
@@ -361,9 +361,9 @@ def written_in_story(root: Any, day: date, limit: int = 40) -> bool:
     """Whether ``day`` is written on a date line of the page's story: a text node of at most
     :data:`DATE_LINE` characters whose first date (:func:`written_date`) is ``day``, inside
     an ``<article>`` or ``<main>`` element or an element of the hAtom ``hentry`` /
-    microformats2 ``h-entry`` class, with no ``<nav>`` or ``<aside>`` above it and not in
-    an ``<article>`` nested in another one. Only the first ``limit`` text nodes holding the
-    year are read.
+    microformats2 ``h-entry`` class, or followed by a clock time (:data:`_CLOCK`), with no
+    ``<nav>`` or ``<aside>`` above it and not in an ``<article>`` nested in another one.
+    Only the first ``limit`` text nodes holding the year are read.
 
     Tells an article's date line from a "today" banner: HTML places navigation and the
     page header outside ``<article>``/``<main>`` (HTML Living Standard: ``main`` excludes
@@ -371,12 +371,18 @@ def written_in_story(root: Any, day: date, limit: int = 40) -> bool:
     viewing day is such repeated chrome, while the byline of a story published on the
     capture day stands inside the story's container. Teaser cards in ``<aside>``/``<nav>``
     and nested ``<article>`` elements (HTML: comments and related items of the outer one)
-    date other content; a date inside running prose (a longer text node) is an event's.
+    date other content; a date inside running prose (a longer text node) is an event's. A
+    clock time after the date marks a moment, as it does under the headline: a banner
+    shows the viewing day, a post's date line stamps its publication ("Von Christian am
+    03.05.2013, 11:51"), so such a line counts outside the containers too (templates
+    without HTML5 sectioning).
     """
     for node in _YEAR_TEXTS(root, year=str(day.year))[:limit]:
         line = _SPACES.sub(" ", node).strip()
-        if len(line) > DATE_LINE or written_date(line) != day:
+        found = _written_match(line) if len(line) <= DATE_LINE else None
+        if found is None or found[0] != day:
             continue
+        timed = _CLOCK.match(line, found[1], found[1] + 24) is not None
         element = node.getparent()
         if element is not None and getattr(node, "is_tail", False):
             element = element.getparent()
@@ -384,15 +390,15 @@ def written_in_story(root: Any, day: date, limit: int = 40) -> bool:
         while element is not None:
             tag = element.tag
             if tag in _SIDE_TAGS:
-                story = 0
                 break
             if tag == "article":
                 articles += 1
             if tag in _STORY_TAGS or _STORY_CLASSES & set((element.get("class") or "").split()):
                 story += 1
             element = element.getparent()
-        if story and articles <= 1:
-            return True
+        else:
+            if (story or timed) and articles <= 1:
+                return True
     return False
 
 
