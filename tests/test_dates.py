@@ -474,6 +474,11 @@ def test_a_date_line_of_the_story_is_told_from_page_chrome() -> None:
     assert in_story("<article><h1>Vote</h1><span>By Ann Roe</span> July 7, 2022</article>")\
         is True
     assert in_story('<div class="post hentry"><p>7. Juli 2022</p></div>') is True
+    # A blog feed's date header stands outside its entries, inside the feed.
+    feed = ('<div class="blog-posts hfeed"><h2 class="date-header">Thursday, July 7, 2022</h2>'
+            '<div class="post hentry"><h3>Vote</h3></div></div>')
+    assert in_story(feed) is True
+    assert in_story(feed.replace(" hfeed", "")) is False
     # Teaser cards in an <aside>, a comment in a nested <article>, a date in prose.
     assert in_story("<main><aside><article><p>July 7, 2022</p></article></aside></main>")\
         is False

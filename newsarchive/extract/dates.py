@@ -349,21 +349,24 @@ _YEAR_TEXTS = etree.XPath(
     "//text()[contains(., $year)][not(parent::script or parent::style or parent::noscript)]"
 )
 #: Story containers: HTML's sectioning elements for a self-contained composition and for
-#: the page's main content, and the hAtom / microformats2 entry classes of blog posts.
+#: the page's main content, and the hAtom / microformats2 entry and feed classes of blog
+#: posts (a feed's date header, outside its entries, dates the entries under it).
 _STORY_TAGS = frozenset(("article", "main"))
-_STORY_CLASSES = frozenset(("hentry", "h-entry"))
+_STORY_CLASSES = frozenset(("hentry", "h-entry", "hfeed", "h-feed"))
 #: Page chrome and side content: navigation and tangential content (related stories,
 #: teasers), where a date is the viewing day or another story's.
 _SIDE_TAGS = frozenset(("nav", "aside"))
 
 
 def written_in_story(root: Any, day: date, limit: int = 40) -> bool:
-    """Whether ``day`` is written on a date line of the page's story: a text node of at most
-    :data:`DATE_LINE` characters whose first date (:func:`written_date`) is ``day``, inside
-    an ``<article>`` or ``<main>`` element or an element of the hAtom ``hentry`` /
-    microformats2 ``h-entry`` class, or followed by a clock time (:data:`_CLOCK`), with no
-    ``<nav>`` or ``<aside>`` above it and not in an ``<article>`` nested in another one.
-    Only the first ``limit`` text nodes holding the year are read.
+    """Whether ``day`` is written on a date line of the page's story.
+
+    A date line is a text node of at most :data:`DATE_LINE` characters whose first date
+    (:func:`written_date`) is ``day``. It counts when it stands inside an ``<article>`` or
+    ``<main>`` element or an element of the hAtom ``hentry``/``hfeed`` or microformats2
+    ``h-entry``/``h-feed`` class, or when a clock time follows the date (:data:`_CLOCK`);
+    never with a ``<nav>`` or ``<aside>`` above it, nor inside an ``<article>`` nested in
+    another one.
 
     Tells an article's date line from a "today" banner: HTML places navigation and the
     page header outside ``<article>``/``<main>`` (HTML Living Standard: ``main`` excludes
@@ -373,9 +376,18 @@ def written_in_story(root: Any, day: date, limit: int = 40) -> bool:
     and nested ``<article>`` elements (HTML: comments and related items of the outer one)
     date other content; a date inside running prose (a longer text node) is an event's. A
     clock time after the date marks a moment, as it does under the headline: a banner
-    shows the viewing day, a post's date line stamps its publication ("Von Christian am
-    03.05.2013, 11:51"), so such a line counts outside the containers too (templates
+    shows the viewing day, a post's date line stamps its publication ("Von Eva am
+    07.07.2022, 11:51"), so such a line counts outside the containers too (templates
     without HTML5 sectioning).
+
+    Args:
+        root: the page's lxml tree (not changed).
+        day: the calendar day looked for.
+        limit: how many text nodes holding ``day``'s year are read, in page order (one
+            libxml2 XPath selects them; bounds the work on pages full of dates).
+
+    Returns:
+        True when one such date line is found.
     """
     for node in _YEAR_TEXTS(root, year=str(day.year))[:limit]:
         line = _SPACES.sub(" ", node).strip()
@@ -403,7 +415,7 @@ def written_in_story(root: Any, day: date, limit: int = 40) -> bool:
 
 
 #: Longest text node read as a date line (characters, whitespace squashed): bylines and
-#: date lines ("Von Christian am 03.05.2013, 11:51 | 0 Meinungen |") are short, while a
+#: date lines ("Von Eva am 07.07.2022, 11:51 | 2 Kommentare") are short, while a
 #: date in a sentence of the story is an event's.
 DATE_LINE = 80
 
