@@ -495,3 +495,26 @@ def test_a_date_line_of_the_story_is_told_from_page_chrome() -> None:
     assert in_story('<div class="meta">Von Eva am 07.07.2022 | 2 Kommentare</div>') is False
     assert in_story("<aside><p>07.07.2022, 11:51</p></aside>") is False
 
+
+
+def test_the_kicker_of_the_titled_headline_on_the_capture_day_is_kept() -> None:
+    # Live crawl, a template without <article>/<main>: the untimed date line set in the
+    # headline's own block, above the heading that states the page's title, is its kicker.
+    url = "https://www.example.com/news/bridge-vote"
+
+    def page(block: str, title: str = "Council approves harbour bridge | Post") -> str:
+        return (f'<!DOCTYPE html><html lang="en"><head><title>{title}</title></head><body>'
+                f"{block}<div>{STORY}</div></body></html>")
+
+    block = ('<div class="intro"><p class="kicker">Politics · Jul 7, 2022</p>'
+             "<h1>Council approves harbour bridge</h1></div>")
+    kept = extract_page(page(block), url, crawled_at=CRAWLED)
+    assert kept.published_at == datetime(2022, 7, 7, tzinfo=UTC)
+    assert kept.date_source == "text"
+    # Under a title that the heading does not state, the same line is not kept.
+    assert extract_page(page(block, "Bridge vote"), url, crawled_at=CRAWLED).published_at \
+        is None
+    # A line reached by climbing out of the headline's block may be the viewing day's banner.
+    banner = ('<div class="top"><p>Politics · Jul 7, 2022</p></div>'
+              '<div class="intro"><h1>Council approves harbour bridge</h1></div>')
+    assert extract_page(page(banner), url, crawled_at=CRAWLED).published_at is None

@@ -35,10 +35,12 @@ date under the headline followed by a clock time ("25.04.24, 14:07 Uhr") is kept
 shows the day, a byline stamps the moment of publication; so is one under a heading that
 states the page's own title (``og:title``/``<title>``/JSON-LD headline): the banner sits in
 the page header, after a logo or section heading, the byline under the story's headline;
-a line above the headline is kept on the capture day with a clock time. Any of these
+a line above the headline is kept on the capture day with a clock time, or as the kicker
+in the own block (a preceding sibling) of the heading that states the title. Any of these
 dates, and the text search's, is also kept when the page writes it on a short date line
 inside the story's container (:func:`written_in_story`: ``<article>``, ``<main>``, an
-hAtom entry), where HTML puts no page chrome, or on a timed date line outside side content.
+hAtom entry or feed), where HTML puts no page chrome, or on a timed date line outside side
+content.
 All results are timezone-aware: in the offset the page states (the same instant as its UTC
 value, which is what the archive stores), or UTC; naive values are taken as UTC.
 """
@@ -666,9 +668,14 @@ def _headline_stamp(
     for heading in tried if above else ():
         found = _stamp(_text_before(heading), short)
         if found is not None:
-            # Never "titled": a banner of the viewing day may stand right above the
-            # headline, so on the capture day only a timed line above it is kept.
-            return found + (False,)
+            # "Titled" only as the kicker of the page's own headline, a sibling in the
+            # headline's block: a banner of the viewing day may stand right above the
+            # headline's block (reached by climbing out of it), never inside it.
+            kicker = next(
+                (s for s in heading.itersiblings(preceding=True) if isinstance(s.tag, str)),
+                None,
+            ) is not None
+            return found + (kicker and _states_title(heading, keys),)
     if tried or not keys:
         return None
     for heading in root.iter("h2", "h3"):
