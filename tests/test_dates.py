@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from newsarchive.extract import extract_page
 from newsarchive.extract.dates import (
     BYLINE_WINDOW,
+    DATE_LINE,
     HEADLINE_WINDOW,
     choose_published,
     date_from_url,
@@ -15,6 +16,7 @@ from newsarchive.extract.dates import (
     script_date,
     title_date,
     written_date,
+    written_in_story,
 )
 from newsarchive.extract.metadata import parse_html, read_metadata
 from tests.test_extract import CRAWLED, PARAGRAPHS
@@ -277,10 +279,14 @@ def test_a_timed_date_under_the_headline_on_the_capture_day_is_kept() -> None:
     english = extract_page(_live_page("Jul 7, 2022 6:40 PM by Ann Roe", lang="en"), url,
                            crawled_at=CRAWLED)
     assert english.published_at == datetime(2022, 7, 7, tzinfo=UTC)
-    # Without a clock time the same day may be the banner's viewing day: skipped.
-    untimed = extract_page(_live_page("Jul 7, 2022 by Ann Roe", lang="en"), url,
-                           crawled_at=CRAWLED)
-    assert untimed.published_at is None
+    # Without a clock time and outside any story container, the same day may be the
+    # banner's viewing day: skipped.
+    untimed = _live_page("Jul 7, 2022 by Ann Roe", lang="en")
+    unmarked = untimed.replace("<main><article>", "<div>").replace("</article></main>", "</div>")
+    assert extract_page(unmarked, url, crawled_at=CRAWLED).published_at is None
+    # Inside the <article>, it is the story's date line.
+    kept = extract_page(untimed, url, crawled_at=CRAWLED)
+    assert kept.published_at == datetime(2022, 7, 7, tzinfo=UTC)
 
 
 def test_two_digit_year_dotted_dates_only_in_day_first_languages() -> None:
@@ -378,8 +384,10 @@ def test_an_untimed_date_under_the_titled_headline_on_the_capture_day_is_kept() 
     article = extract_page(titled, url, crawled_at=CRAWLED)
     assert article.published_at == datetime(2022, 7, 7, tzinfo=UTC)
     assert article.date_source == "text"
-    # After a logo heading, the same untimed day is the header's banner of the viewing day.
+    # After a logo heading, the same untimed day is the header's banner of the viewing day
+    # (when the story's container does not also show it).
     logo = titled.replace("<body>", "<body><header><h1>Harbour Daily Post</h1></header>", 1)
+    logo = logo.replace("<main><article>", "<div>").replace("</article></main>", "</div>")
     assert extract_page(logo, url, crawled_at=CRAWLED).published_at is None
 
 
@@ -399,9 +407,10 @@ def test_the_date_line_above_the_headline_when_none_is_below() -> None:
     assert headline_date(parse_html(chrome), above=True) is None
 
 
-def test_an_untimed_date_line_above_the_headline_on_the_capture_day_is_not_kept() -> None:
-    # Live crawl: above the headline, only a timed line stamps the publication; an untimed
-    # day there may be the header's banner of the viewing day.
+def test_an_untimed_date_line_above_the_headline_on_the_capture_day_needs_the_story() -> None:
+    # Live crawl: above the headline, a timed line stamps the publication; an untimed day
+    # there may be the header's banner of the viewing day unless the story's container
+    # holds it.
     url = "https://www.example.com/news/bridge-vote"
 
     def page(line: str) -> str:
@@ -411,8 +420,12 @@ def test_an_untimed_date_line_above_the_headline_on_the_capture_day_is_not_kept(
     timed = extract_page(page("Politics · Jul 7, 2022, 9:12 AM"), url, crawled_at=CRAWLED)
     assert timed.published_at == datetime(2022, 7, 7, tzinfo=UTC)
     assert timed.date_source == "text"
-    assert extract_page(page("Politics · Jul 7, 2022"), url, crawled_at=CRAWLED).published_at \
-        is None
+    untimed = page("Politics · Jul 7, 2022")
+    unmarked = untimed.replace("<main><article>", "<div>").replace("</article></main>", "</div>")
+    assert extract_page(unmarked, url, crawled_at=CRAWLED).published_at is None
+    # In the story's <article>, the kicker line is the story's.
+    assert extract_page(untimed, url, crawled_at=CRAWLED).published_at == datetime(
+        2022, 7, 7, tzinfo=UTC)
     older = extract_page(page("Politics · Jul 5, 2022"), url, crawled_at=CRAWLED)
     assert older.published_at == datetime(2022, 7, 5, tzinfo=UTC)
 
@@ -446,3 +459,62 @@ def test_a_date_given_as_a_part_of_the_title_precedes_the_text_search() -> None:
         meta = read_metadata(parse_html(f"<html><head><title>{title}</title></head></html>"),
                              "https://www.example.com/")
         assert title_date(meta) == expected, title
+
+
+def test_a_date_line_of_the_story_is_told_from_page_chrome() -> None:
+    day = date(2022, 7, 7)
+
+    def in_story(body: str) -> bool:
+        root = parse_html(f"<html><body>{body}</body></html>")
+        return written_in_story(root, day)
+
+    assert in_story("<header><p>Thursday, July 7, 2022</p></header><div><h1>Vote</h1></div>")\
+        is False
+    assert in_story("<main><h1>Vote</h1><p>July 7, 2022 by Ann Roe</p></main>") is True
+    assert in_story("<article><h1>Vote</h1><span>By Ann Roe</span> July 7, 2022</article>")\
+        is True
+    assert in_story('<div class="post hentry"><p>7. Juli 2022</p></div>') is True
+    # A blog feed's date header stands outside its entries, inside the feed.
+    feed = ('<div class="blog-posts hfeed"><h2 class="date-header">Thursday, July 7, 2022</h2>'
+            '<div class="post hentry"><h3>Vote</h3></div></div>')
+    assert in_story(feed) is True
+    assert in_story(feed.replace(" hfeed", "")) is False
+    # Teaser cards in an <aside>, a comment in a nested <article>, a date in prose.
+    assert in_story("<main><aside><article><p>July 7, 2022</p></article></aside></main>")\
+        is False
+    assert in_story("<article><h1>Vote</h1><article><p>July 7, 2022</p></article></article>")\
+        is False
+    prose = "The council will vote on the harbour bridge on July 7, 2022, after a public hearing."
+    assert len(prose) > DATE_LINE
+    assert in_story(f"<article><p>{prose}</p></article>") is False
+    assert in_story("<article><p>July 8, 2022</p></article>") is False  # another day
+    # A date line with a clock time stamps a moment, not the viewing day: kept outside the
+    # story's containers too, but not in side content.
+    assert in_story('<div class="meta">Von Eva am 07.07.2022, 11:51 | 2 Kommentare</div>')\
+        is True
+    assert in_story('<div class="meta">Von Eva am 07.07.2022 | 2 Kommentare</div>') is False
+    assert in_story("<aside><p>07.07.2022, 11:51</p></aside>") is False
+
+
+
+def test_the_kicker_of_the_titled_headline_on_the_capture_day_is_kept() -> None:
+    # Live crawl, a template without <article>/<main>: the untimed date line set in the
+    # headline's own block, above the heading that states the page's title, is its kicker.
+    url = "https://www.example.com/news/bridge-vote"
+
+    def page(block: str, title: str = "Council approves harbour bridge | Post") -> str:
+        return (f'<!DOCTYPE html><html lang="en"><head><title>{title}</title></head><body>'
+                f"{block}<div>{STORY}</div></body></html>")
+
+    block = ('<div class="intro"><p class="kicker">Politics · Jul 7, 2022</p>'
+             "<h1>Council approves harbour bridge</h1></div>")
+    kept = extract_page(page(block), url, crawled_at=CRAWLED)
+    assert kept.published_at == datetime(2022, 7, 7, tzinfo=UTC)
+    assert kept.date_source == "text"
+    # Under a title that the heading does not state, the same line is not kept.
+    assert extract_page(page(block, "Bridge vote"), url, crawled_at=CRAWLED).published_at \
+        is None
+    # A line reached by climbing out of the headline's block may be the viewing day's banner.
+    banner = ('<div class="top"><p>Politics · Jul 7, 2022</p></div>'
+              '<div class="intro"><h1>Council approves harbour bridge</h1></div>')
+    assert extract_page(page(banner), url, crawled_at=CRAWLED).published_at is None

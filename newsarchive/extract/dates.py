@@ -35,7 +35,12 @@ date under the headline followed by a clock time ("25.04.24, 14:07 Uhr") is kept
 shows the day, a byline stamps the moment of publication; so is one under a heading that
 states the page's own title (``og:title``/``<title>``/JSON-LD headline): the banner sits in
 the page header, after a logo or section heading, the byline under the story's headline;
-a line above the headline is kept on the capture day only with a clock time.
+a line above the headline is kept on the capture day with a clock time, or as the kicker
+in the own block (a preceding sibling) of the heading that states the title. Any of these
+dates, and the text search's, is also kept when the page writes it on a short date line
+inside the story's container (:func:`written_in_story`: ``<article>``, ``<main>``, an
+hAtom entry or feed), where HTML puts no page chrome, or on a timed date line outside side
+content.
 All results are timezone-aware: in the offset the page states (the same instant as its UTC
 value, which is what the archive stores), or UTC; naive values are taken as UTC.
 """
@@ -59,6 +64,7 @@ from .metadata import PageMetadata, time_trusted
 __all__ = [
     "BANNER_WINDOW",
     "BYLINE_WINDOW",
+    "DATE_LINE",
     "HEADLINE_TRIES",
     "HEADLINE_WINDOW",
     "FUTURE_SLACK",
@@ -71,6 +77,7 @@ __all__ = [
     "script_date",
     "title_date",
     "written_date",
+    "written_in_story",
 ]
 
 #: Earliest plausible publication time (the web news era; also htmldate's default floor).
@@ -317,6 +324,7 @@ def choose_published(
             # heading); only other untimed dates near the capture are suspect.
             if _valid(moment, crawled_at) and (
                 timed or titled or not _near_capture(moment, crawled_at)
+                or written_in_story(root, day)
             ):
                 return moment, "text"
     titled_day = title_date(meta)
@@ -330,11 +338,88 @@ def choose_published(
             return scripted, "script"
     if html is not None:
         moment = _text_date(html, url, crawled_at)
-        if moment is not None and _valid(moment, crawled_at) and not _near_capture(
-            moment, crawled_at
+        if moment is not None and _valid(moment, crawled_at) and (
+            not _near_capture(moment, crawled_at)
+            or (root is not None and written_in_story(root, moment.date()))
         ):
             return moment, "text"
     return stray if stray is not None else (None, None)
+
+
+#: Text nodes holding a given year, scripts and styles left out (libxml2 filters them).
+_YEAR_TEXTS = etree.XPath(
+    "//text()[contains(., $year)][not(parent::script or parent::style or parent::noscript)]"
+)
+#: Story containers: HTML's sectioning elements for a self-contained composition and for
+#: the page's main content, and the hAtom / microformats2 entry and feed classes of blog
+#: posts (a feed's date header, outside its entries, dates the entries under it).
+_STORY_TAGS = frozenset(("article", "main"))
+_STORY_CLASSES = frozenset(("hentry", "h-entry", "hfeed", "h-feed"))
+#: Page chrome and side content: navigation and tangential content (related stories,
+#: teasers), where a date is the viewing day or another story's.
+_SIDE_TAGS = frozenset(("nav", "aside"))
+
+
+def written_in_story(root: Any, day: date, limit: int = 40) -> bool:
+    """Whether ``day`` is written on a date line of the page's story.
+
+    A date line is a text node of at most :data:`DATE_LINE` characters whose first date
+    (:func:`written_date`) is ``day``. It counts when it stands inside an ``<article>`` or
+    ``<main>`` element or an element of the hAtom ``hentry``/``hfeed`` or microformats2
+    ``h-entry``/``h-feed`` class, or when a clock time follows the date (:data:`_CLOCK`);
+    never with a ``<nav>`` or ``<aside>`` above it, nor inside an ``<article>`` nested in
+    another one.
+
+    Tells an article's date line from a "today" banner: HTML places navigation and the
+    page header outside ``<article>``/``<main>`` (HTML Living Standard: ``main`` excludes
+    content repeated across pages such as site logos and navigation), and the banner of the
+    viewing day is such repeated chrome, while the byline of a story published on the
+    capture day stands inside the story's container. Teaser cards in ``<aside>``/``<nav>``
+    and nested ``<article>`` elements (HTML: comments and related items of the outer one)
+    date other content; a date inside running prose (a longer text node) is an event's. A
+    clock time after the date marks a moment, as it does under the headline: a banner
+    shows the viewing day, a post's date line stamps its publication ("Von Eva am
+    07.07.2022, 11:51"), so such a line counts outside the containers too (templates
+    without HTML5 sectioning).
+
+    Args:
+        root: the page's lxml tree (not changed).
+        day: the calendar day looked for.
+        limit: how many text nodes holding ``day``'s year are read, in page order (one
+            libxml2 XPath selects them; bounds the work on pages full of dates).
+
+    Returns:
+        True when one such date line is found.
+    """
+    for node in _YEAR_TEXTS(root, year=str(day.year))[:limit]:
+        line = _SPACES.sub(" ", node).strip()
+        found = _written_match(line) if len(line) <= DATE_LINE else None
+        if found is None or found[0] != day:
+            continue
+        timed = _CLOCK.match(line, found[1], found[1] + 24) is not None
+        element = node.getparent()
+        if element is not None and getattr(node, "is_tail", False):
+            element = element.getparent()
+        story = articles = 0
+        while element is not None:
+            tag = element.tag
+            if tag in _SIDE_TAGS:
+                break
+            if tag == "article":
+                articles += 1
+            if tag in _STORY_TAGS or _STORY_CLASSES & set((element.get("class") or "").split()):
+                story += 1
+            element = element.getparent()
+        else:
+            if (story or timed) and articles <= 1:
+                return True
+    return False
+
+
+#: Longest text node read as a date line (characters, whitespace squashed): bylines and
+#: date lines ("Von Eva am 07.07.2022, 11:51 | 2 Kommentare") are short, while a
+#: date in a sentence of the story is an event's.
+DATE_LINE = 80
 
 
 #: Separators between the parts of a ``<title>`` ("Headline | Site | 28.04.2023").
@@ -583,9 +668,14 @@ def _headline_stamp(
     for heading in tried if above else ():
         found = _stamp(_text_before(heading), short)
         if found is not None:
-            # Never "titled": a banner of the viewing day may stand right above the
-            # headline, so on the capture day only a timed line above it is kept.
-            return found + (False,)
+            # "Titled" only as the kicker of the page's own headline, a sibling in the
+            # headline's block: a banner of the viewing day may stand right above the
+            # headline's block (reached by climbing out of it), never inside it.
+            kicker = next(
+                (s for s in heading.itersiblings(preceding=True) if isinstance(s.tag, str)),
+                None,
+            ) is not None
+            return found + (kicker and _states_title(heading, keys),)
     if tried or not keys:
         return None
     for heading in root.iter("h2", "h3"):
