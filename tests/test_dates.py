@@ -376,6 +376,31 @@ def test_the_text_of_a_time_element_without_datetime_is_its_value() -> None:
     assert article.date_source == "meta"
 
 
+def test_only_the_start_of_a_long_time_text_is_read() -> None:
+    url = "https://www.example.com/news/bridge-vote"
+    late = "<p><time>" + "x" * 300 + " 31.03.2020</time></p>"
+    early = "<p><time>31.03.2020 " + "x" * 300 + "</time></p>"
+    article = extract_page(story_page(article_top=early), url, crawled_at=CRAWLED)
+    assert (article.published_at, article.date_source) == (
+        datetime(2020, 3, 31, tzinfo=UTC), "time")
+    # past the first 200 characters the <time> gives nothing (the text search still may)
+    assert extract_page(story_page(article_top=late), url,
+                        crawled_at=CRAWLED).date_source != "time"
+
+
+def test_the_titled_headline_is_read_without_its_style_text() -> None:
+    # CSS-in-JS puts a <style> inside the <h1>; the heading still states the page's title.
+    url = "https://www.example.com/news/bridge-vote"
+    titled = _live_page("Jul 7, 2022 by Ann Roe", lang="en").replace(
+        "<title>Bridge vote</title>", "<title>Council approves harbour bridge | Post</title>")
+    styled = titled.replace("<h1>", "<h1><style>.h-1x{font:700 2rem/1.1 serif;color:red}</style>")
+    # outside <article>/<main>, so that only the titled heading vouches for the line
+    styled = styled.replace("<main><article>", "<div>").replace("</article></main>", "</div>")
+    assert "<style>" in styled and "<article>" not in styled
+    assert extract_page(styled, url, crawled_at=CRAWLED).published_at == datetime(
+        2022, 7, 7, tzinfo=UTC)
+
+
 def test_an_untimed_date_under_the_titled_headline_on_the_capture_day_is_kept() -> None:
     # Live crawl: the line under the heading that states the page's title is its byline.
     url = "https://www.example.com/news/bridge-vote"
