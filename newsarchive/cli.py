@@ -3,11 +3,14 @@
 ::
 
     newsarchive compact --archive data/archive [--older-than-days 2] [--target-bytes 256MiB]
+                        [--max-staged-bytes 1GiB]
     newsarchive report --archive data/archive --out report.html [--days 90] [--top 10]
 
 Exit status: 0 on success; 2 for bad arguments; 75 (``EX_TEMPFAIL``) when another
-compaction of the archive is running; 1 for other failures, and when compaction met a file
-that is not a readable file of its dataset (left as it is; the rest is compacted).
+compaction of the archive is running; 74 (``EX_IOERR``) when compaction stopped because the
+disk has no room for its next batch (what was done before stays; nothing of that batch is
+left; the next run goes on); 1 for other failures, and when compaction met a file that is
+not a readable file of its dataset (left as it is; the rest is compacted).
 """
 
 from __future__ import annotations
@@ -17,10 +20,15 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from newsarchive.storage.compact import CompactionReport
 
 __all__ = ["main", "parse_size"]
 
 EXIT_BUSY = 75
+EXIT_NO_SPACE = 74
 
 
 def parse_size(text: str) -> int:
@@ -39,20 +47,36 @@ def parse_size(text: str) -> int:
 
 
 def _compact(args: argparse.Namespace) -> int:
-    from newsarchive.storage.compact import CompactionBusy, CompactionError, compact_archive
-    from newsarchive.storage.schema import PARTITION_KEYS
+    from newsarchive.storage.compact import (
+        CompactionBusy,
+        CompactionError,
+        CompactionNoSpace,
+        compact_archive,
+    )
 
     try:
         report = compact_archive(
             args.archive, older_than_days=args.older_than_days, target_bytes=args.target_bytes,
             min_bytes=args.min_bytes, datasets=args.dataset, grace_seconds=args.grace_seconds,
-            tombstone_seconds=args.tombstone_seconds, dry_run=args.dry_run)
+            tombstone_seconds=args.tombstone_seconds, dry_run=args.dry_run,
+            max_staged_bytes=args.max_staged_bytes)
     except CompactionBusy as exc:
         print(f"newsarchive compact: {exc}", file=sys.stderr)
         return EXIT_BUSY
+    except CompactionNoSpace as exc:
+        _print_compaction(exc.report)
+        print(f"newsarchive compact: {exc}", file=sys.stderr)
+        return EXIT_NO_SPACE
     except CompactionError as exc:
         print(f"newsarchive compact: {exc}", file=sys.stderr)
         return 1
+    _print_compaction(report)
+    return 1 if report.unreadable else 0  # each file is named in the log
+
+
+def _print_compaction(report: CompactionReport) -> None:
+    from newsarchive.storage.schema import PARTITION_KEYS
+
     verb = "would merge" if report.dry_run else "merged"
     for part in report.partitions:
         key = PARTITION_KEYS.get(part.dataset, "published_date")
@@ -62,7 +86,9 @@ def _compact(args: argparse.Namespace) -> int:
     print(f"compaction {report.compaction_id}: {len(report.partitions)} partition(s), "
           f"{report.files_merged} small file(s) {verb}, {report.files_written} written, "
           f"{report.removed_staging} leftover director(ies) removed")
-    return 1 if report.unreadable else 0  # each file is named in the log
+    staged = (f"at most {report.largest_batch_bytes:,} bytes free needed" if report.dry_run
+              else f"{report.peak_staged_bytes:,} bytes staged at most")
+    print(f"{report.batches} batch(es), {staged}")
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -136,6 +162,11 @@ def build_parser() -> argparse.ArgumentParser:
                               "after a swap, so that a reader listing the partition at that "
                               "moment fails instead of missing its rows (default: 5; "
                               "at most 600)")
+    compact.add_argument("--max-staged-bytes", type=parse_size, default=1024**3, metavar="SIZE",
+                         help="stage and swap partitions in batches that need at most this "
+                              "much free disk space (the size of the files they merge; a "
+                              "larger partition is a batch of its own); checked before each "
+                              "batch, exit 74 when it does not fit (default: 1GiB)")
     compact.add_argument("--dry-run", action="store_true", help="only show what would be done")
     compact.set_defaults(func=_compact)
 

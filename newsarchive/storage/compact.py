@@ -15,9 +15,10 @@ see the merged file and the small ones, or neither. So a partition is replaced a
 1. The new content of ``<dataset>/published_date=D`` is built in a staging directory
    outside the dataset, ``<archive>/.compaction/<id>/<dataset>/published_date=D``: the
    merged files (``part-compact-<id>-<seq>.parquet``, written, fsynced) and hard links to
-   the files that are kept as they are (large files, and a small file left alone). Every
-   partition of the run is staged before the first swap, so that the swaps (and the
-   moments when readers fail on tombstones, below) follow each other within seconds.
+   the files that are kept as they are (large files, and a small file left alone).
+   Partitions are staged and swapped in *batches* (below); every partition of a batch is
+   staged before the batch's first swap, so that its swaps (and the moments when readers
+   fail on tombstones, below) follow each other within seconds.
 2. Under the archive's exclusive *publish lock* (see below) the partition is listed again;
    a file a concurrent writer published since step 1 is hard-linked into the staging
    directory too, and a *tombstone* (:data:`TOMBSTONE`, a short text file that is not
@@ -25,9 +26,12 @@ see the merged file and the small ones, or neither. So a partition is replaced a
    directories are swapped with one atomic ``renameat2(RENAME_EXCHANGE)`` (Linux;
    ``renamex_np(RENAME_SWAP)`` on macOS) and the parent directories are fsynced.
 3. ``tombstone_seconds`` (default 5) after the swap the tombstones are deleted (the
-   compaction goes on with other partitions meanwhile and waits for the last ones).
-4. The old files now sit in the staging path. They are deleted by a later compaction once
-   they are older than ``grace_seconds`` (default 10 minutes).
+   compaction goes on swapping the batch's other partitions, or merging the next batch's,
+   meanwhile: it looks at the time after each swap and after each file it reads, and waits
+   for the last ones at the end).
+4. The old files now sit in the staging path. They are deleted once they are older than
+   ``grace_seconds`` (default 10 minutes): by this compaction before it stages a later
+   batch, or by a later compaction.
 
 Why the tombstones: DuckDB 2.0 (``LocalFileSystem::ListFilesExtended``), and
 ``pyarrow.dataset`` too, list a directory with ``readdir()`` and then ``stat()`` each entry
@@ -88,6 +92,27 @@ polars' ``**`` globs descend into hidden directories and match hidden ``.x.parqu
 (checked by ``tests/test_compact.py``); readers must glob one dataset
 (``articles/**/*.parquet``), never the archive root.
 
+Disk space: batches
+-------------------
+The merged copy of a partition needs new disk space until the replaced files are deleted
+(step 4), so staging every partition of a first compaction of months of small files at
+once would need as much free space as they take. Partitions are therefore staged in
+batches, in order, each holding as many partitions as fit under ``max_staged_bytes``
+(default :data:`DEFAULT_MAX_STAGED_BYTES`); a partition larger than that forms a batch of
+its own, since a partition is swapped whole. A batch's need is counted before it is
+staged as the size of the files it merges (an upper bound of the merged files in
+practice: merging drops the per-file footers and dictionaries) plus one file-system block
+per merged file, tombstone and directory. Before staging a batch, the replaced directories
+of earlier batches past ``grace_seconds`` are deleted and the free space
+(:func:`shutil.disk_usage`) is checked: when it is short and deleting this run's replaced
+directories still in their grace period would make room, the compaction waits for their
+grace to end; otherwise it stops with :class:`CompactionNoSpace` before writing anything
+of the batch. A full disk while staging (``ENOSPC``, ``EDQUOT``) or writing a batch's
+tombstones stops it the same way: the half-written file and the staging directories of
+the batch's partitions not yet swapped are deleted, and those partitions are unchanged
+(readers never see the staging area); partitions swapped before are compacted; the next
+run goes on from there.
+
 Concurrent writers
 ------------------
 Partitions older than a few days are rarely written, but not never: a live crawl stores an
@@ -124,6 +149,7 @@ import ctypes
 import ctypes.util
 import errno
 import fcntl
+import functools
 import json
 import logging
 import os
@@ -131,7 +157,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -145,12 +171,14 @@ from newsarchive.storage.writer import fsync_dir, iter_partitions, new_run_id, p
 __all__ = [
     "COMPACTED_DATASETS",
     "COMPACTED_FROM_KEY",
+    "DEFAULT_MAX_STAGED_BYTES",
     "DEFAULT_TOMBSTONE_SECONDS",
     "MAX_TOMBSTONE_SECONDS",
     "STAGING_DIR",
     "TOMBSTONE",
     "CompactionBusy",
     "CompactionError",
+    "CompactionNoSpace",
     "CompactionReport",
     "PartitionCompaction",
     "compact_archive",
@@ -177,6 +205,11 @@ TOMBSTONE = (b"newsarchive: merged by a compaction a moment ago; this is not a P
              b"file. List the directory again and retry.\n")
 #: How long tombstones stay after a swap by default, seconds.
 DEFAULT_TOMBSTONE_SECONDS = 5.0
+#: Default bound on a batch's need (merged bytes staged at once, see "Disk space:
+#: batches"), bytes: a few merged files of the default target size, so that a first
+#: compaction needs about that much free space rather than the size of every small file,
+#: while a batch's merge time still dwarfs the tombstone wait between batches.
+DEFAULT_MAX_STAGED_BYTES = 1024 * _MIB
 #: Longest ``tombstone_seconds`` accepted; a tombstone older than this is a leftover of a
 #: killed compaction and may be deleted by anyone (compaction, a crawl's reconciliation).
 MAX_TOMBSTONE_SECONDS = 600.0
@@ -188,6 +221,20 @@ class CompactionError(RuntimeError):
 
 class CompactionBusy(CompactionError):
     """Another compaction of the same archive is running."""
+
+
+class CompactionNoSpace(CompactionError):
+    """The file system has no room for the next batch (checked before staging it, or a
+    write failed with ``ENOSPC``/``EDQUOT``). Nothing of that batch is left on disk and no
+    partition of it not yet swapped changed; the next run resumes.
+
+    Attributes:
+        report: what was done before the stop (partitions of earlier batches).
+    """
+
+    def __init__(self, message: str, report: CompactionReport) -> None:
+        super().__init__(message)
+        self.report = report
 
 
 @dataclass(frozen=True)
@@ -230,6 +277,13 @@ class CompactionReport:
             a readable file of its dataset (:func:`~newsarchive.storage.schema.file_problem`:
             empty, truncated, another program's file); readers fail on it until it is
             moved out of the archive.
+        batches: batches staged (in a dry run: planned).
+        largest_batch_bytes: the largest batch's need, counted before staging it (see
+            "Disk space: batches" in the module docstring), bytes; planned in a dry run too.
+        peak_staged_bytes: most bytes of merged files in the staging area, not yet
+            swapped in, at one time (0 in a dry run).
+        removed_replaced: directories of replaced files this run deleted once past their
+            grace period (before staging a later batch).
     """
 
     compaction_id: str
@@ -238,6 +292,10 @@ class CompactionReport:
     removed_tombstones: int = 0
     dry_run: bool = False
     unreadable: list[tuple[Path, str]] = field(default_factory=list)
+    batches: int = 0
+    largest_batch_bytes: int = 0
+    peak_staged_bytes: int = 0
+    removed_replaced: int = 0
 
     @property
     def files_merged(self) -> int:
@@ -257,7 +315,10 @@ _RENAME_EXCHANGE = 2  # linux/fs.h
 _RENAME_SWAP = 2  # macOS sys/stdio.h
 
 
+@functools.cache
 def _libc() -> ctypes.CDLL:
+    # Loaded once, not at every swap: a CDLL and its function-pointer class form a
+    # reference cycle that only a later garbage collection frees.
     name = ctypes.util.find_library("c")
     return ctypes.CDLL(name, use_errno=True)
 
@@ -421,8 +482,10 @@ def _merge(
     schema: pa.Schema | None,
     compaction_id: str,
     row_group_bytes: int,
+    tick: Callable[[], None] = lambda: None,
 ) -> int:
-    """Write the rows of ``sources`` (in order) to ``target``; return the row count."""
+    """Write the rows of ``sources`` (in order) to ``target``; return the row count.
+    ``tick`` is called after each source file (to delete tombstones whose time is up)."""
     origins: list[str] = []
     for source in sources:
         names = compacted_from(source)
@@ -451,11 +514,19 @@ def _merge(
                         batch = pa.concat_tables(pending)
                         writer.write_table(batch, row_group_size=max(1, batch.num_rows))
                         pending, pending_bytes = [], 0
+                    tick()
                 if pending:
                     batch = pa.concat_tables(pending)
                     writer.write_table(batch, row_group_size=max(1, batch.num_rows))
-            finally:
-                writer.close()
+            except BaseException:
+                # Closed now, while the file is open (pyarrow's __del__ would retry it on
+                # the closed file later); after a failed write (a full disk) close()
+                # fails again: the file is deleted below and the first error is raised.
+                with suppress(Exception):
+                    writer.close()
+                writer.is_open = False
+                raise
+            writer.close()
             sink.flush()
             os.fsync(sink.fileno())
         os.replace(tmp, target)
@@ -511,6 +582,7 @@ def compact_archive(
     compaction_id: str | None = None,
     hook: Callable[[str, Path], None] | None = None,
     tombstone_seconds: float | None = None,
+    max_staged_bytes: int = DEFAULT_MAX_STAGED_BYTES,
 ) -> CompactionReport:
     """Merge the small files of every partition older than ``older_than_days``.
 
@@ -520,8 +592,9 @@ def compact_archive(
         target_bytes: maximum size of the files merged into one, bytes.
         min_bytes: files smaller than this are merged (default ``target_bytes // 2``).
         datasets: dataset directories to compact (default: :data:`COMPACTED_DATASETS`).
-        grace_seconds: keep replaced files this long before a later compaction deletes
-            them (for listings in progress during the swap).
+        grace_seconds: keep replaced files this long after their swap before this run (when
+            it stages a later batch) or a later one deletes them (for listings in progress
+            during the swap).
         row_group_bytes: uncompressed size of one row group in merged files, bytes.
         dry_run: only plan; change nothing.
         today: the current date (tests).
@@ -534,21 +607,27 @@ def compact_archive(
             :data:`MAX_TOMBSTONE_SECONDS` (default :data:`DEFAULT_TOMBSTONE_SECONDS`). Must
             be longer than any reader's listing of one directory; readers of the partition
             fail (and retry) meanwhile.
+        max_staged_bytes: bound on a batch's need, bytes (see "Disk space: batches" in the
+            module docstring); a partition needing more is a batch of its own. At least 1.
 
     Returns:
         What was done.
 
     Raises:
         CompactionBusy: if another compaction of ``root`` is running.
+        CompactionNoSpace: if the file system has no room for the next batch; its
+            ``report`` holds what the earlier batches did.
         CompactionError: if the file system cannot swap directories atomically.
         ValueError: if ``tombstone_seconds`` is negative or above
-            :data:`MAX_TOMBSTONE_SECONDS`.
+            :data:`MAX_TOMBSTONE_SECONDS`, or ``max_staged_bytes`` is below 1.
     """
     if tombstone_seconds is None:
         tombstone_seconds = DEFAULT_TOMBSTONE_SECONDS
     if not 0 <= tombstone_seconds <= MAX_TOMBSTONE_SECONDS:
         raise ValueError(f"tombstone_seconds must be between 0 and {MAX_TOMBSTONE_SECONDS}, "
                          f"got {tombstone_seconds}")
+    if max_staged_bytes < 1:
+        raise ValueError(f"max_staged_bytes must be at least 1, got {max_staged_bytes}")
     base = Path(root)
     cid = compaction_id or new_run_id()
     report = CompactionReport(cid, dry_run=dry_run)
@@ -568,47 +647,195 @@ def compact_archive(
             # Tombstones of a compaction killed after a swap (readers fail on them).
             report.removed_tombstones = remove_stale_tombstones(
                 base, names, min_age_seconds=tombstone_seconds, wait=True)
+        block = os.statvfs(base).f_frsize or 4096
+        plans = [plan for dataset in names
+                 for plan in _plan_partitions(base, dataset, before, target_bytes, min_bytes,
+                                              block, report)]
+        batches = _batches(plans, max_staged_bytes)
+        report.batches = len(batches)
+        report.largest_batch_bytes = max((sum(p.need for p in b) for b in batches), default=0)
+        if dry_run:
+            report.partitions.extend(PartitionCompaction(
+                p.dataset, p.day, tuple(sorted(p.merged)), (),
+                bytes_before=p.bytes_before) for p in plans)
+            return report
         pending: list[tuple[float, Path, tuple[str, ...]]] = []  # tombstones to delete
-        staged: list[_Staged] = []
+        replaced: list[_Replaced] = []  # this run's replaced directories, oldest first
         try:
-            for dataset in names:
-                for day, part in _partitions(base, dataset, before):
-                    files = _published(part)
-                    mergeable = dict(files)
-                    for name, size in sorted(files.items()):
-                        problem = (file_problem(part / name, dataset) if size < min_bytes
-                                   else None)
-                        if problem is not None:  # left as it is (carried over by the swap)
-                            del mergeable[name]
-                            report.unreadable.append((part / name, problem))
-                            logger.error("%s left as it is: %s; readers fail on it too: move "
-                                         "it out of the archive", part / name, problem)
-                    groups = _plan(mergeable, target_bytes, min_bytes)
-                    if not groups:
-                        continue
-                    if dry_run:
-                        merged = tuple(n for g in groups for n in g)
-                        report.partitions.append(PartitionCompaction(
-                            dataset, day, merged, (), (),
-                            bytes_before=sum(files[n] for n in merged)))
-                        continue
-                    staged.append(_stage_partition(
-                        staging_root / cid / dataset / part.name, part, dataset, day, files,
-                        groups, cid, row_group_bytes))
-            # Every partition staged first and then swapped one after the other, so that
-            # the moments when readers fail on tombstones add up to seconds, not to the
-            # whole run.
-            for ready in staged:
-                result = _swap_partition(base, ready, hook, pending, tombstone_seconds)
-                report.partitions.append(result)
-                logger.info(
-                    "compacted %s/%s: %d files (%d bytes) into %d (%d bytes)",
-                    ready.dataset, ready.part.name, len(result.merged), result.bytes_before,
-                    len(result.written), result.bytes_after)
-                _clear_tombstones(pending, hook, wait=False)
+            for number, batch in enumerate(batches, start=1):
+                report.removed_replaced += _make_room(
+                    staging_root, batch, replaced, grace_seconds, report,
+                    f"batch {number} of {len(batches)}")
+                _run_batch(base, staging_root / cid, batch, cid, row_group_bytes, hook,
+                           pending, tombstone_seconds, replaced, report)
         finally:  # also after an error: readers fail on tombstones left behind
             _clear_tombstones(pending, hook, wait=True)
     return report
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A partition to compact: its files when planned and the groups to merge.
+
+    ``need`` is the batch accounting of "Disk space: batches": the merged-away bytes plus
+    one block per merged file, tombstone and the directory.
+    """
+
+    dataset: str
+    day: date
+    part: Path
+    files: dict[str, int]
+    groups: list[list[str]]
+    merged: frozenset[str]
+    bytes_before: int
+    need: int
+
+
+def _plan_partitions(root: Path, dataset: str, before: date, target_bytes: int,
+                     min_bytes: int, block: int, report: CompactionReport) -> Iterator[_Plan]:
+    """The partitions of ``dataset`` dated before ``before`` that have files to merge;
+    small unreadable files are left out of the plan and listed in ``report``."""
+    for day, part in _partitions(root, dataset, before):
+        files = _published(part)
+        mergeable = dict(files)
+        for name, size in sorted(files.items()):
+            problem = file_problem(part / name, dataset) if size < min_bytes else None
+            if problem is not None:  # left as it is (carried over by the swap)
+                del mergeable[name]
+                report.unreadable.append((part / name, problem))
+                logger.error("%s left as it is: %s; readers fail on it too: move "
+                             "it out of the archive", part / name, problem)
+        groups = _plan(mergeable, target_bytes, min_bytes)
+        if not groups:
+            continue
+        merged = frozenset(n for g in groups for n in g)
+        bytes_before = sum(files[n] for n in merged)
+        need = bytes_before + block * (len(merged) + len(groups) + 1)
+        yield _Plan(dataset, day, part, files, groups, merged, bytes_before, need)
+
+
+def _batches(plans: list[_Plan], max_bytes: int) -> list[list[_Plan]]:
+    """``plans`` cut, in order, into runs whose summed ``need`` is at most ``max_bytes``;
+    a plan needing more than that is a batch of its own."""
+    batches: list[list[_Plan]] = []
+    total = 0
+    for plan in plans:
+        if batches and total + plan.need <= max_bytes:
+            batches[-1].append(plan)
+            total += plan.need
+        else:
+            batches.append([plan])
+            total = plan.need
+    return batches
+
+
+@dataclass(frozen=True)
+class _Replaced:
+    """A replaced partition directory (old files) in the staging area since ``swapped``
+    (monotonic seconds); deleting it frees about ``frees`` bytes (the merged-away files,
+    whose only link it holds; the kept files are linked from the partition too)."""
+
+    path: Path
+    swapped: float
+    frees: int
+
+
+def _reclaim(replaced: list[_Replaced], grace_seconds: float) -> int:
+    """Delete the directories in ``replaced`` past their grace period (removing them from
+    the list); return how many."""
+    removed = 0
+    now = time.monotonic()
+    while replaced and now - replaced[0].swapped >= grace_seconds:
+        shutil.rmtree(replaced.pop(0).path, ignore_errors=True)
+        removed += 1
+    return removed
+
+
+def _make_room(staging_root: Path, batch: list[_Plan], replaced: list[_Replaced],
+               grace_seconds: float, report: CompactionReport, label: str) -> int:
+    """Make sure the file system holding ``staging_root`` has room for ``batch``: delete
+    replaced directories past their grace period, wait for more of them when that makes
+    room; return how many were deleted.
+
+    Raises:
+        CompactionNoSpace: if the free space plus what this run's replaced directories
+            would free is short of the batch's need (nothing is written).
+    """
+    need = sum(plan.need for plan in batch)
+    removed = _reclaim(replaced, grace_seconds)
+    while (free := shutil.disk_usage(staging_root).free) < need:
+        if not replaced or free + sum(r.frees for r in replaced) < need:
+            left = sum(len(p.merged) for p in batch)
+            raise CompactionNoSpace(
+                f"not enough free space for {label} ({len(batch)} partition(s), "
+                f"{left} small file(s)): it needs {need:,} bytes, {free:,} are free on "
+                f"{staging_root.parent}; {len(report.partitions)} partition(s) were "
+                f"compacted before it and nothing of it was written. Free some space or "
+                f"lower --max-staged-bytes, and run again: it goes on from there", report)
+        delay = replaced[0].swapped + grace_seconds - time.monotonic()
+        logger.info("%s needs %d bytes, %d free: waiting %.0f s for replaced files to "
+                    "pass their grace period", label, need, free, max(delay, 0.0))
+        if delay > 0:
+            time.sleep(delay)
+        removed += _reclaim(replaced, grace_seconds)
+    return removed
+
+
+def _run_batch(
+    root: Path,
+    staging_run: Path,
+    batch: list[_Plan],
+    cid: str,
+    row_group_bytes: int,
+    hook: Callable[[str, Path], None] | None,
+    pending: list[tuple[float, Path, tuple[str, ...]]],
+    tombstone_seconds: float,
+    replaced: list[_Replaced],
+    report: CompactionReport,
+) -> None:
+    """Stage every partition of ``batch``, then swap them one after the other.
+
+    On an error before a partition's swap its staging directory is deleted (the partition
+    is unchanged); a full disk is raised as :class:`CompactionNoSpace`.
+    """
+    staged: list[_Staged] = []
+    current = batch[0].part
+
+    def tick() -> None:  # the previous batch's tombstones, while this one is merged
+        _clear_tombstones(pending, hook, wait=False)
+
+    try:
+        for plan in batch:
+            current = plan.part
+            staged.append(_stage_partition(staging_run / plan.dataset / plan.part.name, plan,
+                                           cid, row_group_bytes, tick))
+            report.peak_staged_bytes = max(report.peak_staged_bytes,
+                                           sum(s.staged_bytes for s in staged))
+        for ready in staged:
+            current = ready.plan.part
+            result = _swap_partition(root, ready, hook, pending, tombstone_seconds)
+            replaced.append(_Replaced(ready.staging, time.monotonic(), result.bytes_before))
+            report.partitions.append(result)
+            logger.info(
+                "compacted %s/%s: %d files (%d bytes) into %d (%d bytes)",
+                ready.plan.dataset, ready.plan.part.name, len(result.merged),
+                result.bytes_before, len(result.written), result.bytes_after)
+            tick()
+    except BaseException as exc:
+        for ready in staged:
+            if not ready.swapped:
+                shutil.rmtree(ready.staging, ignore_errors=True)
+        for directory in sorted({staging_run / plan.dataset for plan in batch}) + [staging_run]:
+            with suppress(OSError):  # removed only when empty
+                directory.rmdir()
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise CompactionNoSpace(
+                f"the disk filled up while compacting {current} ({exc.strerror}); the "
+                f"partitions of its batch not swapped yet are unchanged and their staged "
+                f"files deleted; {len(report.partitions)} partition(s) were compacted "
+                f"before. Free some space or lower --max-staged-bytes, and run again: it "
+                f"goes on from there", report) from exc
+        raise
 
 
 def _clear_tombstones(pending: list[tuple[float, Path, tuple[str, ...]]],
@@ -638,43 +865,40 @@ def _nothing() -> Iterator[None]:
 
 @dataclass
 class _Staged:
-    """A partition whose new content is ready in ``staging``, waiting for its swap."""
+    """A partition whose new content is ready in ``staging``, waiting for its swap
+    (``swapped`` once done: ``staging`` then holds the replaced files)."""
 
     staging: Path
-    part: Path
-    dataset: str
-    day: date
-    files: dict[str, int]
-    merged: frozenset[str]
+    plan: _Plan
     written: list[str]
     rows: int
+    staged_bytes: int
+    swapped: bool = False
 
 
-def _stage_partition(
-    staging: Path,
-    part: Path,
-    dataset: str,
-    day: date,
-    files: dict[str, int],
-    groups: list[list[str]],
-    cid: str,
-    row_group_bytes: int,
-) -> _Staged:
-    """Write the merged files of ``part`` and link its kept files into ``staging``."""
+def _stage_partition(staging: Path, plan: _Plan, cid: str, row_group_bytes: int,
+                     tick: Callable[[], None]) -> _Staged:
+    """Write the merged files of ``plan`` and link its kept files into ``staging`` (calling
+    ``tick`` after each file read); on an error ``staging`` is deleted again."""
     staging.mkdir(parents=True)
-    schema = DATASETS.get(dataset)
-    merged = frozenset(name for group in groups for name in group)
-    written: list[str] = []
-    rows = 0
-    for seq, group in enumerate(groups, start=1):
-        name = f"{_COMPACT_PREFIX}{cid}-{seq:05d}.parquet"
-        rows += _merge([part / n for n in group], staging / name, schema, cid, row_group_bytes)
-        written.append(name)
-    for name in sorted(files):
-        if name not in merged:
-            os.link(part / name, staging / name)
-    fsync_dir(staging)
-    return _Staged(staging, part, dataset, day, files, merged, written, rows)
+    try:
+        schema = DATASETS.get(plan.dataset)
+        written: list[str] = []
+        rows = 0
+        for seq, group in enumerate(plan.groups, start=1):
+            name = f"{_COMPACT_PREFIX}{cid}-{seq:05d}.parquet"
+            rows += _merge([plan.part / n for n in group], staging / name, schema, cid,
+                           row_group_bytes, tick)
+            written.append(name)
+        for name in sorted(plan.files):
+            if name not in plan.merged:
+                os.link(plan.part / name, staging / name)
+        fsync_dir(staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    staged_bytes = sum((staging / n).stat().st_size for n in written)
+    return _Staged(staging, plan, written, rows, staged_bytes)
 
 
 def _swap_partition(
@@ -686,7 +910,8 @@ def _swap_partition(
 ) -> PartitionCompaction:
     """Carry over late files, write the tombstones and swap ``staged`` in (see the module
     docstring); the partition's tombstones join ``pending``."""
-    staging, part, files, merged = staged.staging, staged.part, staged.files, staged.merged
+    plan, staging = staged.plan, staged.staging
+    part, files, merged = plan.part, plan.files, plan.merged
     if hook is not None:
         hook("staged", part)
     carried: list[str] = []
@@ -707,6 +932,7 @@ def _swap_partition(
         fsync_dir(staging)
         os.utime(part)  # the replaced directory's age counts from the swap
         exchange_directories(staging, part)
+        staged.swapped = True
         pending.append((time.monotonic() + tombstone_seconds, part, tuple(sorted(merged))))
         fsync_dir(part.parent)
         fsync_dir(staging.parent)
@@ -714,5 +940,5 @@ def _swap_partition(
         hook("swapped", part)
     after = sum((part / n).stat().st_size for n in staged.written)
     return PartitionCompaction(
-        staged.dataset, staged.day, tuple(sorted(merged)), tuple(staged.written),
-        tuple(carried), staged.rows, sum(files[n] for n in merged), after)
+        plan.dataset, plan.day, tuple(sorted(merged)), tuple(staged.written),
+        tuple(carried), staged.rows, plan.bytes_before, after)
