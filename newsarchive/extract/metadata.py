@@ -1344,7 +1344,8 @@ def _markup_byline_sources(root: lxml.html.HtmlElement) -> list[list[str]]:
     firsts: list[Any] = [None, None, None, None, None]
     body = root.find("body")
     for element in (body if body is not None else root).iter():
-        if not isinstance(element.tag, str) or element.tag in ("script", "style", "meta"):
+        tag = element.tag
+        if not isinstance(tag, str) or tag in ("script", "style", "meta"):
             continue
         prop = element.get("itemprop")
         cls = element.get("class")
@@ -1354,10 +1355,16 @@ def _markup_byline_sources(root: lxml.html.HtmlElement) -> list[list[str]]:
             if target.tag == "meta":
                 continue  # a name given only to machines: the page shows no byline
             value, index = target.text_content(), 0
-        elif element.tag == "a" and "author" in (element.get("rel") or "").lower().split():
+        elif tag == "a" and "author" in (element.get("rel") or "").lower().split():
             value, index = element.text_content(), 1
-        elif cls and _CLASS_HINT.search(cls) and any(
-                _author_class(c) for c in cls.split()):
+        elif cls and (
+            # Every _CLASS_HINT match holds "aut", "by", "wr" or "fn": these substring tests
+            # of the lower-cased class are several times faster than that case-blind
+            # alternation, which ran on every classed element. Exact: no character but
+            # ASCII letters matches those letters case-blind, and none but ASCII capitals
+            # lower-case to them.
+            "aut" in (lower := cls.lower()) or "by" in lower or "wr" in lower or "fn" in lower
+        ) and _CLASS_HINT.search(cls) and any(_author_class(c) for c in cls.split()):
             if any(isinstance(d.tag, str)
                    and any(_author_class(c) for c in (d.get("class") or "").split())
                    and not _bare_label(_norm(d.text_content()))
@@ -1365,7 +1372,7 @@ def _markup_byline_sources(root: lxml.html.HtmlElement) -> list[list[str]]:
                 continue  # a wrapper ("byline") around the name's own element
             # (not around a mere label: "<span class=label--authors>Auteur:</span> Jane Roe")
             value, index = element.text_content(), 2
-        elif element.tag in _TEXT_BYLINE_TAGS:
+        elif tag in _TEXT_BYLINE_TAGS:
             own = (element.text or "").lstrip(_LEAD_SEPARATORS)
             if not own and len(element) and element[0].tag in ("strong", "b", "em", "span"):
                 own = (element[0].text or "").lstrip()  # "<b>Author:</b> Jane Roe"
@@ -1535,6 +1542,8 @@ def _page_byline_sources(root: lxml.html.HtmlElement) -> Iterator[list[str]]:
 _EDITOR_CREDIT_TEXTS = etree.XPath(
     "/html/body//text()[contains(., '责任编辑') or contains(., '责编') or "
     "contains(., '責任編輯') or contains(., '責編')][not(ancestor::script)]")
+#: The page's ``<body>`` elements, whose text :func:`_editor_credit` checks first.
+_BODIES = etree.XPath("/html/body")
 #: The editor credit that Chinese news pages close the story with, "责任编辑：焦鹏" or
 #: "（责编：牛镛、岳弘彬）" (simplified; "責任編輯", "責編" traditional): the names after the
 #: colon, up to a bracket or space.
@@ -1546,7 +1555,13 @@ def _editor_credit(root: lxml.html.HtmlElement) -> list[str]:
     has none; only the first credit counts. Chinese news sites credit the editor in charge
     of every story so (xinhuanet.com, people.com.cn, sohu.com), often as the only name
     the page gives, and labels take it for the byline. Looked up by libxml2 in one XPath
-    (the first three text nodes that hold the word)."""
+    (the first three text nodes that hold the word), and only on a page whose body text
+    holds "编" or "編", which every form of the word has: one string per page instead of four
+    string tests per text node (on the 833 trafilatura and fundus pages, 1.7 → 0.2 ms a
+    page)."""
+    if not any("编" in (text := body.xpath("string()")) or "編" in text
+               for body in _BODIES(root)):
+        return []
     for node in _EDITOR_CREDIT_TEXTS(root)[:3]:
         match = _EDITOR_CREDIT.search(str(node))
         if match:

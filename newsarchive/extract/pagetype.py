@@ -301,31 +301,43 @@ def _text_and_link_chars(body: lxml.html.HtmlElement) -> tuple[int, int, int, in
     ``role`` is one of :data:`_CHROME_ROLES` and those with a chrome id (:func:`_chrome_id`)."""
     total = linked = content = content_linked = 0
     stack: list[tuple[lxml.html.HtmlElement, bool, bool]] = [(body, False, False)]
+    pop, push = stack.pop, stack.append
     while stack:
-        element, in_link, in_chrome = stack.pop()
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if tag in _INVISIBLE:
+        element, in_link, in_chrome = pop()
+        tag = element.tag
+        if not isinstance(tag, str):
+            tag = ""  # a comment or processing instruction: only its tail counts
+        elif tag in _INVISIBLE:
             continue
         here = in_link or tag == "a"
-        chrome = in_chrome or (bool(tag) and (
-            tag in _CHROME_TAGS or (element.get("role") or "").lower() in _CHROME_ROLES
-            or _chrome_id(element.get("id"))))
-        if element.text and tag:
-            n = len(element.text.strip())
+        chrome = in_chrome
+        if not chrome and tag:
+            if tag in _CHROME_TAGS:
+                chrome = True
+            else:
+                role = element.get("role")
+                if role and role.lower() in _CHROME_ROLES:
+                    chrome = True
+                else:
+                    ident = element.get("id")
+                    chrome = bool(ident) and _chrome_id(ident)
+        # The element's own characters (its text and its children's tails) are summed
+        # first and added to the four counts once.
+        text = element.text if tag else None
+        n = len(text.strip()) if text else 0
+        for child in element:
+            push((child, here, chrome))
+            tail = child.tail
+            if tail:
+                n += len(tail.strip())
+        if n:
             total += n
-            linked += n if here else 0
+            if here:
+                linked += n
             if not chrome:
                 content += n
-                content_linked += n if here else 0
-        for child in element:
-            stack.append((child, here, chrome))
-            if child.tail:
-                n = len(child.tail.strip())
-                total += n
-                linked += n if here else 0
-                if not chrome:
-                    content += n
-                    content_linked += n if here else 0
+                if here:
+                    content_linked += n
     return total, linked, content, content_linked
 
 
