@@ -522,6 +522,19 @@ def test_label_element_followed_by_the_names(top: str, expected: list[str]) -> N
 
 
 @pytest.mark.parametrize(("top", "expected"), [
+    ("<p>Von <strong>Hans Meier</strong><br>Kiel</p>", ["Hans Meier"]),
+    ("<p class=\"byline\">By Jane Roe<br>Harbour City</p>", ["Jane Roe"]),
+    ("<div class=\"author\">Jane Roe<br>Staff Writer</div>", ["Jane Roe"]),
+    ("<span class=\"byline\">By<br>Jane Roe</span>", ["Jane Roe"]),
+    ("<p>Von:<br><br>Jane Roe<br>Kiel</p>", ["Jane Roe"]),
+])
+def test_the_line_after_a_bylines_line_break_is_not_the_name(top: str,
+                                                             expected: list[str]) -> None:
+    # text_content() joins "Hans Meier<br>Kiel" into "Hans MeierKiel"
+    assert authors(top=top) == expected
+
+
+@pytest.mark.parametrize(("top", "expected"), [
     ("<ul class=\"metaInfoAuthorList\"><li class=\"metaInfoAuthorList-item\">"
      "<a href=\"/author/jroe/\">Jane Roe</a></li></ul>", ["Jane Roe"]),
     ("<div class=\"articleAuthorName\">Jane Roe</div>", ["Jane Roe"]),

@@ -1234,6 +1234,30 @@ def _same_block(first: lxml.html.HtmlElement, other: lxml.html.HtmlElement) -> b
     return a is not None and a is b
 
 
+def _first_line(element: lxml.html.HtmlElement) -> str:
+    """``element``'s text up to its first ``<br>`` that follows more than a bare label
+    (:func:`_bare_label`), else its whole ``text_content()``.
+
+    A byline element sets the name on its first line and the writer's place or role on
+    the next ("Von <b>Hans Meier</b><br>Kiel", "By Jane Roe<br>Staff Writer");
+    ``text_content()`` joins them without a space ("Hans MeierKiel"). A label on a line of
+    its own ("By<br>Jane Roe") runs on to the next line."""
+    if next(element.iter("br"), None) is None:
+        return str(element.text_content())
+    text = ""
+    for event, node in etree.iterwalk(element, events=("start", "end")):
+        if event == "start":
+            if node.tag == "br":
+                if _norm(text) and not _bare_label(_norm(text)):
+                    return text
+                text += " "
+            elif isinstance(node.tag, str) and node.text:
+                text += node.text
+        elif node is not element and node.tail:
+            text += node.tail
+    return text
+
+
 def _bare_label(text: str) -> bool:
     """Whether a byline candidate is only its label: "By", "Author", "Publiziert am"."""
     words = text.split()
@@ -1354,9 +1378,9 @@ def _markup_byline_sources(root: lxml.html.HtmlElement) -> list[list[str]]:
             target = names[0] if names else element
             if target.tag == "meta":
                 continue  # a name given only to machines: the page shows no byline
-            value, index = target.text_content(), 0
+            value, index = _first_line(target), 0
         elif tag == "a" and "author" in (element.get("rel") or "").lower().split():
-            value, index = element.text_content(), 1
+            value, index = _first_line(element), 1
         elif cls and (
             # Every _CLASS_HINT match holds "aut", "by", "wr" or "fn": these substring tests
             # of the lower-cased class are several times faster than that case-blind
@@ -1371,7 +1395,7 @@ def _markup_byline_sources(root: lxml.html.HtmlElement) -> list[list[str]]:
                    for d in element.iterdescendants()):
                 continue  # a wrapper ("byline") around the name's own element
             # (not around a mere label: "<span class=label--authors>Auteur:</span> Jane Roe")
-            value, index = element.text_content(), 2
+            value, index = _first_line(element), 2
         elif tag in _TEXT_BYLINE_TAGS:
             own = (element.text or "").lstrip(_LEAD_SEPARATORS)
             if not own and len(element) and element[0].tag in ("strong", "b", "em", "span"):
@@ -1379,7 +1403,7 @@ def _markup_byline_sources(root: lxml.html.HtmlElement) -> list[list[str]]:
             # The lead-in word is the element's own text; only then is its whole text built.
             if not own or len(own) > 120 or not _TEXT_BYLINE_LEAD.match(own):
                 continue
-            value = element.text_content()
+            value = _first_line(element)
             if not len(element) and _LABEL_ONLY.match(value):
                 # a label element before the names: "<h4>Autor</h4><p>Jane Roe</p>",
                 # "<span>Autor:</span> Jane Roe<br>", "<span>By</span><span>Jane Roe</span>"
