@@ -52,8 +52,8 @@ the set's own metric (``../shared/README.md``):
   tables) is built before the first page (:func:`warm_shared_state`).
 
 Under the author rows of the trafilatura and fundus sets, a line counts the missed labels
-whose names the issue's author rules refuse (never the site's or publisher's name, a desk
-such as "Staff" or "Redaktion"; :func:`refused_names`), and the best author score an
+whose names this project's author rules refuse (never the site's or publisher's name, a
+desk such as "Staff" or "Redaktion"; :func:`refused_names`), and the best author score an
 extractor keeping those rules can reach; ``--failures`` marks those pages ``refused=``.
 
 A page that ``extract_article`` rejects (``NotAnArticle``) scores as an empty extraction.
@@ -236,14 +236,14 @@ def ours(data: bytes, url: str, crawled_at: datetime | None) -> Result:
 
 
 def refused_names(data: bytes, url: str, names: list[str]) -> list[str]:
-    """Label names that the issue's author rules refuse on this page, sorted.
+    """Label names that this project's author rules refuse on this page, sorted.
 
-    The issue forbids the site's name, "Staff", "Redaktion" and e-mail addresses as
-    authors; a label naming the publisher or a desk ("BBC News", "BR24 Redaktion",
+    The project's specification forbids the site's name, "Staff", "Redaktion" and e-mail
+    addresses as authors; a label naming the publisher or a desk ("BBC News", "BR24 Redaktion",
     "Le Monde"), or a word that names no one ("Unknown", a "PhD" split off by the label's
     comma), therefore cannot be matched by an extractor that keeps those rules. (The
     site's name is refused also where a personal site is named after its author: the
-    issue's rule reads so, and the labels of the trafilatura set do not follow it.)
+    specification reads so, and the labels of the trafilatura set do not follow it.)
     Each label name (as written, :func:`label_names`) is put through
     :func:`newsarchive.extract.metadata.clean_authors` with the page's own site name and
     publisher names (:func:`~newsarchive.extract.metadata.publisher_keys`): a name it
@@ -274,12 +274,12 @@ def refused_names(data: bytes, url: str, names: list[str]) -> list[str]:
 
 
 def ceiling_note(refused: int, labelled: int) -> None:
-    """Print how many author labels the issue's rules refuse, and the best score left."""
+    """Print how many author labels this project's rules refuse, and the best score left."""
     if refused:
-        print(f"  of the {labelled} author labels, {refused} give names the issue's author "
-              f"rules refuse (the site's or publisher's name, a desk, a word that names no "
-              f"one); the best author score those rules allow is "
-              f"{(labelled - refused) / labelled:.3f}")
+        print(f"  of the {labelled} author labels, {refused} name what this project never "
+              f"reports as an author (the site's or publisher's name, a desk, a word that "
+              f"names no one; --failures marks them refused=), so the best author score it "
+              f"can reach is {(labelled - refused) / labelled:.3f}")
 
 
 def reference_bare(data: bytes, url: str) -> Result:

@@ -80,9 +80,10 @@ def _print_compaction(report: CompactionReport) -> None:
     verb = "would merge" if report.dry_run else "merged"
     for part in report.partitions:
         key = PARTITION_KEYS.get(part.dataset, "published_date")
+        result = "" if report.dry_run else (  # a dry run writes nothing to count
+            f" into {len(part.written)} ({part.bytes_after:,} bytes, {part.rows:,} rows)")
         print(f"{part.dataset}/{key}={part.day}: {verb} {len(part.merged)} files "
-              f"({part.bytes_before:,} bytes) into {len(part.written) or '…'} "
-              f"({part.bytes_after:,} bytes, {part.rows:,} rows)")
+              f"({part.bytes_before:,} bytes){result}")
     print(f"compaction {report.compaction_id}: {len(report.partitions)} partition(s), "
           f"{report.files_merged} small file(s) {verb}, {report.files_written} written, "
           f"{report.removed_staging} leftover director(ies) removed")

@@ -39,7 +39,10 @@ def parse_size(text: str) -> int:
     unit = match.group(2).lower() if match else ""
     if not match or unit not in _UNITS:
         raise ValueError(f"not a size: {text!r} (try 256MiB or 134217728)")
-    size = int(float(match.group(1)) * _UNITS[unit])
+    number = float(match.group(1)) * _UNITS[unit]
+    if not math.isfinite(number):  # a number of hundreds of digits reads as infinity
+        raise ValueError(f"not a size: {text!r} (too large)")
+    size = int(number)
     if size < 1:
         raise ValueError(f"size must be at least one byte: {text!r}")
     return size

@@ -35,6 +35,7 @@ def test_defaults_and_good_values() -> None:
     ("NEWSARCHIVE_FLUSH_BYTES", "lots",
      "NEWSARCHIVE_FLUSH_BYTES must be a size in bytes such as 64MiB or 67108864, got 'lots'"),
     ("NEWSARCHIVE_FLUSH_BYTES", "0", "NEWSARCHIVE_FLUSH_BYTES must be a size in bytes"),
+    ("NEWSARCHIVE_FLUSH_BYTES", "9" * 400, "NEWSARCHIVE_FLUSH_BYTES must be a size in bytes"),
     ("NEWSARCHIVE_ROW_GROUP_BYTES", -5,
      "NEWSARCHIVE_ROW_GROUP_BYTES must be at least one byte, got -5"),
     ("NEWSARCHIVE_FLUSH_SECONDS", "abc",
