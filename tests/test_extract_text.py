@@ -629,7 +629,8 @@ def test_linked_sentences_kept_with_one_pass(monkeypatch: pytest.MonkeyPatch) ->
     assert extract_text(root, _URL).split("\n") == expected
 
 
-@pytest.mark.parametrize("bound", ["MAX_PASS_ELEMENTS", "MAX_WIDEN_CHARS"])
+@pytest.mark.parametrize("bound", ["MAX_PASS_ELEMENTS", "MAX_WIDEN_CHARS",
+                                   "MAX_WIDEN_PARAGRAPHS"])
 def test_wider_pass_skipped_beyond_its_bounds(
     monkeypatch: pytest.MonkeyPatch, bound: str,
 ) -> None:
@@ -644,10 +645,12 @@ def test_wider_pass_skipped_beyond_its_bounds(
 
     monkeypatch.setattr(text_module, "_run", fake_run)
     assert extract_text(root, None).split("\n") == inside
-    # one element or one character of text less than the <article> has
-    size = root.xpath("count(//article/descendant-or-self::*)" if bound == "MAX_PASS_ELEMENTS"
-                      else "string-length(normalize-space(//article))")
-    assert size == (31 if bound == "MAX_PASS_ELEMENTS" else len("".join(inside)))
+    # one element, <p> or character of text less than the <article> has
+    size = root.xpath({"MAX_PASS_ELEMENTS": "count(//article/descendant-or-self::*)",
+                       "MAX_WIDEN_PARAGRAPHS": "count(//article//p)",
+                       "MAX_WIDEN_CHARS": "string-length(normalize-space(//article))"}[bound])
+    assert size == {"MAX_PASS_ELEMENTS": 31, "MAX_WIDEN_PARAGRAPHS": 30,
+                    "MAX_WIDEN_CHARS": len("".join(inside))}[bound]
     monkeypatch.setattr(text_module, bound, int(size))
     assert extract_text(root, None).split("\n") == inside
     monkeypatch.setattr(text_module, bound, int(size) - 1)

@@ -52,8 +52,8 @@ from typing import Any
 import lxml.etree
 import lxml.html
 
-__all__ = ["MAX_PASS_ELEMENTS", "MAX_WIDEN_CHARS", "MIN_CHARS", "extract_text", "flatten_ruby",
-           "unwrap_empty_inline"]
+__all__ = ["MAX_PASS_ELEMENTS", "MAX_WIDEN_CHARS", "MAX_WIDEN_PARAGRAPHS", "MIN_CHARS",
+           "extract_text", "flatten_ruby", "unwrap_empty_inline"]
 
 #: Below this many characters the precise pass is distrusted and a recall pass is tried.
 MIN_CHARS = 250
@@ -78,6 +78,12 @@ MAX_PASS_ELEMENTS = 15_000
 #: on the corpora is 424,000 (a JSON-LD ``articleBody``); a long read is under 100,000.
 #: Beyond it the pass costs seconds on one text node (a 1 MB ``<time>``: 1.5 s).
 MAX_WIDEN_CHARS = 500_000
+#: Most ``<p>`` elements the wider pass runs on. Its recall run falls back to jusText,
+#: whose paragraph revision walks to the neighbours of each short paragraph, so the cost
+#: grows with the square of a run of short paragraphs (measured: 7,480 dated one-line
+#: paragraphs under 15,000 elements, 21 s in that walk). The wider pass ran on at most
+#: 1,361 elements on the corpora.
+MAX_WIDEN_PARAGRAPHS = 2_000
 
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 _SPACES = re.compile(r"[ \t\u00a0\u200b]+")
@@ -443,22 +449,24 @@ def _widen(document: Any, url: str | None, text: str) -> str:
     """``text``, or a wider pass inside the marked body when ``text`` is short of it.
 
     The pass is skipped (``text`` kept) when what it would run on is beyond its bounds:
-    more than :data:`MAX_PASS_ELEMENTS` elements (the marked element, or the page for a
-    JSON-LD ``articleBody``) or more than :data:`MAX_WIDEN_CHARS` characters of marked
-    text.
+    more than :data:`MAX_PASS_ELEMENTS` elements or :data:`MAX_WIDEN_PARAGRAPHS` ``<p>``
+    (the marked element, or the page for a JSON-LD ``articleBody``) or more than
+    :data:`MAX_WIDEN_CHARS` characters of marked text.
     """
     container, element, share = _marked(document)
     if element is None:
         if len(text) >= share * len(container):
             return text
-        if len(container) > MAX_WIDEN_CHARS or _element_count(document) > MAX_PASS_ELEMENTS:
+        if (len(container) > MAX_WIDEN_CHARS or _element_count(document) > MAX_PASS_ELEMENTS
+                or _paragraph_count(document) > MAX_WIDEN_PARAGRAPHS):
             return text
     else:
         # the length test runs in libxml2; the text is only built for the few short pages
         length = _text_length(element)
         if len(text) >= share * length:
             return text
-        if length > MAX_WIDEN_CHARS or _element_count(element) > MAX_PASS_ELEMENTS:
+        if (length > MAX_WIDEN_CHARS or _element_count(element) > MAX_PASS_ELEMENTS
+                or _paragraph_count(element) > MAX_WIDEN_PARAGRAPHS):
             return text
         container = _squash(element.text_content())
         # Only the marked element is given to the wider pass: its lines lie inside by
@@ -474,6 +482,14 @@ _ELEMENT_COUNT = lxml.etree.XPath("count(descendant-or-self::*)")
 def _element_count(element: Any) -> int:
     """Number of elements in ``element``'s tree (itself included), counted in libxml2."""
     return int(_ELEMENT_COUNT(element))
+
+
+_PARAGRAPH_COUNT = lxml.etree.XPath("count(descendant-or-self::p)")
+
+
+def _paragraph_count(element: Any) -> int:
+    """Number of ``<p>`` in ``element``'s tree (itself included), counted in libxml2."""
+    return int(_PARAGRAPH_COUNT(element))
 
 
 def _alone(element: Any) -> Any:
