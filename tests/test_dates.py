@@ -376,6 +376,16 @@ def test_the_text_of_a_time_element_without_datetime_is_its_value() -> None:
     assert article.date_source == "meta"
 
 
+def test_a_bare_year_number_is_no_publication_date() -> None:
+    # the text search reads a lone year-like number as 1 January of that year
+    url = "https://www.example.com/news/bridge-vote"
+    bare = story_page(article_top="<p>Room 2001 is closed.</p>")
+    assert extract_page(bare, url, crawled_at=CRAWLED).published_at is None
+    written = story_page(article_top="<p>Room 2001 is closed since 1 January 2001.</p>")
+    assert extract_page(written, url, crawled_at=CRAWLED).published_at == datetime(
+        2001, 1, 1, tzinfo=UTC)
+
+
 def test_only_the_start_of_a_long_time_text_is_read() -> None:
     url = "https://www.example.com/news/bridge-vote"
     late = "<p><time>" + "x" * 300 + " 31.03.2020</time></p>"

@@ -345,7 +345,7 @@ def choose_published(
         if moment is not None and _valid(moment, crawled_at) and (
             not _near_capture(moment, crawled_at)
             or (root is not None and written_in_story(root, moment.date()))
-        ):
+        ) and not (root is not None and _year_only(root, moment.date())):
             return moment, "text"
     return stray if stray is not None else (None, None)
 
@@ -418,6 +418,22 @@ def written_in_story(root: Any, day: date, limit: int = 40) -> bool:
             if (story or timed) and articles <= 1:
                 return True
     return False
+
+
+def _year_only(root: Any, day: date, limit: int = 200) -> bool:
+    """Whether ``day`` is a 1 January that the page never writes as a day: the text
+    search's year-only reading of a bare number ("Room 2001 is closed" gives
+    2001-01-01), which dates no article. Looks at the first ``limit`` text nodes holding
+    the year for the day written out (:func:`written_date`) or in ISO or day-first
+    numeric form."""
+    if (day.month, day.day) != (1, 1):
+        return False
+    forms = (day.isoformat(), f"01.01.{day.year}", f"1.1.{day.year}", f"01/01/{day.year}")
+    for node in _YEAR_TEXTS(root, year=str(day.year))[:limit]:
+        text = _SPACES.sub(" ", str(node))
+        if any(form in text for form in forms) or written_date(text[:_MAX_TIME_TEXT]) == day:
+            return False
+    return True
 
 
 #: Longest text node read as a date line (characters, whitespace squashed): bylines and
