@@ -91,6 +91,8 @@ def _without_emails(value: str) -> str:
         return " " + text[end.end() if end else last + 1:]
 
     return _RUN.sub(run, value)
+
+
 _URLISH = re.compile(r"^(?:https?:|www\.|//)|\.(?:com|org|net|hu|de|uk)(?:/|$)", re.IGNORECASE)
 _BY = re.compile(r"^(?:(?:posted|written|published|text|story|reported)\s+by|by|von|text|"
                  r"texte|par|por|di|door|av|af|autor|autorin|auteur|írta|szerző)\s*:?\s+",
