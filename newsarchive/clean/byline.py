@@ -25,8 +25,8 @@ import re
 from newsarchive.clean.boilerplate import MONTH_WORDS
 from newsarchive.clean.wire import WIRE_ALIASES
 
-__all__ = ["MAX_BYLINE_CHARS", "MAX_BYLINE_WORDS", "byline_names", "is_byline_line",
-           "split_byline"]
+__all__ = ["MAX_BYLINE_CHARS", "MAX_BYLINE_WORDS", "NAME_PARTICLES", "byline_names",
+           "is_byline_line", "split_byline"]
 
 #: Longest byline line, characters: a byline with a role and a date runs to about 100
 #: ("By Jane Doe and John Roe, Associated Press | Updated March 3, 2021, 10:00 a.m.
@@ -56,9 +56,9 @@ _TAIL_START = re.compile(
     r"\s*(?:[|·•/–—(]|\s-\s|:)\s*|\s+(?:on|On|am|le|el|il|um|at|op|den|updated|Updated"
     r"|published|Published|aktualisiert|Aktualisiert)\s+")
 #: Lower-case words that belong to names ("Ursula von der Leyen", "Jose de la Cruz").
-_PARTICLES = frozenset({"von", "van", "der", "den", "de", "del", "della", "da", "di", "du",
-                        "la", "le", "dos", "das", "do", "bin", "ibn", "al", "el", "zu",
-                        "ten", "ter", "y"})
+NAME_PARTICLES = frozenset({"von", "van", "der", "den", "de", "del", "della", "da", "di",
+                            "du", "la", "le", "dos", "das", "do", "bin", "ibn", "al", "el",
+                            "zu", "ten", "ter", "y"})
 #: Wire services that sign alone ("By Reuters", "Von dpa", "Par AFP").
 _WIRES = frozenset(alias.lower() for aliases in WIRE_ALIASES.values() for alias in aliases)
 #: Lower-case words of dates and times in a byline's tail ("3 hours ago", "10:00 a.m.",
@@ -83,7 +83,7 @@ _ABBREVIATION = re.compile(r"(?:^|\s)(?:\w\.|(?i:jr|sr|jun|sen|inc|ltd|co)\.|(?:
 def _name_word(word: str) -> bool:
     """A word of a name: capitalised (or in capitals), an initial, or a name particle."""
     word = word.strip("'’\"“”")
-    return bool(word) and (word[0].isupper() or word in _PARTICLES)
+    return bool(word) and (word[0].isupper() or word in NAME_PARTICLES)
 
 
 #: Articles and determiners: a name does not begin with one, a heading in title case
@@ -117,7 +117,7 @@ def _tail_word(word: str) -> bool:
         return True
     low = bare.lower()
     return (bare[0].isupper() or any(ch.isdigit() for ch in bare) or low in MONTH_WORDS
-            or low.rstrip(".") in MONTH_WORDS or low in _TIME_WORDS or low in _PARTICLES)
+            or low.rstrip(".") in MONTH_WORDS or low in _TIME_WORDS or low in NAME_PARTICLES)
 
 
 def _parts(line: str) -> tuple[list[str], str] | None:

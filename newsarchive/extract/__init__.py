@@ -17,8 +17,6 @@ import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from lxml import etree
-
 from newsarchive.clean.byline import byline_names, split_byline
 from newsarchive.dedup.urls import article_id, domain_of, is_later_page, normalize_url, same_site
 from newsarchive.items import Article, DiscoveryHints
@@ -37,7 +35,7 @@ from .metadata import (
     site_name,
 )
 from .pagetype import NotAnArticle, classify, page_signals
-from .text import extract_text
+from .text import element_count, extract_text, paragraph_count
 
 __all__ = ["MAX_AUTHORS", "MAX_ELEMENTS", "MAX_PARAGRAPHS", "MAX_TAG_CHARS", "MAX_TITLE_CHARS",
            "NotAnArticle", "detect_language", "extract_page", "shrink_giant_tags"]
@@ -109,10 +107,6 @@ def shrink_giant_tags(text: str) -> str:
     return ">".join(pieces) if changed else text
 
 
-#: ``<p>`` elements of the page, counted in libxml2 (no Python object per element).
-_PARAGRAPH_COUNT = etree.XPath("count(descendant-or-self::p)")
-#: Elements of the page, counted in libxml2.
-_ELEMENT_COUNT = etree.XPath("count(descendant-or-self::*)")
 _LOOKS_HTML = re.compile(rb"<(?:!doctype|html|head|body|p|div|article|title)\b", re.IGNORECASE)
 
 
@@ -270,10 +264,10 @@ def _extract(
     root = parse_html(text)
     if root is None:
         raise NotAnArticle("empty", "no document")
-    paragraphs = int(_PARAGRAPH_COUNT(root))
+    paragraphs = paragraph_count(root)
     if paragraphs > MAX_PARAGRAPHS:
         raise NotAnArticle("oversized", f"{paragraphs} paragraphs")
-    elements = int(_ELEMENT_COUNT(root))
+    elements = element_count(root)
     if elements > MAX_ELEMENTS:
         raise NotAnArticle("oversized", f"{elements} elements")
     meta = read_metadata(root, url)

@@ -26,6 +26,7 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 from lxml import etree
 
+from newsarchive.clean.byline import NAME_PARTICLES
 from newsarchive.clean.wire import WIRE_ALIASES
 
 __all__ = [
@@ -604,7 +605,7 @@ def _lower_word(name: str) -> bool:
     particle nor an initial: names are capitalised, phrases are not."""
     words = name.split()
     return len(words) > 1 and any(
-        w[:1].islower() and w not in _PARTICLES and not w.endswith(".") for w in words)
+        w[:1].islower() and w not in NAME_PARTICLES and not w.endswith(".") for w in words)
 
 
 #: What separates the entries of a byline list (before "and"/"und" split the names).
@@ -1238,11 +1239,6 @@ _BYLINE_LEAD = re.compile(r"^(?:\S+\s+){0,6}?(?:by|von|par|por|door|beitragvon)\
                           re.IGNORECASE)
 
 
-#: Lower-case words that belong to names ("Ursula von der Leyen", "Jose de la Cruz").
-_PARTICLES = frozenset({"von", "van", "der", "den", "de", "del", "della", "da", "di", "du",
-                        "la", "le", "bin", "ibn", "al", "el", "y", "zu", "ten", "ter"})
-
-
 def _names_only(text: str) -> bool:
     """Whether a written-out byline is only names: at most four words per name, each
     capitalised or a name particle, so that a sentence beginning "Von Berlin aus ..." is
@@ -1251,7 +1247,7 @@ def _names_only(text: str) -> bool:
         words = name.split()
         if not words or len(words) > 4:
             return False
-        if any(not (w[0].isupper() or w in _PARTICLES) for w in words):
+        if any(not (w[0].isupper() or w in NAME_PARTICLES) for w in words):
             return False
     return True
 
@@ -1378,10 +1374,10 @@ def _particle_in_name(lead: str, rest: str) -> bool:
     "Aachen", "Ursula von " before "der Leyen"): capitalised words before a lower-case
     particle, and after it name particles and one capitalised word."""
     words, after = lead.split(), rest.split()
-    return (len(words) > 1 and words[-1] in _PARTICLES
+    return (len(words) > 1 and words[-1] in NAME_PARTICLES
             and all(w[:1].isupper() for w in words[:-1])
             and bool(after) and after[-1][:1].isupper()
-            and all(w in _PARTICLES for w in after[:-1]))
+            and all(w in NAME_PARTICLES for w in after[:-1]))
 
 
 def _markup_byline_sources(root: lxml.html.HtmlElement) -> list[list[str]]:

@@ -53,7 +53,8 @@ import lxml.etree
 import lxml.html
 
 __all__ = ["MAX_PASS_ELEMENTS", "MAX_WIDEN_CHARS", "MAX_WIDEN_PARAGRAPHS", "MIN_CHARS",
-           "extract_text", "flatten_ruby", "unwrap_empty_inline"]
+           "element_count", "extract_text", "flatten_ruby", "paragraph_count",
+           "unwrap_empty_inline"]
 
 #: Below this many characters the precise pass is distrusted and a recall pass is tried.
 MIN_CHARS = 250
@@ -457,16 +458,16 @@ def _widen(document: Any, url: str | None, text: str) -> str:
     if element is None:
         if len(text) >= share * len(container):
             return text
-        if (len(container) > MAX_WIDEN_CHARS or _element_count(document) > MAX_PASS_ELEMENTS
-                or _paragraph_count(document) > MAX_WIDEN_PARAGRAPHS):
+        if (len(container) > MAX_WIDEN_CHARS or element_count(document) > MAX_PASS_ELEMENTS
+                or paragraph_count(document) > MAX_WIDEN_PARAGRAPHS):
             return text
     else:
         # the length test runs in libxml2; the text is only built for the few short pages
         length = _text_length(element)
         if len(text) >= share * length:
             return text
-        if (length > MAX_WIDEN_CHARS or _element_count(element) > MAX_PASS_ELEMENTS
-                or _paragraph_count(element) > MAX_WIDEN_PARAGRAPHS):
+        if (length > MAX_WIDEN_CHARS or element_count(element) > MAX_PASS_ELEMENTS
+                or paragraph_count(element) > MAX_WIDEN_PARAGRAPHS):
             return text
         container = _squash(element.text_content())
         # Only the marked element is given to the wider pass: its lines lie inside by
@@ -479,16 +480,18 @@ def _widen(document: Any, url: str | None, text: str) -> str:
 _ELEMENT_COUNT = lxml.etree.XPath("count(descendant-or-self::*)")
 
 
-def _element_count(element: Any) -> int:
-    """Number of elements in ``element``'s tree (itself included), counted in libxml2."""
+def element_count(element: Any) -> int:
+    """Number of elements in ``element``'s tree (itself included), counted in libxml2 (no
+    Python object per element)."""
     return int(_ELEMENT_COUNT(element))
 
 
 _PARAGRAPH_COUNT = lxml.etree.XPath("count(descendant-or-self::p)")
 
 
-def _paragraph_count(element: Any) -> int:
-    """Number of ``<p>`` in ``element``'s tree (itself included), counted in libxml2."""
+def paragraph_count(element: Any) -> int:
+    """Number of ``<p>`` elements in ``element``'s tree (itself included), counted in
+    libxml2 (no Python object per element)."""
     return int(_PARAGRAPH_COUNT(element))
 
 
@@ -988,7 +991,7 @@ def extract_text(document: str | Any, url: str | None = None) -> str:
     text = _run(document, url, favor_precision=True, fast=True)
     # (MIN_CHARS < COMPARE_BELOW_CHARS: the recall pass follows a short first pass only)
     if len(text) < COMPARE_BELOW_CHARS and (
-        isinstance(document, str) or _element_count(document) <= MAX_PASS_ELEMENTS
+        isinstance(document, str) or element_count(document) <= MAX_PASS_ELEMENTS
     ):
         text = _run(document, url, favor_precision=True)
         if len(text) < MIN_CHARS:
